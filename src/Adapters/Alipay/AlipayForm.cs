@@ -1,0 +1,20 @@
+using System.Net;
+
+namespace Paygate.Adapters.Alipay;
+
+/// <summary>Reads an <c>application/x-www-form-urlencoded</c> body into decoded key/value pairs.</summary>
+internal static class AlipayForm
+{
+    public static Dictionary<string, string> Parse(string body)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var key = WebUtility.UrlDecode(eq < 0 ? pair : pair[..eq]);
+            var value = eq < 0 ? "" : WebUtility.UrlDecode(pair[(eq + 1)..]);
+            result[key] = value;
+        }
+        return result;
+    }
+}

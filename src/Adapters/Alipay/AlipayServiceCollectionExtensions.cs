@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+using Paygate.Adapters.Contract;
+
+namespace Paygate.Adapters.Alipay;
+
+public static class AlipayServiceCollectionExtensions
+{
+    /// <summary>Registers the Alipay channel, bound to the <c>Channels:Alipay</c> configuration section.</summary>
+    public static IServiceCollection AddAlipayChannel(this IServiceCollection services)
+    {
+        services.AddOptions<AlipayOptions>().BindConfiguration(AlipayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(AlipayChannel.HttpClientName);
+        services.AddSingleton<AlipayChannel>();
+        services.AddSingleton<IPaymentChannel>(sp => sp.GetRequiredService<AlipayChannel>());
+        return services;
+    }
+}

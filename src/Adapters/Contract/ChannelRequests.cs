@@ -1,0 +1,30 @@
+using Paygate.Adapters.Money;
+
+namespace Paygate.Adapters.Contract;
+
+/// <summary>One attempt to collect money, as the channel sees it.</summary>
+/// <param name="Reference">The order number for the network (<c>out_trade_no</c>): stable for the attempt, so a resend is de-duplicated.</param>
+/// <param name="Amount">The amount to collect.</param>
+/// <param name="Description">What is paid for.</param>
+/// <param name="ExpireTime">When the network should stop accepting payment.</param>
+/// <param name="NotifyUrl">Where the network posts its asynchronous notification.</param>
+public sealed record ChannelPaymentRequest(string Reference, Money.Money Amount, string Description, DateTimeOffset ExpireTime, string NotifyUrl);
+
+/// <summary>A refund of part or all of a paid order.</summary>
+/// <param name="PaymentReference">The order number the payment was made under.</param>
+/// <param name="RefundReference">The refund's own idempotency key at the network (<c>out_request_no</c>).</param>
+/// <param name="Amount">How much to give back.</param>
+/// <param name="Reason">Why.</param>
+public sealed record ChannelRefundRequest(string PaymentReference, string RefundReference, Money.Money Amount, string Reason);
+
+/// <summary>What a verified notification from the network says about an order.</summary>
+/// <param name="Reference">The order number it is about.</param>
+/// <param name="NotificationId">The network's id for this notification, for de-duplication.</param>
+/// <param name="Result">The outcome it reports (success, closed, still waiting...).</param>
+public sealed record ChannelNotification(string Reference, string NotificationId, ChannelResult Result);
+
+/// <summary>How the gateway must answer the network after a notification, so that it stops resending.</summary>
+/// <param name="StatusCode">The HTTP status.</param>
+/// <param name="ContentType">The content type of the body.</param>
+/// <param name="Body">The body.</param>
+public sealed record NotificationReply(int StatusCode, string ContentType, string Body);

@@ -1,0 +1,32 @@
+using Paygate.Adapters.Errors;
+
+namespace Paygate.Adapters.Contract;
+
+/// <summary>The answer of every channel call, with the native code as the network sent it and the unified code.</summary>
+public sealed record ChannelResult
+{
+    public required ChannelOutcome Outcome { get; init; }
+    /// <summary>The network's own code, as sent (e.g. <c>40004/ACQ.SYSTEM_ERROR</c>); empty when the network said nothing.</summary>
+    public string NativeCode { get; init; } = "";
+    /// <summary>The network's own message, as sent.</summary>
+    public string NativeMessage { get; init; } = "";
+    /// <summary>The unified code for any outcome other than success or action required.</summary>
+    public ErrorCode? Error { get; init; }
+    /// <summary>The network's own transaction id, once it has one (Alipay <c>trade_no</c>).</summary>
+    public string? ChannelTransactionId { get; init; }
+    /// <summary>What the payer must do, for <see cref="ChannelOutcome.RequiresAction"/>.</summary>
+    public PayerAction? Action { get; init; }
+    /// <summary>The amount the network reports for the order, when it reports one.</summary>
+    public long? ReportedAmountMinor { get; init; }
+
+    public static ChannelResult Success(string nativeCode, string nativeMessage, string? transactionId = null, long? amountMinor = null) =>
+        new() { Outcome = ChannelOutcome.Succeeded, NativeCode = nativeCode, NativeMessage = nativeMessage, ChannelTransactionId = transactionId, ReportedAmountMinor = amountMinor };
+
+    public static ChannelResult Unknown(ErrorCode error, string nativeCode, string nativeMessage) =>
+        new() { Outcome = ChannelOutcome.Unknown, Error = error, NativeCode = nativeCode, NativeMessage = nativeMessage };
+}
+
+/// <summary>What the payer must do to finish a payment.</summary>
+/// <param name="QrCode">The content of a QR code to show.</param>
+/// <param name="RedirectUrl">Where to send the payer's browser.</param>
+public sealed record PayerAction(string? QrCode, string? RedirectUrl);

@@ -1,0 +1,86 @@
+using Grpc.Core;
+
+namespace Paygate.Adapters.Errors;
+
+/// <summary>
+/// The one catalogue of unified <c>PM-NNNN</c> codes. Families: 1xxx payer and funds declines,
+/// 2xxx timeouts and unknown outcomes, 3xxx risk and compliance, 4xxx channel failures,
+/// 5xxx message format, 6xxx merchant request, authentication and configuration.
+/// </summary>
+public static class ErrorCatalogue
+{
+    // 1xxx: the payer's side said no. Another channel would not change the payer's balance.
+    public static readonly ErrorCode InsufficientBalance = new("PM-1001", "The payer's balance is insufficient.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Insufficient balance. Please use another payment method.");
+    public static readonly ErrorCode PayerCredentialInvalid = new("PM-1002", "The payer's payment code or credential is invalid or expired.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The payment code is invalid. Please refresh it and try again.");
+    public static readonly ErrorCode TradeClosed = new("PM-1003", "The channel order is closed and can no longer be paid.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment has been closed. Please start a new payment.");
+    public static readonly ErrorCode PayerLimitExceeded = new("PM-1004", "The amount exceeds the payer's or the channel's limit.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The amount exceeds your payment limit. Please use another payment method.");
+
+    // 2xxx: the outcome is not known yet.
+    public static readonly ErrorCode OutcomeUnknown = new("PM-2001", "The channel could not say whether the payment was processed.",
+        StatusCode.Unavailable, ErrorDecision.QueryFirst, "Your payment is being confirmed. Please do not pay again.");
+    public static readonly ErrorCode ChannelTimeout = new("PM-2002", "The channel did not answer in time; the payment may have been processed.",
+        StatusCode.DeadlineExceeded, ErrorDecision.QueryFirst, "Your payment is being confirmed. Please do not pay again.");
+    public static readonly ErrorCode BankInterfaceTimeout = new("PM-2003", "The bank interface timed out; retry no sooner than 60 seconds.",
+        StatusCode.Unavailable, ErrorDecision.RetrySame, "The bank is slow to answer. Your payment is being confirmed.");
+
+    // 3xxx: risk and compliance.
+    public static readonly ErrorCode BlockedByRisk = new("PM-3005", "The channel's risk control blocked the payment.",
+        StatusCode.PermissionDenied, ErrorDecision.DoNotRetry, "This payment was declined for security reasons. Please contact your bank or use another method.");
+
+    // 4xxx: channel failures.
+    public static readonly ErrorCode ChannelRateLimited = new("PM-4001", "The channel refused the call as over its rate limit.",
+        StatusCode.ResourceExhausted, ErrorDecision.RetrySame, "The payment service is busy. Please try again shortly.");
+    public static readonly ErrorCode ChannelDown = new("PM-4002", "The third-party channel failed; switch to a backup channel.",
+        StatusCode.Unavailable, ErrorDecision.FailOver, "The payment channel is unavailable. Please try another payment method.");
+    public static readonly ErrorCode ChannelBusinessFailure = new("PM-4003", "The channel refused the order for a reason it did not classify.",
+        StatusCode.FailedPrecondition, ErrorDecision.FailOver, "The payment could not be processed. Please try another payment method.");
+    public static readonly ErrorCode ChannelResponseUnverified = new("PM-4004", "The channel's response failed signature verification; its content is not trusted.",
+        StatusCode.Unavailable, ErrorDecision.QueryFirst, "Your payment is being confirmed. Please do not pay again.");
+    public static readonly ErrorCode ChannelOrderNotFound = new("PM-4005", "The channel has no order with that number.",
+        StatusCode.NotFound, ErrorDecision.FailOver, "The payment could not be found at the payment channel.");
+    public static readonly ErrorCode GatewayInternal = new("PM-4500", "The gateway met an unexpected internal error.",
+        StatusCode.Internal, ErrorDecision.DoNotRetry, "Something went wrong on our side. Please try again later.");
+
+    // 5xxx: message format.
+    public static readonly ErrorCode SwiftFormat = new("PM-5001", "The SWIFT message is not well formed.",
+        StatusCode.InvalidArgument, ErrorDecision.DoNotRetry, "The transfer details are invalid. Please check them.");
+    public static readonly ErrorCode ChannelRequestInvalid = new("PM-5002", "The channel rejected a missing or invalid request parameter.",
+        StatusCode.Internal, ErrorDecision.DoNotRetry, "The payment could not be processed. Please contact the merchant.");
+
+    // 6xxx: the merchant's request, authentication and configuration.
+    public static readonly ErrorCode InvalidArgument = new("PM-6001", "A request field is missing or invalid.",
+        StatusCode.InvalidArgument, ErrorDecision.DoNotRetry, "The payment request is invalid.");
+    public static readonly ErrorCode RequestIdReused = new("PM-6002", "The request_id was already used with different parameters.",
+        StatusCode.AlreadyExists, ErrorDecision.DoNotRetry, "The payment request conflicts with an earlier one.");
+    public static readonly ErrorCode PaymentNotFound = new("PM-6003", "No payment has that id.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The payment could not be found.");
+    public static readonly ErrorCode IllegalTransition = new("PM-6004", "The payment's state does not allow this operation.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This operation is not possible for the payment in its current state.");
+    public static readonly ErrorCode MerchantSignatureRejected = new("PM-6005", "The channel rejected the merchant's signature or credentials: check keys and app id.",
+        StatusCode.Internal, ErrorDecision.DoNotRetry, "The payment could not be processed. Please contact the merchant.");
+    public static readonly ErrorCode ChannelPermissionDenied = new("PM-6006", "The merchant lacks permission for this channel operation.",
+        StatusCode.Internal, ErrorDecision.DoNotRetry, "The payment could not be processed. Please contact the merchant.");
+    public static readonly ErrorCode OrderNumberConflict = new("PM-6007", "The channel order number was already used with different content.",
+        StatusCode.Internal, ErrorDecision.DoNotRetry, "The payment could not be processed. Please contact the merchant.");
+    public static readonly ErrorCode RequestTooLarge = new("PM-6008", "The request exceeds the allowed size.",
+        StatusCode.ResourceExhausted, ErrorDecision.DoNotRetry, "The payment request is too large.");
+    public static readonly ErrorCode ChannelUnavailableForPayment = new("PM-6009", "No configured channel can take this payment (currency, amount or method).",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment method is not available for this payment.");
+    public static readonly ErrorCode MerchantTimestampRejected = new("PM-6010", "The channel rejected the request timestamp: check the gateway's clock.",
+        StatusCode.Internal, ErrorDecision.RetrySame, "The payment could not be processed. Please try again later.");
+
+    /// <summary>Every code, in code order.</summary>
+    public static IReadOnlyList<ErrorCode> All { get; } = typeof(ErrorCatalogue)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(ErrorCode))
+        .Select(f => (ErrorCode)f.GetValue(null)!)
+        .OrderBy(c => c.Code, StringComparer.Ordinal)
+        .ToArray();
+
+    public static ErrorCode Find(string code) =>
+        All.FirstOrDefault(c => c.Code == code) ?? throw new KeyNotFoundException($"No error code {code} in the catalogue.");
+}
