@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Paygate.Simulators.Alipay;
+using Paygate.Simulators.Faults;
+
+namespace Paygate.Simulators.Hosting;
+
+/// <summary>
+/// Runs every simulated network behind one real HTTP listener on loopback, either inside another process
+/// (tests, the gateway's sandbox mode) or as its own process (drills).
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _notifierLoop;
+
+    private SimulatorHost(WebApplication app, AlipaySimulator alipay, FaultInjector alipayFaults, TimeProvider clock)
+    {
+        _app = app;
+        Alipay = alipay;
+        AlipayFaults = alipayFaults;
+        Clock = clock;
+    }
+
+    public AlipaySimulator Alipay { get; }
+    public FaultInjector AlipayFaults { get; }
+    public TimeProvider Clock { get; }
+
+    /// <summary>The base address, e.g. <c>http://127.0.0.1:5123</c>.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    public string AlipayGatewayUrl => BaseUrl + AlipayEndpoints.GatewayPath;
+
+    /// <summary>Starts the simulators on <paramref name="url"/> (port 0 picks a free one).</summary>
+    public static async Task<SimulatorHost> StartAsync(string url = "http://127.0.0.1:0", TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
+    {
+        clock ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddSingleton(clock);
+        var app = builder.Build();
+        var alipay = new AlipaySimulator(clock);
+        var alipayFaults = new FaultInjector(clock);
+        app.MapAlipaySimulator(alipay, alipayFaults);
+        app.MapGet("/", () => "Paygate network simulators: alipay");
+        var host = new SimulatorHost(app, alipay, alipayFaults, clock);
+        await app.StartAsync();
+        host.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        host._notifierLoop = host.RunNotifiersAsync(host._stop.Token);
+        return host;
+    }
+
+    private async Task RunNotifiersAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200), TimeProvider.System);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await Alipay.Notifier.DeliverDueAsync(stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_notifierLoop is not null)
+        {
+            await _notifierLoop;
+        }
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Alipay.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Paygate.Simulators.Hosting;
+
+// Standalone simulators for drills: `dotnet run --project src/Adapters.Simulators [-- --urls http://127.0.0.1:7070]`.
+// Issues a sandbox merchant app and writes its credentials where a gateway can load them.
+var url = args.SkipWhile(a => a != "--urls").Skip(1).FirstOrDefault() ?? "http://127.0.0.1:7070";
+var keysDir = args.SkipWhile(a => a != "--keys-dir").Skip(1).FirstOrDefault() ?? ".sandbox";
+
+await using var host = await SimulatorHost.StartAsync(url);
+var app = host.Alipay.IssueSandboxApp();
+Directory.CreateDirectory(keysDir);
+var configPath = Path.GetFullPath(Path.Combine(keysDir, "simulators.json"));
+var config = new
+{
+    Simulators = new { InProcess = false },
+    Channels = new
+    {
+        Alipay = new { GatewayUrl = host.AlipayGatewayUrl, app.AppId, PrivateKeyPem = app.MerchantPrivateKeyPem, app.AlipayPublicKeyPem },
+    },
+};
+await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
+if (!OperatingSystem.IsWindows())
+{
+    File.SetUnixFileMode(configPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+}
+
+Console.WriteLine($"Paygate simulators listening on {host.BaseUrl}");
+Console.WriteLine($"  Alipay OpenAPI gateway: {host.AlipayGatewayUrl} (sandbox app_id {app.AppId})");
+Console.WriteLine($"  Pay a QR code as the buyer: curl -d qr_code=<qr> {host.BaseUrl}/alipay/buyer/pay");
+Console.WriteLine($"  Ledger: {host.BaseUrl}/alipay/ledger   Faults: PUT {host.BaseUrl}/alipay/faults");
+Console.WriteLine($"Gateway credentials written to {configPath} (contains a private key; mode 0600).");
+Console.WriteLine($"Point a gateway at it: dotnet run --project src/Gateway -- --ConfigFile {configPath}");
+
+var done = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
+await done.Task;
