@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,7 +43,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     {
         clock ??= TimeProvider.System;
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(url);
+        // The simulators are their own network: never the settings (Kestrel endpoints...) of a host process.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = url });
         builder.Logging.ClearProviders();
         logging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(clock);

@@ -70,6 +70,8 @@ public static class ErrorCatalogue
         StatusCode.ResourceExhausted, ErrorDecision.DoNotRetry, "The payment request is too large.");
     public static readonly ErrorCode ChannelUnavailableForPayment = new("PM-6009", "No configured channel can take this payment (currency, amount or method).",
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment method is not available for this payment.");
+    public static readonly ErrorCode CallerCanceled = new("PM-6011", "The caller canceled the call or its deadline passed.",
+        StatusCode.Cancelled, ErrorDecision.DoNotRetry, "The request was canceled.");
     public static readonly ErrorCode MerchantTimestampRejected = new("PM-6010", "The channel rejected the request timestamp: check the gateway's clock.",
         StatusCode.Internal, ErrorDecision.RetrySame, "The payment could not be processed. Please try again later.");
 

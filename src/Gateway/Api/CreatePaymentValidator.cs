@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using Paygate.Adapters.Money;
+using Paygate.Gateway.Payments;
+using Paygate.V1;
+using CustomerInfo = Paygate.Gateway.Payments.CustomerInfo;
+
+namespace Paygate.Gateway.Api;
+
+/// <summary>Turns a CreatePaymentRequest into a command, or refuses it naming every bad field and why.</summary>
+public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.IOptions<PaymentOptions> options, TimeProvider clock)
+{
+    public const int MaxDescriptionLength = 127;
+    public const int MaxMetadataEntries = 20;
+    public const int MaxMetadataKeyLength = 40;
+    public const int MaxMetadataValueLength = 500;
+
+    public CreatePaymentCommand Validate(CreatePaymentRequest request)
+    {
+        var violations = new List<FieldViolation>();
+        void Bad(string field, string reason) => violations.Add(new FieldViolation(field, reason));
+
+        var requestId = RequestIds.Validate(request.RequestId, "request_id", Bad);
+
+        Currency? currency = null;
+        if (string.IsNullOrEmpty(request.Currency))
+        {
+            Bad("currency", "required: an ISO 4217 code such as CNY");
+        }
+        else if (!Currency.TryFind(request.Currency, out var found))
+        {
+            Bad("currency", $"'{Truncate(request.Currency)}' is not a supported currency; supported: {string.Join(", ", Currency.All.Select(c => c.Code))}");
+        }
+        else
+        {
+            currency = found;
+        }
+
+        if (request.AmountMinor <= 0)
+        {
+            Bad("amount_minor", "must be a positive number of minor units");
+        }
+        else if (request.AmountMinor > options.Value.MaxAmountMinor)
+        {
+            Bad("amount_minor", $"exceeds the ceiling of {options.Value.MaxAmountMinor} minor units");
+        }
+
+        var description = request.Description ?? "";
+        if (description.Trim().Length == 0)
+        {
+            Bad("description", "required");
+        }
+        else if (description.Length > MaxDescriptionLength)
+        {
+            Bad("description", $"at most {MaxDescriptionLength} characters");
+        }
+        else if (description.Any(char.IsControl))
+        {
+            Bad("description", "must not contain control characters");
+        }
+
+        var customer = request.Customer ?? new Customer();
+        if (!string.IsNullOrEmpty(customer.Country) && !CountryPattern().IsMatch(customer.Country))
+        {
+            Bad("customer.country", "must be an ISO 3166-1 alpha-2 code such as CN");
+        }
+        if (!string.IsNullOrEmpty(customer.Device) && customer.Device is not ("pc" or "mobile" or "enterprise"))
+        {
+            Bad("customer.device", "must be pc, mobile or enterprise");
+        }
+        if (!Enum.IsDefined(customer.Type))
+        {
+            Bad("customer.type", "unknown customer type");
+        }
+
+        DateTimeOffset? expireTime = null;
+        if (request.ExpireTime is not null)
+        {
+            var now = clock.GetUtcNow();
+            DateTimeOffset value;
+            try
+            {
+                value = request.ExpireTime.ToDateTimeOffset();
+            }
+            catch (InvalidOperationException)
+            {
+                Bad("expire_time", "not a valid timestamp");
+                value = now;
+            }
+            if (value <= now)
+            {
+                Bad("expire_time", "must be in the future");
+            }
+            else if (value > now + options.Value.MaxExpiry)
+            {
+                Bad("expire_time", $"must be within {options.Value.MaxExpiry.TotalDays:0} days");
+            }
+            expireTime = value;
+        }
+
+        if (request.Metadata.Count > MaxMetadataEntries)
+        {
+            Bad("metadata", $"at most {MaxMetadataEntries} entries");
+        }
+        foreach (var (key, value) in request.Metadata)
+        {
+            if (key.Length == 0 || key.Length > MaxMetadataKeyLength)
+            {
+                Bad($"metadata[{Truncate(key)}]", $"keys must have 1 to {MaxMetadataKeyLength} characters");
+            }
+            if (value.Length > MaxMetadataValueLength)
+            {
+                Bad($"metadata[{Truncate(key)}]", $"values must have at most {MaxMetadataValueLength} characters");
+            }
+        }
+
+        var preferred = request.PaymentMethod?.Channel;
+        if (preferred is { Length: > 32 })
+        {
+            Bad("payment_method.channel", "unknown channel");
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new PaymentException(Adapters.Errors.ErrorCatalogue.InvalidArgument,
+                "invalid CreatePaymentRequest: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Reason}")), violations);
+        }
+
+        return new CreatePaymentCommand(
+            requestId,
+            new Money(request.AmountMinor, currency!),
+            description,
+            new CustomerInfo(customer.Type == Customer.Types.Type.Enterprise ? "enterprise" : "personal", customer.Country ?? "", customer.Device ?? ""),
+            string.IsNullOrEmpty(preferred) ? null : preferred,
+            expireTime,
+            request.Metadata.ToDictionary(p => p.Key, p => p.Value));
+    }
+
+    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryPattern();
+}

@@ -1,0 +1,80 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Paygate.Adapters.Errors;
+using Paygate.Gateway.Payments;
+
+namespace Paygate.Gateway.Api;
+
+/// <summary>
+/// Turns every failure of a handler into a <c>google.rpc.Status</c> with an <c>ErrorInfo</c> (reason = PM code,
+/// domain <c>paygate</c>), a <c>BadRequest</c> for invalid fields and <c>RetryInfo</c> when retrying may help.
+/// Nothing leaves as UNKNOWN.
+/// </summary>
+public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public const string Domain = "paygate";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Translate(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Translate(ex, context);
+        }
+    }
+
+    private RpcException Translate(Exception ex, ServerCallContext context)
+    {
+        switch (ex)
+        {
+            case PaymentException payment:
+                return ToRpcException(payment.Code, payment.Message, payment.Violations, payment.Metadata);
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                return ToRpcException(ErrorCatalogue.CallerCanceled, "the call was canceled by the caller", [], new Dictionary<string, string>());
+            default:
+                logger.LogError(ex, "Unhandled error in {Method}", context.Method);
+                return ToRpcException(ErrorCatalogue.GatewayInternal, "internal error", [], new Dictionary<string, string>());
+        }
+    }
+
+    public static RpcException ToRpcException(ErrorCode code, string message, IReadOnlyList<FieldViolation> violations, IReadOnlyDictionary<string, string> metadata)
+    {
+        var status = new Google.Rpc.Status { Code = (int)code.Status, Message = message };
+        var info = new ErrorInfo { Reason = code.Code, Domain = Domain };
+        foreach (var (key, value) in metadata)
+        {
+            info.Metadata[key] = value;
+        }
+        status.Details.Add(Any.Pack(info));
+        if (violations.Count > 0)
+        {
+            var badRequest = new BadRequest();
+            badRequest.FieldViolations.AddRange(violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Reason }));
+            status.Details.Add(Any.Pack(badRequest));
+        }
+        if (code.Decision == ErrorDecision.RetrySame || code.Status == StatusCode.Unavailable)
+        {
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(code == ErrorCatalogue.BankInterfaceTimeout ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(1)) }));
+        }
+        return status.ToRpcException();
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Storage;
+
+namespace Paygate.Gateway.Api;
+
+/// <summary>Opaque page tokens: the position after the last payment of a page, bound to the filter that produced it.</summary>
+public static class PageTokens
+{
+    public static string Encode(PageCursor cursor, PaymentState? filter) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"v1|{cursor.CreateTime.ToUnixTimeMilliseconds()}|{cursor.Id}|{(int?)filter}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static PageCursor? Decode(string token, PaymentState? filter)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+        try
+        {
+            var padded = token.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
+            if (parts.Length == 4 && parts[0] == "v1" && long.TryParse(parts[1], out var ms) && PaymentIds.LooksLikePaymentId(parts[2]))
+            {
+                if (parts[3] != ((int?)filter)?.ToString())
+                {
+                    throw PaymentException.InvalidField("page_token", "was issued for a different state filter");
+                }
+                return new PageCursor(DateTimeOffset.FromUnixTimeMilliseconds(ms), parts[2]);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        throw PaymentException.InvalidField("page_token", "is not a token this service issued");
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Paygate.Gateway.Api;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Routing;
+using Paygate.Gateway.Storage;
+
+namespace Paygate.Gateway.Extensions;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>The largest gRPC message the API accepts; a CreatePaymentRequest is a few kilobytes at most.</summary>
+    public const int MaxRequestBytes = 64 * 1024;
+
+    /// <summary>The payment core, its store, the API and its cross-cutting pieces.</summary>
+    public static IServiceCollection AddPaygate(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPaymentStore, SqlitePaymentStore>();
+        services.AddSingleton<ChannelRegistry>();
+        services.AddSingleton<PaymentRouter>();
+        services.AddSingleton<PaymentSignals>();
+        services.AddSingleton<KeyedLock>();
+        services.AddSingleton<PaymentLifecycle>();
+        services.AddSingleton<CreatePaymentValidator>();
+        services.AddSingleton<RecoveryWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecoveryWorker>());
+
+        services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ErrorInterceptor>();
+            options.MaxReceiveMessageSize = MaxRequestBytes;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        return services;
+    }
+}

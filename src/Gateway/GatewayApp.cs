@@ -1,0 +1,32 @@
+using Paygate.Adapters.Alipay;
+using Paygate.Gateway.Extensions;
+using Paygate.Gateway.Sandbox;
+
+namespace Paygate.Gateway;
+
+/// <summary>Builds the gateway host; <c>Program</c> runs it, end-to-end tests start it with their own settings.</summary>
+public static class GatewayApp
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        // A file of extra settings, e.g. the credentials the standalone simulators write: --ConfigFile path.
+        if (builder.Configuration["ConfigFile"] is { Length: > 0 } file)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
+        }
+        await SandboxSimulators.StartIfUnconfiguredAsync(builder);
+
+        builder.Services.AddPaygate();
+        builder.Services.AddAlipayChannel();
+
+        var app = builder.Build();
+        await app.InitializeStoreAsync();
+        app.MapPaygate();
+        return app;
+    }
+}

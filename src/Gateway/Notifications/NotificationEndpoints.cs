@@ -1,0 +1,64 @@
+using Paygate.Adapters.Contract;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Routing;
+
+namespace Paygate.Gateway.Notifications;
+
+/// <summary>
+/// The channels' asynchronous notifications, <c>POST /notify/&lt;channel&gt;</c>. The channel verifies the
+/// network's signature before anything is read; only then is the payment touched. The reply is the one the
+/// network expects, so it stops resending once the change is durable, and resends otherwise.
+/// </summary>
+public static class NotificationEndpoints
+{
+    /// <summary>Notifications are small; anything bigger is refused before it is read.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapChannelNotifications(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/notify/{channel}", HandleAsync);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(string channel, HttpContext context, ChannelRegistry channels, PaymentLifecycle lifecycle, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("Paygate.Notifications");
+        var target = channels.Find(channel);
+        if (target is null)
+        {
+            return Results.NotFound();
+        }
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+        string body;
+        using (var reader = new StreamReader(context.Request.Body))
+        {
+            var buffer = new char[MaxBodyBytes + 1];
+            var read = await reader.ReadBlockAsync(buffer, context.RequestAborted);
+            if (read > MaxBodyBytes)
+            {
+                return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            }
+            body = new string(buffer, 0, read);
+        }
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+
+        ChannelNotification notification;
+        try
+        {
+            notification = target.ParseNotification(headers, body);
+        }
+        catch (NotificationRejectedException ex)
+        {
+            logger.LogWarning("Rejected a {Channel} notification from {Remote}: {Reason}", channel, context.Connection.RemoteIpAddress, ex.Message);
+            return Reply(target.NotificationReply(accepted: false));
+        }
+
+        var applied = await lifecycle.ApplyNotificationAsync(channel, notification, context.RequestAborted);
+        return Reply(target.NotificationReply(accepted: applied));
+    }
+
+    private static IResult Reply(NotificationReply reply) => Results.Text(reply.Body, reply.ContentType, statusCode: reply.StatusCode);
+}

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using Paygate.Adapters.Money;
+
+namespace Paygate.Gateway.Payments;
+
+/// <summary>A validated request to create a payment.</summary>
+public sealed record CreatePaymentCommand(
+    string? RequestId,
+    Money Amount,
+    string Description,
+    CustomerInfo Customer,
+    string? PreferredChannel,
+    DateTimeOffset? ExpireTime,
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>A hash of every parameter except the request id: equal requests have equal fingerprints.</summary>
+    public string Fingerprint()
+    {
+        var canonical = new StringBuilder()
+            .Append(Amount.AmountMinor).Append('\n').Append(Amount.Currency.Code).Append('\n')
+            .Append(Description).Append('\n')
+            .Append(Customer.Type).Append('\n').Append(Customer.Country).Append('\n').Append(Customer.Device).Append('\n')
+            .Append(PreferredChannel).Append('\n')
+            .Append(ExpireTime?.ToUnixTimeMilliseconds()).Append('\n');
+        foreach (var (key, value) in Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            canonical.Append(key.Length).Append(':').Append(key).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');
+        }
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
+    }
+}

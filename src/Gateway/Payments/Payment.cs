@@ -1,0 +1,69 @@
+using Paygate.Adapters.Money;
+
+namespace Paygate.Gateway.Payments;
+
+/// <summary>The payer as the merchant described them.</summary>
+/// <param name="Type"><c>personal</c> or <c>enterprise</c>.</param>
+/// <param name="Country">ISO 3166-1 alpha-2, or empty.</param>
+/// <param name="Device"><c>pc</c>, <c>mobile</c>, <c>enterprise</c>, or empty.</param>
+public sealed record CustomerInfo(string Type, string Country, string Device);
+
+/// <summary>Why a payment went where it went.</summary>
+/// <param name="Candidates">The channels, in the order they are tried.</param>
+/// <param name="Reason">A human-readable account.</param>
+public sealed record RoutingDecision(IReadOnlyList<string> Candidates, string Reason);
+
+/// <summary>Why a payment failed or ended.</summary>
+/// <param name="Code">The unified <c>PM-NNNN</c> code.</param>
+/// <param name="Message">The payer-facing message.</param>
+/// <param name="Channel">The channel whose answer caused it, if any.</param>
+/// <param name="NativeCode">That channel's native code, if any.</param>
+public sealed record PaymentError(string Code, string Message, string? Channel, string? NativeCode);
+
+/// <summary>The payment intent and everything that happened to it. Mutated only through <see cref="PaymentTransitions"/>.</summary>
+public sealed class Payment
+{
+    public required string Id { get; init; }
+    public required PaymentState State { get; set; }
+    public required long AmountMinor { get; init; }
+    public required string Currency { get; init; }
+    public required string Description { get; init; }
+    public required CustomerInfo Customer { get; init; }
+    public string? PreferredChannel { get; init; }
+    public List<Attempt> Attempts { get; init; } = [];
+    public string? QrCode { get; set; }
+    public PaymentError? Error { get; set; }
+    public required RoutingDecision Routing { get; init; }
+    public required DateTimeOffset CreateTime { get; init; }
+    public DateTimeOffset UpdateTime { get; set; }
+    public required DateTimeOffset ExpireTime { get; init; }
+    public Dictionary<string, string> Metadata { get; init; } = [];
+    /// <summary>Set when money arrived for a payment that had already ended: an operator (or the refund worker) must act.</summary>
+    public bool Flagged { get; set; }
+    /// <summary>Optimistic-concurrency version: every saved change increments it.</summary>
+    public long Version { get; set; }
+
+    public Money Amount => new(AmountMinor, Adapters.Money.Currency.TryFind(Currency, out var c) ? c : throw new InvalidOperationException($"unsupported currency {Currency}"));
+
+    public Attempt? CurrentAttempt => Attempts.Count == 0 ? null : Attempts[^1];
+
+    public Attempt? FindAttempt(string channel, string reference) =>
+        Attempts.FirstOrDefault(a => a.Channel == channel && a.Reference == reference);
+}
+
+/// <summary>One try on one channel.</summary>
+public sealed class Attempt
+{
+    public required string Id { get; init; }
+    public required int Number { get; init; }
+    public required string Channel { get; init; }
+    /// <summary>The order number at the channel, derived from the payment id and attempt number.</summary>
+    public required string Reference { get; init; }
+    public string? TransactionId { get; set; }
+    public required AttemptState State { get; set; }
+    public string? NativeCode { get; set; }
+    public string? NativeMessage { get; set; }
+    public string? ErrorCode { get; set; }
+    public required DateTimeOffset CreateTime { get; init; }
+    public DateTimeOffset UpdateTime { get; set; }
+}

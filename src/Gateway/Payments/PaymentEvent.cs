@@ -1,0 +1,24 @@
+namespace Paygate.Gateway.Payments;
+
+/// <summary>One durable change of a payment, written in the same transaction as the change itself.</summary>
+/// <param name="Sequence">The store's global, increasing sequence number (0 before it is written).</param>
+/// <param name="PaymentId">The payment it is about.</param>
+/// <param name="Type">What happened, e.g. <c>payment.succeeded</c>.</param>
+/// <param name="State">The payment's state after it.</param>
+/// <param name="Time">When it happened.</param>
+/// <param name="Snapshot">The payment as it was right after the change (JSON).</param>
+public sealed record PaymentEvent(long Sequence, string PaymentId, string Type, PaymentState State, DateTimeOffset Time, string Snapshot);
+
+public static class PaymentEventTypes
+{
+    public const string Created = "payment.created";
+    public const string RequiresAction = "payment.requires_action";
+    public const string Succeeded = "payment.succeeded";
+    public const string Failed = "payment.failed";
+    public const string Canceled = "payment.canceled";
+    public const string Expired = "payment.expired";
+    public const string AttemptUnknown = "attempt.unknown";
+    public const string AttemptClosed = "attempt.closed";
+    public const string LateSuccessFlagged = "payment.late_success_flagged";
+    public const string AmountMismatchFlagged = "payment.amount_mismatch_flagged";
+}

@@ -1,0 +1,298 @@
+using Microsoft.Extensions.Options;
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Errors;
+using Paygate.Gateway.Routing;
+using Paygate.Gateway.Storage;
+
+namespace Paygate.Gateway.Payments;
+
+/// <summary>
+/// The payment core: creates payments and runs their attempts, applies what channels say, cancels and
+/// expires. The rule that keeps money safe: an attempt is written durably before its channel is called, and
+/// every change is saved with its event in one transaction, re-applied on a concurrent change.
+/// </summary>
+public sealed class PaymentLifecycle(
+    IPaymentStore store,
+    ChannelRegistry channels,
+    PaymentRouter router,
+    PaymentSignals signals,
+    KeyedLock locks,
+    IOptions<PaymentOptions> options,
+    TimeProvider clock,
+    ILogger<PaymentLifecycle> logger)
+{
+    private const string CreateScope = "create";
+    private const string CancelScope = "cancel";
+    private readonly PaymentOptions _options = options.Value;
+
+    public async Task<Payment> CreateAsync(CreatePaymentCommand command, CancellationToken cancellationToken)
+    {
+        if (command.RequestId is not { } requestId)
+        {
+            return await CreateNewAsync(command, null, cancellationToken);
+        }
+        var fingerprint = command.Fingerprint();
+        using (await locks.AcquireAsync($"{CreateScope}:{requestId}", cancellationToken))
+        {
+            var earlier = await store.FindIdempotencyAsync(CreateScope, requestId, cancellationToken);
+            if (earlier is not null)
+            {
+                return await ReplayAsync(earlier, fingerprint, cancellationToken);
+            }
+            try
+            {
+                return await CreateNewAsync(command, fingerprint, cancellationToken);
+            }
+            catch (IdempotencyKeyTakenException)
+            {
+                // Another gateway instance took the key between our look-up and our insert.
+                earlier = await store.FindIdempotencyAsync(CreateScope, requestId, cancellationToken);
+                return await ReplayAsync(earlier!, fingerprint, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<Payment> ReplayAsync(IdempotencyRecord earlier, string fingerprint, CancellationToken cancellationToken)
+    {
+        if (earlier.Fingerprint != fingerprint)
+        {
+            throw new PaymentException(ErrorCatalogue.RequestIdReused,
+                $"request_id {earlier.Key} was already used with different parameters (for payment {earlier.PaymentId})",
+                metadata: new Dictionary<string, string> { ["request_id"] = earlier.Key, ["payment_id"] = earlier.PaymentId });
+        }
+        return await GetAsync(earlier.PaymentId, cancellationToken);
+    }
+
+    private async Task<Payment> CreateNewAsync(CreatePaymentCommand command, string? fingerprint, CancellationToken cancellationToken)
+    {
+        var routing = router.Route(command);
+        var channel = channels.Get(routing.Candidates[0]);
+        var now = clock.GetUtcNow();
+        var id = PaymentIds.NewPaymentId(clock);
+        var payment = new Payment
+        {
+            Id = id,
+            State = PaymentState.Processing,
+            AmountMinor = command.Amount.AmountMinor,
+            Currency = command.Amount.Currency.Code,
+            Description = command.Description,
+            Customer = command.Customer,
+            PreferredChannel = command.PreferredChannel,
+            Routing = routing,
+            CreateTime = now,
+            UpdateTime = now,
+            ExpireTime = command.ExpireTime ?? now + _options.DefaultExpiry,
+            Metadata = new Dictionary<string, string>(command.Metadata),
+            Attempts =
+            [
+                new Attempt
+                {
+                    Id = PaymentIds.NewAttemptId(clock),
+                    Number = 1,
+                    Channel = channel.Id,
+                    Reference = PaymentIds.AttemptReference(id, 1),
+                    State = AttemptState.Pending,
+                    CreateTime = now,
+                    UpdateTime = now,
+                },
+            ],
+        };
+        var idempotency = fingerprint is null ? null : new IdempotencyRecord(CreateScope, command.RequestId!, fingerprint, id, now);
+        // Durable before the channel hears of it: a crash from here on leaves an attempt the recovery worker resolves.
+        await store.InsertAsync(payment, PaymentEventTypes.Created, idempotency, cancellationToken);
+        signals.Changed(id);
+        logger.LogInformation("Payment {PaymentId} created: {Amount} via {Channel}", id, command.Amount, channel.Id);
+
+        var attempt = payment.Attempts[0];
+        var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id));
+        // Not the caller's token: a client that hangs up must not leave the attempt half-done.
+        var result = await channel.CreateAsync(request, CancellationToken.None);
+        if (result.Outcome == ChannelOutcome.Unknown)
+        {
+            await ApplyResultAsync(id, channel.Id, attempt.Reference, result);
+            result = await ResolveUnknownAsync(channel, request);
+        }
+        return await ApplyResultAsync(id, channel.Id, attempt.Reference, result);
+    }
+
+    /// <summary>
+    /// Finds out what became of an attempt whose outcome is unknown. The order is queried; when it exists
+    /// unpaid, or never reached the network, sending the same order number again is safe (the network
+    /// de-duplicates by it) and gives the payer's instructions back.
+    /// </summary>
+    private async Task<ChannelResult> ResolveUnknownAsync(IPaymentChannel channel, ChannelPaymentRequest request)
+    {
+        var query = await channel.QueryAsync(request.Reference, CancellationToken.None);
+        var resend = query.Outcome == ChannelOutcome.RequiresAction
+            || (query.Outcome == ChannelOutcome.Failed && query.Error == ErrorCatalogue.ChannelOrderNotFound);
+        if (resend && clock.GetUtcNow() < request.ExpireTime)
+        {
+            return await channel.CreateAsync(request, CancellationToken.None);
+        }
+        return query;
+    }
+
+    public async Task<Payment> GetAsync(string id, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken)
+            ?? throw new PaymentException(ErrorCatalogue.PaymentNotFound, $"no payment has id {id}", metadata: new Dictionary<string, string> { ["payment_id"] = id });
+
+    public Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken) =>
+        store.ListAsync(state, after, limit, cancellationToken);
+
+    /// <summary>Applies a verified channel notification. Returns false when no attempt has that order number.</summary>
+    public async Task<bool> ApplyNotificationAsync(string channelId, ChannelNotification notification, CancellationToken cancellationToken)
+    {
+        var payment = await store.FindByAttemptReferenceAsync(channelId, notification.Reference, cancellationToken);
+        if (payment is null)
+        {
+            logger.LogWarning("Notification {NotificationId} from {Channel} names unknown order {Reference}", notification.NotificationId, channelId, notification.Reference);
+            return false;
+        }
+        await ApplyResultAsync(payment.Id, channelId, notification.Reference, notification.Result);
+        return true;
+    }
+
+    public async Task<Payment> CancelAsync(string id, string? requestId, CancellationToken cancellationToken)
+    {
+        if (requestId is null)
+        {
+            return await CancelOnceAsync(id, null, cancellationToken);
+        }
+        using (await locks.AcquireAsync($"{CancelScope}:{requestId}", cancellationToken))
+        {
+            var earlier = await store.FindIdempotencyAsync(CancelScope, requestId, cancellationToken);
+            if (earlier is not null)
+            {
+                if (earlier.PaymentId != id)
+                {
+                    throw new PaymentException(ErrorCatalogue.RequestIdReused,
+                        $"request_id {requestId} was already used to cancel payment {earlier.PaymentId}",
+                        metadata: new Dictionary<string, string> { ["request_id"] = requestId, ["payment_id"] = earlier.PaymentId });
+                }
+                return await GetAsync(id, cancellationToken);
+            }
+            var record = new IdempotencyRecord(CancelScope, requestId, id, id, clock.GetUtcNow());
+            try
+            {
+                return await CancelOnceAsync(id, record, cancellationToken);
+            }
+            catch (IdempotencyKeyTakenException)
+            {
+                return await CancelAsync(id, requestId, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<Payment> CancelOnceAsync(string id, IdempotencyRecord? record, CancellationToken cancellationToken)
+    {
+        var payment = await GetAsync(id, cancellationToken);
+        EnsureNotFinal(payment, "canceled");
+        payment = await CloseOpenAttemptsAsync(payment);
+        EnsureNotFinal(payment, "canceled");
+        return await MutateAsync(id, p => PaymentTransitions.Cancel(p, clock.GetUtcNow()), record);
+    }
+
+    /// <summary>Ends an unpaid payment past its expiry, closing its channel orders first.</summary>
+    public async Task<Payment> ExpireAsync(Payment payment)
+    {
+        payment = await CloseOpenAttemptsAsync(payment);
+        if (payment.State.IsFinal())
+        {
+            return payment;
+        }
+        var expired = await MutateAsync(payment.Id, p => p.State.IsFinal() ? null : PaymentTransitions.Expire(p, clock.GetUtcNow()), null);
+        logger.LogInformation("Payment {PaymentId} expired unpaid", payment.Id);
+        return expired;
+    }
+
+    /// <summary>Queries the channel about every attempt still pending or unknown and applies the answer.</summary>
+    public async Task<Payment> ResolveOpenAttemptsAsync(Payment payment)
+    {
+        foreach (var attempt in payment.Attempts.Where(a => a.State is AttemptState.Pending or AttemptState.Unknown).ToList())
+        {
+            var channel = channels.Get(attempt.Channel);
+            var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id));
+            var result = await ResolveUnknownAsync(channel, request);
+            payment = await ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
+        }
+        return payment;
+    }
+
+    /// <summary>
+    /// Closes the channel order of every open attempt, so that nobody can pay it after the payment ends.
+    /// When a close fails, the order is queried: a paid order makes the payment SUCCEEDED; one that cannot be
+    /// confirmed closed leaves the payment as it is and the caller is told to try again.
+    /// </summary>
+    private async Task<Payment> CloseOpenAttemptsAsync(Payment payment)
+    {
+        foreach (var attempt in payment.Attempts.Where(a => a.State.IsOpen()).ToList())
+        {
+            var channel = channels.Get(attempt.Channel);
+            var closed = await channel.CloseAsync(attempt.Reference, CancellationToken.None);
+            if (closed.Outcome == ChannelOutcome.Succeeded)
+            {
+                payment = await MutateAsync(payment.Id, p => PaymentTransitions.MarkClosed(p, p.FindAttempt(channel.Id, attempt.Reference)!, clock.GetUtcNow()), null);
+                continue;
+            }
+            var query = await channel.QueryAsync(attempt.Reference, CancellationToken.None);
+            switch (query.Outcome)
+            {
+                case ChannelOutcome.Succeeded:
+                    payment = await ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, query);
+                    break;
+                case ChannelOutcome.Failed or ChannelOutcome.Declined:
+                    payment = await MutateAsync(payment.Id, p => PaymentTransitions.MarkClosed(p, p.FindAttempt(channel.Id, attempt.Reference)!, clock.GetUtcNow()), null);
+                    break;
+                default:
+                    throw new PaymentException(ErrorCatalogue.OutcomeUnknown,
+                        $"the {channel.Id} order {attempt.Reference} could not be confirmed closed ({closed.NativeCode}); try again",
+                        metadata: new Dictionary<string, string> { ["channel"] = channel.Id, ["native_code"] = closed.NativeCode });
+            }
+        }
+        return payment;
+    }
+
+    private static void EnsureNotFinal(Payment payment, string verb)
+    {
+        if (payment.State.IsFinal())
+        {
+            throw new PaymentException(ErrorCatalogue.IllegalTransition,
+                $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()} and cannot be {verb}",
+                metadata: new Dictionary<string, string> { ["payment_id"] = payment.Id, ["state"] = payment.State.ToString().ToUpperInvariant() });
+        }
+    }
+
+    private Task<Payment> ApplyResultAsync(string paymentId, string channelId, string reference, ChannelResult result) =>
+        MutateAsync(paymentId, p =>
+        {
+            var attempt = p.FindAttempt(channelId, reference) ?? throw new InvalidOperationException($"payment {p.Id} has no attempt {reference}");
+            var change = PaymentTransitions.ApplyChannelResult(p, attempt, result, clock.GetUtcNow());
+            if (change is PaymentEventTypes.LateSuccessFlagged or PaymentEventTypes.AmountMismatchFlagged)
+            {
+                logger.LogError("Payment {PaymentId}: {Event} on {Channel} order {Reference}; an operator must act", p.Id, change, channelId, reference);
+            }
+            return change;
+        }, null);
+
+    /// <summary>Loads, changes and saves a payment, starting again when another writer saved it in between.</summary>
+    private async Task<Payment> MutateAsync(string paymentId, Func<Payment, string?> change, IdempotencyRecord? idempotency)
+    {
+        while (true)
+        {
+            var payment = await GetAsync(paymentId, CancellationToken.None);
+            var expected = payment.Version;
+            var eventType = change(payment);
+            if (eventType is null)
+            {
+                return payment;
+            }
+            if (await store.TryUpdateAsync(payment, expected, eventType, idempotency, CancellationToken.None))
+            {
+                signals.Changed(paymentId);
+                return payment;
+            }
+        }
+    }
+
+    private string NotifyUrl(string channelId) => $"{_options.NotifyBaseUrl.TrimEnd('/')}/notify/{channelId}";
+}

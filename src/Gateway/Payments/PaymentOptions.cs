@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Paygate.Gateway.Payments;
+
+/// <summary>Payment lifecycle settings (section <c>Paygate</c>).</summary>
+public sealed class PaymentOptions
+{
+    public const string Section = "Paygate";
+
+    /// <summary>The base URL the networks post notifications to; <c>/notify/&lt;channel&gt;</c> is appended.</summary>
+    [Required, Url]
+    public string NotifyBaseUrl { get; set; } = "http://localhost:5081";
+
+    /// <summary>How long an unpaid payment stays payable when the request gives no expire_time.</summary>
+    public TimeSpan DefaultExpiry { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The largest expire_time a request may ask for, counted from now.</summary>
+    public TimeSpan MaxExpiry { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The ceiling on one payment's amount, in minor units of any currency.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxAmountMinor { get; set; } = 10_000_000_000;
+
+    /// <summary>How often the recovery worker looks for expired payments and unknown outcomes.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an attempt may stay pending (a call in flight) before the worker queries it.</summary>
+    public TimeSpan PendingQueryAfter { get; set; } = TimeSpan.FromSeconds(60);
+}

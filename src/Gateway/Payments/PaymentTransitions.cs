@@ -1,0 +1,152 @@
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Errors;
+
+namespace Paygate.Gateway.Payments;
+
+/// <summary>
+/// Every way a payment changes. Each method changes the payment in memory and returns the event type to
+/// record, or null when nothing changed (a duplicate or out-of-order answer), so applying the same channel
+/// answer twice is harmless.
+/// </summary>
+public static class PaymentTransitions
+{
+    /// <summary>Applies what a channel said about one attempt (from a create, a query or a notification).</summary>
+    public static string? ApplyChannelResult(Payment payment, Attempt attempt, ChannelResult result, DateTimeOffset now)
+    {
+        if (result.Outcome == ChannelOutcome.Succeeded)
+        {
+            return ApplySuccess(payment, attempt, result, now);
+        }
+        if (!attempt.State.IsOpen())
+        {
+            // The attempt already ended; a stale or out-of-order answer changes nothing.
+            return null;
+        }
+        Touch(attempt, result, now);
+        switch (result.Outcome)
+        {
+            case ChannelOutcome.RequiresAction:
+                if (result.Action?.QrCode is { } qr)
+                {
+                    payment.QrCode = qr;
+                }
+                if (attempt.State == AttemptState.RequiresAction)
+                {
+                    return null;
+                }
+                attempt.State = AttemptState.RequiresAction;
+                if (payment.State == PaymentState.Processing && attempt == payment.CurrentAttempt)
+                {
+                    return Move(payment, PaymentState.RequiresAction, now, PaymentEventTypes.RequiresAction);
+                }
+                return PaymentEventTypes.RequiresAction;
+
+            case ChannelOutcome.Declined or ChannelOutcome.Failed:
+                attempt.State = result.Outcome == ChannelOutcome.Declined ? AttemptState.Declined : AttemptState.Failed;
+                attempt.ErrorCode = result.Error?.Code;
+                if (attempt == payment.CurrentAttempt && !payment.State.IsFinal())
+                {
+                    var error = result.Error ?? ErrorCatalogue.ChannelBusinessFailure;
+                    payment.Error = new PaymentError(error.Code, error.PayerMessage, attempt.Channel, result.NativeCode);
+                    payment.QrCode = null;
+                    return Move(payment, PaymentState.Failed, now, PaymentEventTypes.Failed);
+                }
+                return PaymentEventTypes.Failed;
+
+            default: // Unknown
+                if (attempt.State != AttemptState.Pending)
+                {
+                    return null;
+                }
+                attempt.State = AttemptState.Unknown;
+                attempt.ErrorCode = result.Error?.Code;
+                payment.UpdateTime = now;
+                return PaymentEventTypes.AttemptUnknown;
+        }
+    }
+
+    private static string? ApplySuccess(Payment payment, Attempt attempt, ChannelResult result, DateTimeOffset now)
+    {
+        if (attempt.State == AttemptState.Succeeded)
+        {
+            return null;
+        }
+        if (result.ReportedAmountMinor is { } reported && reported != payment.AmountMinor)
+        {
+            // Never accept a success for a different amount: hold it for an operator.
+            if (payment.Flagged)
+            {
+                return null;
+            }
+            payment.Flagged = true;
+            Touch(attempt, result, now);
+            payment.UpdateTime = now;
+            return PaymentEventTypes.AmountMismatchFlagged;
+        }
+        Touch(attempt, result, now);
+        attempt.State = AttemptState.Succeeded;
+        attempt.ErrorCode = null;
+        if (PaymentStateRules.CanMove(payment.State, PaymentState.Succeeded))
+        {
+            payment.Error = null;
+            payment.QrCode = null;
+            return Move(payment, PaymentState.Succeeded, now, PaymentEventTypes.Succeeded);
+        }
+        // Money arrived for a payment that already ended (canceled, expired, or paid on another attempt).
+        payment.Flagged = true;
+        payment.UpdateTime = now;
+        return PaymentEventTypes.LateSuccessFlagged;
+    }
+
+    /// <summary>Records that the channel confirmed an attempt's order closed.</summary>
+    public static string? MarkClosed(Payment payment, Attempt attempt, DateTimeOffset now)
+    {
+        if (!attempt.State.IsOpen())
+        {
+            return null;
+        }
+        attempt.State = AttemptState.Closed;
+        attempt.UpdateTime = now;
+        payment.UpdateTime = now;
+        return PaymentEventTypes.AttemptClosed;
+    }
+
+    /// <summary>Ends an unpaid payment at the merchant's request; every attempt must already be closed.</summary>
+    public static string Cancel(Payment payment, DateTimeOffset now) => End(payment, PaymentState.Canceled, now, PaymentEventTypes.Canceled);
+
+    /// <summary>Ends an unpaid payment at its expiry; every attempt must already be closed.</summary>
+    public static string Expire(Payment payment, DateTimeOffset now) => End(payment, PaymentState.Expired, now, PaymentEventTypes.Expired);
+
+    private static string End(Payment payment, PaymentState to, DateTimeOffset now, string eventType)
+    {
+        if (payment.Attempts.Any(a => a.State.IsOpen()))
+        {
+            throw new InvalidOperationException("a payment cannot end while an attempt's order is still open");
+        }
+        payment.QrCode = null;
+        return Move(payment, to, now, eventType);
+    }
+
+    private static string Move(Payment payment, PaymentState to, DateTimeOffset now, string eventType)
+    {
+        if (!PaymentStateRules.CanMove(payment.State, to))
+        {
+            throw new PaymentException(ErrorCatalogue.IllegalTransition,
+                $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()} and cannot become {to.ToString().ToUpperInvariant()}");
+        }
+        payment.State = to;
+        payment.UpdateTime = now;
+        return eventType;
+    }
+
+    private static void Touch(Attempt attempt, ChannelResult result, DateTimeOffset now)
+    {
+        attempt.UpdateTime = now;
+        if (!string.IsNullOrEmpty(result.NativeCode))
+        {
+            attempt.NativeCode = result.NativeCode;
+            attempt.NativeMessage = result.NativeMessage;
+        }
+        attempt.TransactionId = result.ChannelTransactionId ?? attempt.TransactionId;
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+using Paygate.Gateway.Storage;
+
+namespace Paygate.Gateway.Payments;
+
+/// <summary>
+/// Expires unpaid payments (closing their channel orders) and resolves attempts whose outcome is unknown,
+/// on a schedule. It reads its work from the store, so it picks up where it left off after a restart.
+/// </summary>
+public sealed class RecoveryWorker(
+    IPaymentStore store,
+    PaymentLifecycle lifecycle,
+    IOptions<PaymentOptions> options,
+    TimeProvider clock,
+    ILogger<RecoveryWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Recovery sweep failed; retrying at the next tick");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass over the payments that need attention.</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var due = await store.ListNeedingAttentionAsync(now, now - options.Value.PendingQueryAfter, 100, cancellationToken);
+        foreach (var payment in due)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var current = await lifecycle.ResolveOpenAttemptsAsync(payment);
+                if (!current.State.IsFinal() && current.ExpireTime <= now)
+                {
+                    await lifecycle.ExpireAsync(current);
+                }
+            }
+            catch (PaymentException ex)
+            {
+                logger.LogWarning("Payment {PaymentId} not resolved yet: {Reason}", payment.Id, ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Paygate.Gateway;
+using Paygate.Simulators.Hosting;
+
+var app = await GatewayApp.BuildAsync(args);
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var urls = string.Join(", ", app.Urls);
+    var sandbox = app.Services.GetService<SimulatorHost>();
+    app.Logger.LogInformation("Paygate is listening on {Urls} (gRPC on the HTTP/2 port, channel notifications on the HTTP/1.1 port)", urls);
+    if (sandbox is not null)
+    {
+        app.Logger.LogInformation(
+            """
+            Sandbox mode: simulated networks at {Simulators}. Try it:
+              grpcurl -plaintext -d '{{"amount_minor": 1000, "currency": "CNY", "description": "Cloud server, 1 month"}}' localhost:5080 paygate.v1.PaymentService/CreatePayment
+              curl -d qr_code=<next_action.qr_code> {Simulators}/alipay/buyer/pay
+              grpcurl -plaintext -d '{{"id": "<payment id>"}}' localhost:5080 paygate.v1.PaymentService/GetPayment
+            """, sandbox.BaseUrl, sandbox.BaseUrl);
+    }
+});
+await app.RunAsync();

@@ -1,0 +1,61 @@
+using Paygate.Gateway.Payments;
+
+namespace Paygate.Gateway.Storage;
+
+/// <summary>
+/// The durable home of payments, their events and idempotency keys. Each write is one transaction that
+/// changes the payment and records its event together. Implementations: SQLite (embedded default);
+/// PostgreSQL (shared by several gateway instances) fills the same contract.
+/// </summary>
+public interface IPaymentStore
+{
+    /// <summary>Creates or upgrades the schema.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a new payment, its first event and (when given) its idempotency key in one transaction.
+    /// Throws <see cref="IdempotencyKeyTakenException"/> when the key exists already (another instance won).
+    /// </summary>
+    Task InsertAsync(Payment payment, string eventType, IdempotencyRecord? idempotency, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves a changed payment, its event and (when given) the idempotency key of the operation, if nobody saved
+    /// the payment since <paramref name="expectedVersion"/>; returns false on such a conflict (reload and
+    /// re-apply). Increments <see cref="Payment.Version"/>. Throws <see cref="IdempotencyKeyTakenException"/>
+    /// when the key exists already, saving nothing.
+    /// </summary>
+    Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, string eventType, IdempotencyRecord? idempotency, CancellationToken cancellationToken);
+
+    Task<Payment?> GetAsync(string id, CancellationToken cancellationToken);
+
+    Task<Payment?> FindByAttemptReferenceAsync(string channel, string reference, CancellationToken cancellationToken);
+
+    /// <summary>Payments newest first, after <paramref name="after"/> when given.</summary>
+    Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Unfinished payments that need the recovery worker: past their expiry, or with an attempt whose outcome
+    /// is unknown (or pending since before <paramref name="pendingBefore"/>).
+    /// </summary>
+    Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>A payment's events after <paramref name="afterSequence"/>, oldest first.</summary>
+    Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken);
+}
+
+/// <summary>A used idempotency key: which operation, the request's fingerprint and the payment it produced.</summary>
+/// <param name="Scope">The operation, e.g. <c>create</c> or <c>cancel</c>.</param>
+/// <param name="Key">The caller's <c>request_id</c>.</param>
+/// <param name="Fingerprint">A hash of the request's parameters.</param>
+/// <param name="PaymentId">The payment it created or acted on.</param>
+/// <param name="CreateTime">When it was first used.</param>
+public sealed record IdempotencyRecord(string Scope, string Key, string Fingerprint, string PaymentId, DateTimeOffset CreateTime);
+
+/// <summary>Where a page of a newest-first listing ends.</summary>
+/// <param name="CreateTime">The last payment's creation time.</param>
+/// <param name="Id">The last payment's id.</param>
+public sealed record PageCursor(DateTimeOffset CreateTime, string Id);
+
+public sealed class IdempotencyKeyTakenException(string scope, string key) : Exception($"idempotency key {scope}/{key} is taken");

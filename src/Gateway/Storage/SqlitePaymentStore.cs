@@ -1,0 +1,252 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Paygate.Gateway.Payments;
+
+namespace Paygate.Gateway.Storage;
+
+/// <summary>The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed change survives a crash.</summary>
+public sealed class SqlitePaymentStore : IPaymentStore
+{
+    private const int SqliteConstraintError = 19;
+    private readonly string _connectionString;
+
+    public SqlitePaymentStore(IOptions<SqliteStoreOptions> options)
+    {
+        var path = System.IO.Path.GetFullPath(options.Value.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
+        await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_time INTEGER NOT NULL);", cancellationToken);
+        foreach (var (version, sql) in SqliteSchema.Migrations)
+        {
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var applied = await ScalarAsync(connection, tx, "SELECT COUNT(*) FROM schema_migrations WHERE version = $v", cancellationToken, ("$v", version));
+            if (Convert.ToInt64(applied) == 0)
+            {
+                await ExecuteAsync(connection, tx, sql, cancellationToken);
+                await ExecuteAsync(connection, tx, "INSERT INTO schema_migrations (version, applied_time) VALUES ($v, $t)", cancellationToken,
+                    ("$v", version), ("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            }
+            await tx.CommitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT fingerprint, payment_id, create_time FROM idempotency_keys WHERE scope = $s AND key = $k", ("$s", scope), ("$k", key));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        return new IdempotencyRecord(scope, key, reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+    }
+
+    public async Task InsertAsync(Payment payment, string eventType, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        if (idempotency is not null && !await TryInsertIdempotencyAsync(connection, tx, idempotency, cancellationToken))
+        {
+            throw new IdempotencyKeyTakenException(idempotency.Scope, idempotency.Key);
+        }
+        payment.Version = 1;
+        await ExecuteAsync(connection, tx, """
+            INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, version, body)
+            VALUES ($id, $state, $ct, $ut, $et, $open, $version, $body)
+            """, cancellationToken, PaymentParameters(payment));
+        await WriteAttemptsAndEventAsync(connection, tx, payment, eventType, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, string eventType, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        if (idempotency is not null && !await TryInsertIdempotencyAsync(connection, tx, idempotency, cancellationToken))
+        {
+            throw new IdempotencyKeyTakenException(idempotency.Scope, idempotency.Key);
+        }
+        payment.Version = expectedVersion + 1;
+        var changed = await ExecuteAsync(connection, tx, """
+            UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, version = $version, body = $body
+            WHERE id = $id AND version = $expected
+            """, cancellationToken, [.. PaymentParameters(payment), ("$expected", expectedVersion)]);
+        if (changed == 0)
+        {
+            payment.Version = expectedVersion;
+            return false;
+        }
+        await WriteAttemptsAndEventAsync(connection, tx, payment, eventType, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<Payment?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var list = await ReadPaymentsAsync(connection, "SELECT body, version FROM payments WHERE id = $id", cancellationToken, ("$id", id));
+        return list.SingleOrDefault();
+    }
+
+    public async Task<Payment?> FindByAttemptReferenceAsync(string channel, string reference, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var list = await ReadPaymentsAsync(connection, """
+            SELECT p.body, p.version FROM attempts a JOIN payments p ON p.id = a.payment_id
+            WHERE a.channel = $c AND a.reference = $r
+            """, cancellationToken, ("$c", channel), ("$r", reference));
+        return list.SingleOrDefault();
+    }
+
+    public async Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var where = new List<string>();
+        var parameters = new List<(string, object)> { ("$limit", limit) };
+        if (state is { } s)
+        {
+            where.Add("state = $state");
+            parameters.Add(("$state", (int)s));
+        }
+        if (after is not null)
+        {
+            where.Add("(create_time < $act OR (create_time = $act AND id < $aid))");
+            parameters.Add(("$act", after.CreateTime.ToUnixTimeMilliseconds()));
+            parameters.Add(("$aid", after.Id));
+        }
+        var sql = "SELECT body, version FROM payments"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY create_time DESC, id DESC LIMIT $limit";
+        return await ReadPaymentsAsync(connection, sql, cancellationToken, [.. parameters]);
+    }
+
+    public async Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadPaymentsAsync(connection, """
+            SELECT body, version FROM payments
+            WHERE state IN ($processing, $action, $failed)
+              AND (expire_time <= $now OR (open_attempt = 1 AND update_time <= $pending))
+            ORDER BY expire_time LIMIT $limit
+            """, cancellationToken,
+            ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed),
+            ("$now", now.ToUnixTimeMilliseconds()), ("$pending", pendingBefore.ToUnixTimeMilliseconds()), ("$limit", limit));
+    }
+
+    public async Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT sequence, type, state, time, snapshot FROM payment_events
+            WHERE payment_id = $id AND sequence > $after ORDER BY sequence
+            """, ("$id", paymentId), ("$after", afterSequence));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<PaymentEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new PaymentEvent(reader.GetInt64(0), paymentId, reader.GetString(1), (PaymentState)reader.GetInt32(2),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), reader.GetString(4)));
+        }
+        return events;
+    }
+
+    private static async Task WriteAttemptsAndEventAsync(SqliteConnection connection, SqliteTransaction tx, Payment payment, string eventType, CancellationToken cancellationToken)
+    {
+        foreach (var attempt in payment.Attempts)
+        {
+            await ExecuteAsync(connection, tx, """
+                INSERT INTO attempts (channel, reference, payment_id, attempt_id) VALUES ($c, $r, $p, $a)
+                ON CONFLICT (channel, reference) DO NOTHING
+                """, cancellationToken, ("$c", attempt.Channel), ("$r", attempt.Reference), ("$p", payment.Id), ("$a", attempt.Id));
+        }
+        await ExecuteAsync(connection, tx, """
+            INSERT INTO payment_events (payment_id, type, state, time, snapshot) VALUES ($p, $type, $state, $time, $snapshot)
+            """, cancellationToken, ("$p", payment.Id), ("$type", eventType), ("$state", (int)payment.State),
+            ("$time", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$snapshot", PaymentJson.Serialize(payment)));
+    }
+
+    private static async Task<bool> TryInsertIdempotencyAsync(SqliteConnection connection, SqliteTransaction? tx, IdempotencyRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(connection, tx, """
+                INSERT INTO idempotency_keys (scope, key, fingerprint, payment_id, create_time) VALUES ($s, $k, $f, $p, $t)
+                """, cancellationToken, ("$s", record.Scope), ("$k", record.Key), ("$f", record.Fingerprint), ("$p", record.PaymentId),
+                ("$t", record.CreateTime.ToUnixTimeMilliseconds()));
+            return true;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraintError)
+        {
+            return false;
+        }
+    }
+
+    private static (string, object)[] PaymentParameters(Payment payment) =>
+    [
+        ("$id", payment.Id), ("$state", (int)payment.State), ("$ct", payment.CreateTime.ToUnixTimeMilliseconds()),
+        ("$ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$et", payment.ExpireTime.ToUnixTimeMilliseconds()),
+        ("$open", payment.Attempts.Any(a => a.State.IsOpen() && a.State != AttemptState.RequiresAction) ? 1 : 0),
+        ("$version", payment.Version), ("$body", PaymentJson.Serialize(payment)),
+    ];
+
+    private static async Task<List<Payment>> ReadPaymentsAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object)[] parameters)
+    {
+        await using var command = Command(connection, null, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var result = new List<Payment>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var payment = PaymentJson.Deserialize(reader.GetString(0));
+            payment.Version = reader.GetInt64(1);
+            result.Add(payment);
+        }
+        return result;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // Per connection: FULL makes every commit durable in WAL mode; foreign keys are off by default.
+        await ExecuteAsync(connection, null, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string, object)[] parameters)
+    {
+        await using var command = Command(connection, tx, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string, object)[] parameters)
+    {
+        await using var command = Command(connection, tx, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,51 @@
+namespace Paygate.Gateway.Storage;
+
+/// <summary>
+/// The versioned schema. A migration is appended, never edited. Plain SQL that PostgreSQL also accepts
+/// (times are unix milliseconds in 64-bit integers), except the sequence column's AUTOINCREMENT.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
+    [
+        (1, """
+            CREATE TABLE payments (
+                id TEXT PRIMARY KEY,
+                state INTEGER NOT NULL,
+                create_time INTEGER NOT NULL,
+                update_time INTEGER NOT NULL,
+                expire_time INTEGER NOT NULL,
+                open_attempt INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX ix_payments_list ON payments (create_time DESC, id DESC);
+            CREATE INDEX ix_payments_state_list ON payments (state, create_time DESC, id DESC);
+            CREATE INDEX ix_payments_attention ON payments (state, expire_time);
+            CREATE TABLE attempts (
+                channel TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                payment_id TEXT NOT NULL REFERENCES payments (id),
+                attempt_id TEXT NOT NULL,
+                PRIMARY KEY (channel, reference)
+            );
+            CREATE TABLE payment_events (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                payment_id TEXT NOT NULL REFERENCES payments (id),
+                type TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                time INTEGER NOT NULL,
+                snapshot TEXT NOT NULL
+            );
+            CREATE INDEX ix_payment_events_payment ON payment_events (payment_id, sequence);
+            CREATE TABLE idempotency_keys (
+                scope TEXT NOT NULL,
+                key TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                payment_id TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                PRIMARY KEY (scope, key)
+            );
+            """),
+    ];
+}
