@@ -140,7 +140,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
         return await ReadPaymentsAsync(connection, """
             SELECT body, version FROM payments
             WHERE state IN ($processing, $action, $failed)
-              AND (expire_time <= $now OR (open_attempt = 1 AND update_time <= $pending))
+              AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending))
             ORDER BY expire_time LIMIT $limit
             """, cancellationToken,
             ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed),
@@ -199,9 +199,15 @@ public sealed class SqlitePaymentStore : IPaymentStore
     [
         ("$id", payment.Id), ("$state", (int)payment.State), ("$ct", payment.CreateTime.ToUnixTimeMilliseconds()),
         ("$ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$et", payment.ExpireTime.ToUnixTimeMilliseconds()),
-        ("$open", payment.Attempts.Any(a => a.State.IsOpen() && a.State != AttemptState.RequiresAction) ? 1 : 0),
+        ("$open", OpenAttemptMarker(payment)),
         ("$version", payment.Version), ("$body", PaymentJson.Serialize(payment)),
     ];
+
+    /// <summary>2: an attempt's outcome is unknown (query it); 1: a call is in flight (query it if it stays so); 0: neither.</summary>
+    private static int OpenAttemptMarker(Payment payment) =>
+        payment.Attempts.Any(a => a.State == AttemptState.Unknown) ? 2
+        : payment.Attempts.Any(a => a.State == AttemptState.Pending) ? 1
+        : 0;
 
     private static async Task<List<Payment>> ReadPaymentsAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object)[] parameters)
     {

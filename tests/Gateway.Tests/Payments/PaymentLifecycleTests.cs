@@ -1,0 +1,184 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Errors;
+using Paygate.Adapters.Money;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Routing;
+using Paygate.Gateway.Storage;
+
+namespace Paygate.Gateway.Tests.Payments;
+
+/// <summary>The payment core against a real SQLite store and a scripted channel.</summary>
+public sealed class PaymentLifecycleTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("paygate-lifecycle-").FullName;
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly ScriptedChannel _channel = new();
+    private readonly PaymentOptions _options = new() { NotifyBaseUrl = "http://127.0.0.1:5081" };
+    private SqlitePaymentStore _store = null!;
+    private PaymentLifecycle _lifecycle = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqlitePaymentStore(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") }));
+        await _store.InitializeAsync(CancellationToken.None);
+        var registry = new ChannelRegistry([_channel]);
+        _lifecycle = new PaymentLifecycle(_store, registry, new PaymentRouter(registry), new PaymentSignals(), new KeyedLock(),
+            Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
+    }
+
+    private static CreatePaymentCommand Command(string? requestId = null, long amount = 1000) =>
+        new(requestId, new Money(amount, Currency.CNY), "Cloud server", new CustomerInfo("personal", "", ""), null, null, new Dictionary<string, string>());
+
+    [Fact]
+    public async Task Create_WritesTheAttemptDurablyBeforeCallingTheChannel()
+    {
+        Payment? seenAtCallTime = null;
+        string? notifyUrl = null;
+        _channel.OnCreate = request =>
+        {
+            notifyUrl = request.NotifyUrl;
+            seenAtCallTime = _store.FindByAttemptReferenceAsync("alipay", request.Reference, CancellationToken.None).GetAwaiter().GetResult();
+        };
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+
+        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+
+        Assert.NotNull(seenAtCallTime);
+        Assert.Equal(AttemptState.Pending, seenAtCallTime.Attempts.Single().State);
+        Assert.Equal(PaymentState.RequiresAction, payment.State);
+        Assert.Equal("http://127.0.0.1:5081/notify/alipay", notifyUrl);
+    }
+
+    [Fact]
+    public async Task Create_UnknownOutcome_QueriesThenResendsTheSameOrderNumber()
+    {
+        _channel.CreateAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+        _channel.QueryAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.RequiresAction, NativeCode = "10000/WAIT_BUYER_PAY" });
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr("https://qr.example/again"));
+
+        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+
+        var reference = payment.Attempts.Single().Reference;
+        Assert.Equal([$"create {reference}", $"query {reference}", $"create {reference}"], _channel.Calls);
+        Assert.Equal(PaymentState.RequiresAction, payment.State);
+        Assert.Equal("https://qr.example/again", payment.QrCode);
+        Assert.Contains(PaymentEventTypes.AttemptUnknown, (await _store.EventsAsync(payment.Id, 0, CancellationToken.None)).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task Create_UnknownAndQueryUnknown_StaysProcessingUntilTheWorkerResolvesIt()
+    {
+        _channel.CreateAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+
+        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+        Assert.Equal(PaymentState.Processing, payment.State);
+        Assert.Equal(AttemptState.Unknown, payment.Attempts.Single().State);
+
+        // Later the network answers: the order was paid.
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Success("10000/TRADE_SUCCESS", "", "T9", 1000));
+        var worker = new RecoveryWorker(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
+        await worker.SweepAsync(CancellationToken.None);
+
+        var resolved = await _lifecycle.GetAsync(payment.Id, CancellationToken.None);
+        Assert.Equal(PaymentState.Succeeded, resolved.State);
+        Assert.Equal("T9", resolved.Attempts.Single().TransactionId);
+    }
+
+    [Fact]
+    public async Task Create_Declined_FailsWithoutAnotherCall()
+    {
+        _channel.CreateAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Declined, Error = ErrorCatalogue.InsufficientBalance, NativeCode = "40004/ACQ.BUYER_BALANCE_NOT_ENOUGH" });
+
+        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+
+        Assert.Equal(PaymentState.Failed, payment.State);
+        Assert.Equal("PM-1001", payment.Error?.Code);
+        Assert.Single(_channel.Calls);
+    }
+
+    [Fact]
+    public async Task Create_SameRequestIdTwice_CallsTheChannelOnce()
+    {
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+        var requestId = Guid.NewGuid().ToString();
+
+        var first = await _lifecycle.CreateAsync(Command(requestId), CancellationToken.None);
+        var second = await _lifecycle.CreateAsync(Command(requestId), CancellationToken.None);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.Single(_channel.Calls);
+        var conflict = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.CreateAsync(Command(requestId, amount: 2000), CancellationToken.None));
+        Assert.Equal("PM-6002", conflict.Code.Code);
+    }
+
+    [Fact]
+    public async Task Cancel_CloseFailsButOrderWasPaid_PaymentSucceedsAndCancelIsRefused()
+    {
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+        _channel.CloseAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelBusinessFailure, NativeCode = "40004/ACQ.TRADE_STATUS_ERROR" });
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Success("10000/TRADE_SUCCESS", "", "T1", 1000));
+
+        var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.CancelAsync(payment.Id, null, CancellationToken.None));
+
+        Assert.Equal("PM-6004", error.Code.Code);
+        Assert.Equal(PaymentState.Succeeded, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
+    }
+
+    [Fact]
+    public async Task Cancel_CloseCannotBeConfirmed_LeavesThePaymentAsItWas()
+    {
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+        _channel.CloseAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+
+        var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.CancelAsync(payment.Id, null, CancellationToken.None));
+
+        Assert.Equal("PM-2001", error.Code.Code);
+        Assert.Equal(PaymentState.RequiresAction, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
+    }
+
+    [Fact]
+    public async Task Sweep_PastExpiry_ClosesTheChannelOrderThenExpires()
+    {
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+        _channel.CloseAnswers.Enqueue(() => ChannelResult.Success("10000", ""));
+        var worker = new RecoveryWorker(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
+
+        await worker.SweepAsync(CancellationToken.None);
+        Assert.Equal(PaymentState.RequiresAction, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
+
+        _clock.Advance(TimeSpan.FromHours(24));
+        await worker.SweepAsync(CancellationToken.None);
+
+        var expired = await _lifecycle.GetAsync(payment.Id, CancellationToken.None);
+        Assert.Equal(PaymentState.Expired, expired.State);
+        Assert.Equal(AttemptState.Closed, expired.Attempts.Single().State);
+        Assert.Contains($"close {expired.Attempts[0].Reference}", _channel.Calls);
+    }
+
+    [Fact]
+    public async Task Create_NoChannelFits_IsRefusedBeforeAnythingIsWritten()
+    {
+        var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.CreateAsync(Command(amount: 99), CancellationToken.None));
+
+        Assert.Equal("PM-6009", error.Code.Code);
+        Assert.Contains("minimum", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await _store.ListAsync(null, null, 10, CancellationToken.None));
+        Assert.Empty(_channel.Calls);
+    }
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,52 @@
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Money;
+
+namespace Paygate.Gateway.Tests.Payments;
+
+/// <summary>A unit-test channel that answers from scripts and records every call.</summary>
+internal sealed class ScriptedChannel : IPaymentChannel
+{
+    public Queue<Func<ChannelResult>> CreateAnswers { get; } = new();
+    public Queue<Func<ChannelResult>> QueryAnswers { get; } = new();
+    public Queue<Func<ChannelResult>> CloseAnswers { get; } = new();
+    public List<string> Calls { get; } = [];
+    /// <summary>Runs when Create is called, before it answers: lets a test look at the store at that moment.</summary>
+    public Action<ChannelPaymentRequest>? OnCreate { get; set; }
+
+    public string Id => "alipay";
+
+    public ChannelCapabilities Capabilities { get; } = new()
+    {
+        Currencies = new Dictionary<Currency, AmountLimits> { [Currency.CNY] = new(100, 100_000_000) },
+        Flows = new HashSet<PaymentFlow> { PaymentFlow.QrCode },
+        SupportsQuery = true,
+        SupportsClose = true,
+    };
+
+    public static ChannelResult Qr(string qr = "https://qr.example/1") => new() { Outcome = ChannelOutcome.RequiresAction, Action = new PayerAction(qr, null), NativeCode = "10000" };
+
+    public Task<ChannelResult> CreateAsync(ChannelPaymentRequest request, CancellationToken cancellationToken)
+    {
+        Calls.Add("create " + request.Reference);
+        OnCreate?.Invoke(request);
+        return Task.FromResult(CreateAnswers.Dequeue()());
+    }
+
+    public Task<ChannelResult> QueryAsync(string reference, CancellationToken cancellationToken)
+    {
+        Calls.Add("query " + reference);
+        return Task.FromResult(QueryAnswers.Dequeue()());
+    }
+
+    public Task<ChannelResult> CloseAsync(string reference, CancellationToken cancellationToken)
+    {
+        Calls.Add("close " + reference);
+        return Task.FromResult(CloseAnswers.Dequeue()());
+    }
+
+    public Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body) => throw new NotSupportedException();
+
+    public NotificationReply NotificationReply(bool accepted) => new(200, "text/plain", accepted ? "success" : "fail");
+}

@@ -1,0 +1,34 @@
+using Paygate.Gateway.Payments;
+
+namespace Paygate.Gateway.Tests;
+
+/// <summary>Payments in a given shape, for unit tests.</summary>
+internal static class TestPayments
+{
+    public static Payment New(TimeProvider clock, PaymentState state = PaymentState.Processing, AttemptState attemptState = AttemptState.Pending, long amount = 1000)
+    {
+        var now = clock.GetUtcNow();
+        var id = PaymentIds.NewPaymentId(clock);
+        return new Payment
+        {
+            Id = id,
+            State = state,
+            AmountMinor = amount,
+            Currency = "CNY",
+            Description = "Cloud server, 1 month",
+            Customer = new CustomerInfo("personal", "CN", "pc"),
+            Routing = new RoutingDecision(["alipay"], "test"),
+            CreateTime = now,
+            UpdateTime = now,
+            ExpireTime = now.AddHours(24),
+            Attempts =
+            [
+                new Attempt
+                {
+                    Id = PaymentIds.NewAttemptId(clock), Number = 1, Channel = "alipay", Reference = PaymentIds.AttemptReference(id, 1),
+                    State = attemptState, CreateTime = now, UpdateTime = now,
+                },
+            ],
+        };
+    }
+}
