@@ -31,6 +31,9 @@ public sealed class AlipayNotifier : IDisposable
         _clock = clock;
     }
 
+    /// <summary>While true, nothing is sent (notifications queue up): a drill for a slow or lagging notifier.</summary>
+    public bool Pause { get; set; }
+
     /// <summary>Every send so far, for tests and drills.</summary>
     public IReadOnlyList<NotificationDelivery> Deliveries
     {
@@ -55,18 +58,22 @@ public sealed class AlipayNotifier : IDisposable
         }
     }
 
-    internal void Enqueue(AlipayOrder order)
+    internal void Enqueue(AlipayOrder order, string? tradeStatus = null)
     {
         var notifyId = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         lock (_gate)
         {
-            _pending.Add(new PendingNotification(order, notifyId, _clock.GetUtcNow()));
+            _pending.Add(new PendingNotification(order, notifyId, _clock.GetUtcNow(), tradeStatus ?? order.TradeStatus));
         }
     }
 
     /// <summary>Sends every notification that is due now. The host calls this every second; tests call it directly.</summary>
     public async Task DeliverDueAsync(CancellationToken cancellationToken = default)
     {
+        if (Pause)
+        {
+            return;
+        }
         await _sendOne.WaitAsync(cancellationToken);
         try
         {
@@ -114,7 +121,7 @@ public sealed class AlipayNotifier : IDisposable
             ["sign_type"] = "RSA2",
             ["trade_no"] = order.TradeNo,
             ["out_trade_no"] = order.OutTradeNo,
-            ["trade_status"] = order.TradeStatus,
+            ["trade_status"] = item.TradeStatus,
             ["total_amount"] = AlipayMoney.ToYuan(order.TotalFen),
             ["receipt_amount"] = AlipayMoney.ToYuan(order.TotalFen),
             ["subject"] = order.Subject,
@@ -149,8 +156,9 @@ public sealed class AlipayNotifier : IDisposable
         _sendOne.Dispose();
     }
 
-    private sealed class PendingNotification(AlipayOrder order, string notifyId, DateTimeOffset nextAt)
+    private sealed class PendingNotification(AlipayOrder order, string notifyId, DateTimeOffset nextAt, string tradeStatus)
     {
+        public string TradeStatus { get; } = tradeStatus;
         public AlipayOrder Order { get; } = order;
         public string NotifyId { get; } = notifyId;
         public DateTimeOffset NextAt { get; set; } = nextAt;

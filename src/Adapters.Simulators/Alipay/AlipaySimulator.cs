@@ -276,6 +276,25 @@ public sealed class AlipaySimulator : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Sends the order's notification again, as the network does on its own schedule, optionally claiming another
+    /// trade status: for drills and tests of duplicate and out-of-order delivery. False when there is no such order.
+    /// </summary>
+    public bool Renotify(string outTradeNo, string? tradeStatus = null)
+    {
+        AlipayOrder? order;
+        lock (_gate)
+        {
+            order = _orders.Values.FirstOrDefault(o => o.OutTradeNo == outTradeNo);
+        }
+        if (order?.NotifyUrl is null)
+        {
+            return false;
+        }
+        Notifier.Enqueue(order, tradeStatus);
+        return true;
+    }
+
     private void ExpireIfDue(AlipayOrder order)
     {
         if (order.TradeStatus == "WAIT_BUYER_PAY" && _clock.GetUtcNow() >= order.ExpireAt)

@@ -4,17 +4,32 @@ namespace Paygate.Simulators.Faults;
 public sealed class FaultInjector(TimeProvider clock)
 {
     private volatile FaultPlan _plan = FaultPlan.None;
+    private int _injected;
     private readonly Random _random = new();
     private readonly Lock _gate = new();
 
     public FaultPlan Plan
     {
         get => _plan;
-        set => _plan = value;
+        set
+        {
+            _plan = value;
+            Interlocked.Exchange(ref _injected, 0);
+        }
     }
 
     /// <summary>What happens to one call of <paramref name="method"/>.</summary>
     public FaultDecision Draw(string method)
+    {
+        var decision = DrawUnlimited(method);
+        if (decision.Kind != FaultKind.None && _plan.Limit is { } limit && Interlocked.Increment(ref _injected) > limit)
+        {
+            return new FaultDecision(FaultKind.None, 0, null);
+        }
+        return decision;
+    }
+
+    private FaultDecision DrawUnlimited(string method)
     {
         var plan = _plan;
         if (!plan.Applies(method))

@@ -20,6 +20,8 @@ public sealed record FaultPlan
     public int TimeoutMs { get; init; } = 30_000;
     /// <summary>While now is before this, every call gets HTTP 503 without being processed.</summary>
     public DateTimeOffset? OutageUntil { get; init; }
+    /// <summary>After this many faults the plan injects no more (null: no limit). Handy for "fail once".</summary>
+    public int? Limit { get; init; }
     /// <summary>Only calls to these methods are affected; empty means all.</summary>
     public IReadOnlyList<string> Methods { get; init; } = [];
 

@@ -8,8 +8,10 @@ namespace Paygate.Gateway.Api;
 public static class PageTokens
 {
     public static string Encode(PageCursor cursor, PaymentState? filter) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"v1|{cursor.CreateTime.ToUnixTimeMilliseconds()}|{cursor.Id}|{(int?)filter}"))
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"v1|{cursor.CreateTime.ToUnixTimeMilliseconds()}|{cursor.Id}|{FilterPart(filter)}"))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string FilterPart(PaymentState? filter) => filter is { } f ? ((int)f).ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
 
     public static PageCursor? Decode(string token, PaymentState? filter)
     {
@@ -24,7 +26,7 @@ public static class PageTokens
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
             if (parts.Length == 4 && parts[0] == "v1" && long.TryParse(parts[1], out var ms) && PaymentIds.LooksLikePaymentId(parts[2]))
             {
-                if (parts[3] != ((int?)filter)?.ToString())
+                if (parts[3] != FilterPart(filter))
                 {
                     throw PaymentException.InvalidField("page_token", "was issued for a different state filter");
                 }

@@ -1,0 +1,91 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+using Paygate.V1;
+
+namespace Paygate.EndToEnd.Tests;
+
+/// <summary>What every client sees of the API: rich errors, health, reflection, size limits.</summary>
+public sealed class ApiSurfaceTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private GatewayUnderTest Gateway => fixture.Gateway;
+
+    [Fact]
+    public async Task CreatePayment_InvalidFields_InvalidArgumentWithBadRequestNamingEach()
+    {
+        var request = new CreatePaymentRequest { AmountMinor = 0, Currency = "XYZ", Description = "x" };
+
+        var (code, info, bad) = await RpcErrors.CatchAsync(() => Gateway.Payments.CreatePaymentAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal("PM-6001", info.Reason);
+        Assert.Equal(["currency", "amount_minor"], bad!.FieldViolations.Select(v => v.Field));
+        Assert.All(bad.FieldViolations, v => Assert.False(string.IsNullOrEmpty(v.Description)));
+    }
+
+    [Fact]
+    public async Task CreatePayment_AboveTheCeiling_IsRefusedAndNothingIsWritten()
+    {
+        var before = (await Gateway.Payments.ListPaymentsAsync(new ListPaymentsRequest { PageSize = 100 })).Payments.Count;
+        var (code, _, bad) = await RpcErrors.CatchAsync(() => Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(long.MaxValue)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal("amount_minor", bad!.FieldViolations.Single().Field);
+        Assert.Equal(before, (await Gateway.Payments.ListPaymentsAsync(new ListPaymentsRequest { PageSize = 100 })).Payments.Count);
+    }
+
+    [Fact]
+    public async Task CreatePayment_BelowTheChannelMinimum_IsRefusedBeforeAnyNetworkCall()
+    {
+        var orders = fixture.Simulators.Alipay.Orders.Count;
+        var (code, info, _) = await RpcErrors.CatchAsync(() => Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(99)).ResponseAsync);
+
+        Assert.Equal((StatusCode.FailedPrecondition, "PM-6009"), (code, info.Reason));
+        Assert.Equal(orders, fixture.Simulators.Alipay.Orders.Count);
+    }
+
+    [Fact]
+    public async Task GetPayment_UnknownId_NotFound()
+    {
+        var (code, info, _) = await RpcErrors.CatchAsync(() => Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = "pay_00000000000000000000000000" }).ResponseAsync);
+        Assert.Equal((StatusCode.NotFound, "PM-6003"), (code, info.Reason));
+    }
+
+    [Fact]
+    public async Task GetPayment_MalformedId_InvalidArgument()
+    {
+        var (code, _, bad) = await RpcErrors.CatchAsync(() => Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = "42" }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "id"), (code, bad!.FieldViolations.Single().Field));
+    }
+
+    [Fact]
+    public async Task CreatePayment_OversizedMessage_RefusedWithErrorInfo()
+    {
+        var request = GatewayUnderTest.NewRequest();
+        request.Metadata["blob"] = new string('x', 200_000);
+
+        var (code, info, _) = await RpcErrors.CatchAsync(() => Gateway.Payments.CreatePaymentAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, code);
+        Assert.Equal("PM-6008", info.Reason);
+    }
+
+    [Fact]
+    public async Task Health_ReportsServing()
+    {
+        var health = new Health.HealthClient(Gateway.Channel);
+        var reply = await health.CheckAsync(new HealthCheckRequest());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+    }
+
+    [Fact]
+    public async Task Reflection_ListsThePaymentService()
+    {
+        var reflection = new ServerReflection.ServerReflectionClient(Gateway.Channel);
+        using var call = reflection.ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext());
+        Assert.Contains("paygate.v1.PaymentService", call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name));
+    }
+}

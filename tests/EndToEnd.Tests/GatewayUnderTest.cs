@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Paygate.Gateway;
+using Paygate.Gateway.Storage;
+using Paygate.Simulators.Alipay;
+using Paygate.Simulators.Hosting;
+using Paygate.V1;
+
+namespace Paygate.EndToEnd.Tests;
+
+/// <summary>
+/// The real gateway host (Kestrel on loopback ports, SQLite in a temporary folder) pointed at real simulators
+/// over HTTP, and a real gRPC client.
+/// </summary>
+public sealed class GatewayUnderTest : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly GrpcChannel _channel;
+
+    private GatewayUnderTest(WebApplication app, GrpcChannel channel, string httpBaseUrl, (int Grpc, int Http) ports)
+    {
+        Ports = ports;
+        _app = app;
+        _channel = channel;
+        HttpBaseUrl = httpBaseUrl;
+        Payments = new PaymentService.PaymentServiceClient(channel);
+    }
+
+    public PaymentService.PaymentServiceClient Payments { get; }
+    public GrpcChannel Channel => _channel;
+    /// <summary>The ports it listens on; a restarted gateway takes the same ones, as a real one would.</summary>
+    public (int Grpc, int Http) Ports { get; }
+    public string HttpBaseUrl { get; }
+    public IPaymentStore Store => _app.Services.GetRequiredService<IPaymentStore>();
+
+    public static async Task<GatewayUnderTest> StartAsync(SimulatorHost simulators, AlipaySandboxApp alipay, string dataDirectory,
+        IReadOnlyDictionary<string, string?>? extra = null, (int Grpc, int Http)? ports = null)
+    {
+        var (grpcPort, httpPort) = ports ?? (FreePort(), FreePort());
+        var settings = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{httpPort}",
+            ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
+            ["Paygate:NotifyBaseUrl"] = $"http://127.0.0.1:{httpPort}",
+            ["Paygate:SweepInterval"] = "00:00:00.200",
+            ["Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "paygate.db"),
+            ["Simulators:InProcess"] = "false",
+            ["Channels:Alipay:GatewayUrl"] = simulators.AlipayGatewayUrl,
+            ["Channels:Alipay:AppId"] = alipay.AppId,
+            ["Channels:Alipay:PrivateKeyPem"] = alipay.MerchantPrivateKeyPem,
+            ["Channels:Alipay:AlipayPublicKeyPem"] = alipay.AlipayPublicKeyPem,
+            ["Channels:Alipay:TimeoutSeconds"] = "2",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var app = await GatewayApp.BuildAsync([], settings);
+        await app.StartAsync();
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        return new GatewayUnderTest(app, channel, $"http://127.0.0.1:{httpPort}", (grpcPort, httpPort));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Polls until the payment satisfies <paramref name="condition"/>, or fails the test after a while.</summary>
+    public async Task<Payment> WaitForAsync(string id, Func<Payment, bool> condition, int timeoutSeconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
+        {
+            var payment = await Payments.GetPaymentAsync(new GetPaymentRequest { Id = id });
+            if (condition(payment))
+            {
+                return payment;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"payment {id} is still {payment.State}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public static CreatePaymentRequest NewRequest(long amountMinor = 8888, string? requestId = null) => new()
+    {
+        AmountMinor = amountMinor,
+        Currency = "CNY",
+        Description = "Cloud server ECS, 1 month",
+        Customer = new Customer { Type = Customer.Types.Type.Personal, Country = "CN", Device = "pc" },
+        RequestId = requestId ?? "",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+    }
+}
+
+/// <summary>One simulator host and one gateway shared by the tests of a class.</summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("paygate-e2e-").FullName;
+
+    public SimulatorHost Simulators { get; private set; } = null!;
+    public AlipaySandboxApp Alipay { get; private set; } = null!;
+    public GatewayUnderTest Gateway { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Simulators = await SimulatorHost.StartAsync();
+        Alipay = Simulators.Alipay.IssueSandboxApp();
+        Gateway = await GatewayUnderTest.StartAsync(Simulators, Alipay, _dataDirectory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Simulators.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+}
