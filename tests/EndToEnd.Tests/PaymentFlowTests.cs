@@ -70,8 +70,13 @@ public sealed class PaymentFlowTests(GatewayFixture fixture) : IClassFixture<Gat
         using var forger = System.Security.Cryptography.RSA.Create(2048);
         var fields = new Dictionary<string, string>
         {
-            ["notify_id"] = "forged", ["app_id"] = fixture.Alipay.AppId, ["out_trade_no"] = created.Attempts[0].ChannelReference,
-            ["trade_status"] = "TRADE_SUCCESS", ["total_amount"] = "20.00", ["trade_no"] = "1", ["sign_type"] = "RSA2",
+            ["notify_id"] = "forged",
+            ["app_id"] = fixture.Alipay.AppId,
+            ["out_trade_no"] = created.Attempts[0].ChannelReference,
+            ["trade_status"] = "TRADE_SUCCESS",
+            ["total_amount"] = "20.00",
+            ["trade_no"] = "1",
+            ["sign_type"] = "RSA2",
         };
         var content = string.Join('&', fields.Where(p => p.Key != "sign_type").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         fields["sign"] = Convert.ToBase64String(forger.SignData(System.Text.Encoding.UTF8.GetBytes(content),

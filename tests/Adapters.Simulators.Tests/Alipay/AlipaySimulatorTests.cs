@@ -81,9 +81,14 @@ public sealed class AlipaySimulatorTests : IAsyncLifetime
         merchant.ImportFromPem(_app.MerchantPrivateKeyPem);
         var form = new Dictionary<string, string>
         {
-            ["app_id"] = _app.AppId, ["method"] = "alipay.trade.precreate", ["format"] = "json", ["charset"] = "utf-8",
-            ["sign_type"] = "RSA2", ["timestamp"] = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss"),
-            ["version"] = "1.0", ["biz_content"] = "{\"out_trade_no\":\"ORDER0003A01\",\"total_amount\":\"100.00\",\"subject\":\"x\"}",
+            ["app_id"] = _app.AppId,
+            ["method"] = "alipay.trade.precreate",
+            ["format"] = "json",
+            ["charset"] = "utf-8",
+            ["sign_type"] = "RSA2",
+            ["timestamp"] = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss"),
+            ["version"] = "1.0",
+            ["biz_content"] = "{\"out_trade_no\":\"ORDER0003A01\",\"total_amount\":\"100.00\",\"subject\":\"x\"}",
         };
         var content = string.Join('&', form.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         form["sign"] = Convert.ToBase64String(merchant.SignData(Encoding.UTF8.GetBytes(content), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
