@@ -55,7 +55,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Channels:Alipay:AppId"] = alipay.AppId,
             ["Channels:Alipay:PrivateKeyPem"] = alipay.MerchantPrivateKeyPem,
             ["Channels:Alipay:AlipayPublicKeyPem"] = alipay.AlipayPublicKeyPem,
-            ["Channels:Alipay:TimeoutSeconds"] = "2",
+            ["Channels:Alipay:TimeoutSeconds"] = "10",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())

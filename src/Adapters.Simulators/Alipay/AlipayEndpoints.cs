@@ -37,20 +37,9 @@ public static class AlipayEndpoints
     {
         var form = (await context.Request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
         var method = form.GetValueOrDefault("method", "");
-        var fault = faults.Draw(method);
-        if (fault.DelayMs > 0 && fault.Kind != FaultKind.Timeout)
+        if (await FaultGate.EnterAsync(context, faults, method) is not { } fault)
         {
-            await Task.Delay(fault.DelayMs, context.RequestAborted);
-        }
-        switch (fault.Kind)
-        {
-            case FaultKind.Outage:
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
-            case FaultKind.Timeout:
-                await Task.Delay(fault.DelayMs, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
-                context.Abort();
-                return;
+            return;
         }
 
         Dictionary<string, object?> node;
@@ -63,11 +52,9 @@ public static class AlipayEndpoints
         {
             node = Verify(form, network) ?? Execute(form, network, method);
         }
-        if (fault.Kind == FaultKind.LoseResponse)
+        if (FaultGate.LoseResponse(context, fault))
         {
-            // Processed above; the merchant never hears of it.
-            context.Abort();
-            return;
+            return; // processed above; the merchant never hears of it
         }
         await WriteSignedAsync(context, network, method, node);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Paygate.Simulators.Notifications;
 
 namespace Paygate.Simulators.Alipay;
 
@@ -22,13 +23,13 @@ public sealed class AlipaySimulator : IDisposable
     {
         _clock = clock;
         PlatformKey = RSA.Create(2048);
-        Notifier = new AlipayNotifier(this, clock);
+        Notifier = AlipayNotifier.Create(PlatformKey, clock);
     }
 
     /// <summary>Alipay's own key pair: it signs responses and notifications.</summary>
     internal RSA PlatformKey { get; }
 
-    public AlipayNotifier Notifier { get; }
+    public NotificationOutbox Notifier { get; }
 
     public string PlatformPublicKeyPem => PlatformKey.ExportSubjectPublicKeyInfoPem();
 
@@ -271,7 +272,7 @@ public sealed class AlipaySimulator : IDisposable
         }
         if (!string.IsNullOrEmpty(order.NotifyUrl))
         {
-            Notifier.Enqueue(order);
+            Notifier.Enqueue(AlipayNotifier.For(order, null));
         }
         return null;
     }
@@ -291,7 +292,7 @@ public sealed class AlipaySimulator : IDisposable
         {
             return false;
         }
-        Notifier.Enqueue(order, tradeStatus);
+        Notifier.Enqueue(AlipayNotifier.For(order, tradeStatus));
         return true;
     }
 

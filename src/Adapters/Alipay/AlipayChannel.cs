@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
+using Paygate.Adapters.Http;
 using Paygate.Adapters.Money;
 
 namespace Paygate.Adapters.Alipay;
@@ -204,39 +204,20 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
         }
         parameters["sign"] = AlipaySignature.Sign(AlipaySignature.SignContent(parameters, "sign"), _merchantKey);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
-        string body;
-        try
+        using var content = new FormUrlEncodedContent(parameters);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_options.GatewayUrl}?charset=utf-8") { Content = content };
+        var (response, failure) = await ChannelHttp.SendAsync(_httpClients.CreateClient(HttpClientName), request,
+            TimeSpan.FromSeconds(_options.TimeoutSeconds), _logger, $"Alipay {method}", cancellationToken);
+        if (failure is not null)
         {
-            var client = _httpClients.CreateClient(HttpClientName);
-            using var content = new FormUrlEncodedContent(parameters);
-            using var response = await client.PostAsync($"{_options.GatewayUrl}?charset=utf-8", content, timeout.Token);
-            body = await response.Content.ReadAsStringAsync(timeout.Token);
-            if (!response.IsSuccessStatusCode)
-            {
-                _logger.LogWarning("Alipay {Method} answered HTTP {Status}", method, (int)response.StatusCode);
-                return (null, (int)response.StatusCode >= 500
-                    ? ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, $"HTTP {(int)response.StatusCode}", "gateway error")
-                    : new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = $"HTTP {(int)response.StatusCode}" });
-            }
+            return (null, failure);
         }
-        catch (HttpRequestException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NetworkUnreachable })
+        if (response!.Status != System.Net.HttpStatusCode.OK)
         {
-            // The connection was never made: Alipay cannot have seen the request.
-            _logger.LogWarning("Alipay {Method}: connection failed ({Error})", method, ex.Message);
-            return (null, new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = "CONNECTION_FAILED", NativeMessage = ex.Message });
+            _logger.LogWarning("Alipay {Method} answered HTTP {Status}", method, (int)response.Status);
+            return (null, ChannelHttp.StatusFailure(response.Status));
         }
-        catch (HttpRequestException ex)
-        {
-            _logger.LogWarning("Alipay {Method}: transport error after sending ({Error})", method, ex.Message);
-            return (null, ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, "TRANSPORT_ERROR", ex.Message));
-        }
-        catch (OperationCanceledException)
-        {
-            _logger.LogWarning("Alipay {Method}: no answer in time", method);
-            return (null, ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", "no response in time"));
-        }
+        var body = response.Body;
 
         var parsed = AlipayResponse.Parse(body, method);
         if (parsed is null)

@@ -40,7 +40,7 @@ public sealed class AlipaySimulatorTests : IAsyncLifetime
             ["Channels:Alipay:AppId"] = _app.AppId,
             ["Channels:Alipay:PrivateKeyPem"] = merchantPrivateKeyPem,
             ["Channels:Alipay:AlipayPublicKeyPem"] = _app.AlipayPublicKeyPem,
-            ["Channels:Alipay:TimeoutSeconds"] = "2",
+            ["Channels:Alipay:TimeoutSeconds"] = "10",
         }).Build())
         .AddSingleton(TimeProvider.System)
         .AddLogging()

@@ -18,7 +18,7 @@ public sealed class AlipayContractTests : IDisposable
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly AlipayTestChannel _alipay;
 
-    public AlipayContractTests() => _alipay = new AlipayTestChannel(_server.Url + "/gateway.do", timeoutSeconds: 1);
+    public AlipayContractTests() => _alipay = new AlipayTestChannel(_server.Url + "/gateway.do", timeoutSeconds: 10);
 
     private void Serve(string body, int delayMs = 0, int status = 200)
     {
@@ -117,9 +117,11 @@ public sealed class AlipayContractTests : IDisposable
     [Fact]
     public async Task Create_NoAnswerInTime_IsUnknownNotFailed()
     {
-        Serve(_alipay.SignedRecording("precreate_success"), delayMs: 3000);
+        using var impatient = new AlipayTestChannel(_server.Url + "/gateway.do", timeoutSeconds: 1);
+        Serve(impatient.SignedRecording("precreate_success"), delayMs: 4000);
 
-        var result = await CreateAsync();
+        var result = await impatient.Channel.CreateAsync(
+            new ChannelPaymentRequest(Reference, new Adapters.Money.Money(8888, Currency.CNY), "x", impatient.Clock.GetUtcNow().AddHours(1), "http://127.0.0.1/notify"), CancellationToken.None);
 
         Assert.Equal(ChannelOutcome.Unknown, result.Outcome);
         Assert.Equal("PM-2002", result.Error?.Code);

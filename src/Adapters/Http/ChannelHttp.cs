@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Errors;
+
+namespace Paygate.Adapters.Http;
+
+/// <summary>An HTTP answer from a network, read whole: status, headers and the raw body text.</summary>
+/// <param name="Status">The HTTP status.</param>
+/// <param name="Headers">Response headers (case-insensitive), content headers included.</param>
+/// <param name="Body">The body exactly as received.</param>
+public sealed record ChannelHttpResponse(HttpStatusCode Status, IReadOnlyDictionary<string, string> Headers, string Body);
+
+/// <summary>
+/// Sends one request to a network and classifies transport failures the one way every adapter needs: a
+/// connection never made means the network cannot have seen the request (Failed, safe to fail over); anything
+/// after the request may have left (timeout, reset) means the outcome is Unknown.
+/// </summary>
+public static class ChannelHttp
+{
+    public static async Task<(ChannelHttpResponse? Response, ChannelResult? Failure)> SendAsync(
+        HttpClient client, HttpRequestMessage request, TimeSpan timeout, ILogger logger, string operation, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            using var response = await client.SendAsync(request, deadline.Token);
+            var body = await response.Content.ReadAsStringAsync(deadline.Token);
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+            return (new ChannelHttpResponse(response.StatusCode, headers, body), null);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NetworkUnreachable or SocketError.HostUnreachable })
+        {
+            logger.LogWarning("{Operation}: connection failed ({Error})", operation, ex.Message);
+            return (null, new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = "CONNECTION_FAILED", NativeMessage = ex.Message });
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning("{Operation}: transport error after sending ({Error})", operation, ex.Message);
+            return (null, ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, "TRANSPORT_ERROR", ex.Message));
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("{Operation}: no answer within {Timeout}", operation, timeout);
+            return (null, ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", "no response in time"));
+        }
+    }
+
+    /// <summary>What a gateway-level HTTP error (not the network's business answer) means: 5xx unknown, else not processed.</summary>
+    public static ChannelResult StatusFailure(HttpStatusCode status) => (int)status >= 500
+        ? ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, $"HTTP {(int)status}", "server error")
+        : new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = $"HTTP {(int)status}", NativeMessage = "unexpected HTTP status" };
+}
