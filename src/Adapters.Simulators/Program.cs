@@ -7,27 +7,23 @@ var url = args.SkipWhile(a => a != "--urls").Skip(1).FirstOrDefault() ?? "http:/
 var keysDir = args.SkipWhile(a => a != "--keys-dir").Skip(1).FirstOrDefault() ?? ".sandbox";
 
 await using var host = await SimulatorHost.StartAsync(url);
-var app = host.Alipay.IssueSandboxApp();
+var settings = SandboxSettings.For(host);
+settings["Simulators:InProcess"] = "false";
 Directory.CreateDirectory(keysDir);
 var configPath = Path.GetFullPath(Path.Combine(keysDir, "simulators.json"));
-var config = new
-{
-    Simulators = new { InProcess = false },
-    Channels = new
-    {
-        Alipay = new { GatewayUrl = host.AlipayGatewayUrl, app.AppId, PrivateKeyPem = app.MerchantPrivateKeyPem, app.AlipayPublicKeyPem },
-    },
-};
-await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }));
+// A flat "a:b:c" key is valid in a JSON configuration file: the configuration system splits on ':'.
+await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }));
 if (!OperatingSystem.IsWindows())
 {
     File.SetUnixFileMode(configPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 }
 
 Console.WriteLine($"Paygate simulators listening on {host.BaseUrl}");
-Console.WriteLine($"  Alipay OpenAPI gateway: {host.AlipayGatewayUrl} (sandbox app_id {app.AppId})");
-Console.WriteLine($"  Pay a QR code as the buyer: curl -d qr_code=<qr> {host.BaseUrl}/alipay/buyer/pay");
-Console.WriteLine($"  Ledger: {host.BaseUrl}/alipay/ledger   Faults: PUT {host.BaseUrl}/alipay/faults");
+Console.WriteLine($"  Alipay OpenAPI gateway: {host.AlipayGatewayUrl} (sandbox app_id {settings["Channels:Alipay:AppId"]})");
+Console.WriteLine($"    pay a QR code as the buyer: curl -d qr_code=<qr> {host.BaseUrl}/alipay/buyer/pay");
+Console.WriteLine($"  WeChat Pay API v3: {host.WeChatPayBaseUrl} (sandbox mchid {settings["Channels:WeChatPay:MchId"]})");
+Console.WriteLine($"    pay a code_url as the buyer: curl -d code_url=<url> {host.WeChatPayBaseUrl}/buyer/pay");
+Console.WriteLine($"  Ledgers: GET /<network>/ledger   Faults: PUT /<network>/faults");
 Console.WriteLine($"Gateway credentials written to {configPath} (contains a private key; mode 0600).");
 Console.WriteLine($"Point a gateway at it: dotnet run --project src/Gateway -- --ConfigFile {configPath}");
 

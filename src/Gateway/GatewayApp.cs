@@ -1,4 +1,5 @@
 using Paygate.Adapters.Alipay;
+using Paygate.Adapters.WeChatPay;
 using Paygate.Gateway.Extensions;
 using Paygate.Gateway.Sandbox;
 
@@ -22,7 +23,16 @@ public static class GatewayApp
         await SandboxSimulators.StartIfUnconfiguredAsync(builder);
 
         builder.Services.AddPaygate();
-        builder.Services.AddAlipayChannel();
+        // A channel is on when its settings section exists.
+        var channels = builder.Configuration.GetSection("Channels");
+        if (channels.GetSection("Alipay").Exists())
+        {
+            builder.Services.AddAlipayChannel();
+        }
+        if (channels.GetSection("WeChatPay").Exists())
+        {
+            builder.Services.AddWeChatPayChannel();
+        }
 
         var app = builder.Build();
         await app.InitializeStoreAsync();

@@ -6,7 +6,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Paygate.Gateway;
 using Paygate.Gateway.Storage;
-using Paygate.Simulators.Alipay;
 using Paygate.Simulators.Hosting;
 using Paygate.V1;
 
@@ -37,7 +36,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     public string HttpBaseUrl { get; }
     public IPaymentStore Store => _app.Services.GetRequiredService<IPaymentStore>();
 
-    public static async Task<GatewayUnderTest> StartAsync(SimulatorHost simulators, AlipaySandboxApp alipay, string dataDirectory,
+    public static async Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?> channelSettings, string dataDirectory,
         IReadOnlyDictionary<string, string?>? extra = null, (int Grpc, int Http)? ports = null)
     {
         var (grpcPort, httpPort) = ports ?? (FreePort(), FreePort());
@@ -51,13 +50,12 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Paygate:SweepInterval"] = "00:00:00.200",
             ["Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "paygate.db"),
             ["Simulators:InProcess"] = "false",
-            ["Channels:Alipay:GatewayUrl"] = simulators.AlipayGatewayUrl,
-            ["Channels:Alipay:AppId"] = alipay.AppId,
-            ["Channels:Alipay:PrivateKeyPem"] = alipay.MerchantPrivateKeyPem,
-            ["Channels:Alipay:AlipayPublicKeyPem"] = alipay.AlipayPublicKeyPem,
-            ["Channels:Alipay:TimeoutSeconds"] = "10",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in channelSettings)
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
@@ -94,12 +92,13 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         }
     }
 
-    public static CreatePaymentRequest NewRequest(long amountMinor = 8888, string? requestId = null) => new()
+    public static CreatePaymentRequest NewRequest(long amountMinor = 8888, string? requestId = null, string channel = "alipay") => new()
     {
         AmountMinor = amountMinor,
         Currency = "CNY",
         Description = "Cloud server ECS, 1 month",
         Customer = new Customer { Type = Customer.Types.Type.Personal, Country = "CN", Device = "pc" },
+        PaymentMethod = new PaymentMethod { Channel = channel },
         RequestId = requestId ?? "",
     };
 
@@ -118,14 +117,15 @@ public sealed class GatewayFixture : IAsyncLifetime
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("paygate-e2e-").FullName;
 
     public SimulatorHost Simulators { get; private set; } = null!;
-    public AlipaySandboxApp Alipay { get; private set; } = null!;
+    /// <summary>The sandbox credentials the gateway was started with (<c>Channels:...</c>).</summary>
+    public IReadOnlyDictionary<string, string?> ChannelSettings { get; private set; } = null!;
     public GatewayUnderTest Gateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Simulators = await SimulatorHost.StartAsync();
-        Alipay = Simulators.Alipay.IssueSandboxApp();
-        Gateway = await GatewayUnderTest.StartAsync(Simulators, Alipay, _dataDirectory);
+        ChannelSettings = SandboxSettings.For(Simulators);
+        Gateway = await GatewayUnderTest.StartAsync(ChannelSettings, _dataDirectory);
     }
 
     public async Task DisposeAsync()

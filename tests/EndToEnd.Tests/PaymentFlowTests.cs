@@ -71,7 +71,7 @@ public sealed class PaymentFlowTests(GatewayFixture fixture) : IClassFixture<Gat
         var fields = new Dictionary<string, string>
         {
             ["notify_id"] = "forged",
-            ["app_id"] = fixture.Alipay.AppId,
+            ["app_id"] = fixture.ChannelSettings["Channels:Alipay:AppId"]!,
             ["out_trade_no"] = created.Attempts[0].ChannelReference,
             ["trade_status"] = "TRADE_SUCCESS",
             ["total_amount"] = "20.00",

@@ -10,18 +10,18 @@ public sealed class RestartTests
     {
         var data = Directory.CreateTempSubdirectory("paygate-restart-").FullName;
         await using var simulators = await SimulatorHost.StartAsync();
-        var alipay = simulators.Alipay.IssueSandboxApp();
+        var channels = SandboxSettings.For(simulators);
         try
         {
             Payment before;
             (int, int) ports;
-            await using (var first = await GatewayUnderTest.StartAsync(simulators, alipay, data))
+            await using (var first = await GatewayUnderTest.StartAsync(channels, data))
             {
                 before = await first.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(7777, Guid.NewGuid().ToString()));
                 ports = first.Ports;
             }
 
-            await using var second = await GatewayUnderTest.StartAsync(simulators, alipay, data, ports: ports);
+            await using var second = await GatewayUnderTest.StartAsync(channels, data, ports: ports);
             var after = await second.Payments.GetPaymentAsync(new GetPaymentRequest { Id = before.Id });
             Assert.Equal(before, after);
 

@@ -101,6 +101,7 @@ public sealed class AlipaySimulator : IDisposable
         "alipay.trade.query" => Query(appId, biz),
         "alipay.trade.close" => Close(appId, biz),
         "alipay.trade.refund" => Refund(appId, biz),
+        "alipay.trade.fastpay.refund.query" => RefundQuery(appId, biz),
         _ => Error("40004", "ACQ.INVALID_PARAMETER", "unsupported method"),
     };
 
@@ -235,6 +236,35 @@ public sealed class AlipaySimulator : IDisposable
                 order.TradeStatus = "TRADE_CLOSED";
             }
             return RefundOk(order, "Y");
+        }
+    }
+
+    private Dictionary<string, object?> RefundQuery(string appId, JsonElement biz)
+    {
+        var requestNo = Str(biz, "out_request_no");
+        if (string.IsNullOrEmpty(requestNo))
+        {
+            return Error("40001", "isv.missing-out-request-no", "缺少out_request_no参数");
+        }
+        lock (_gate)
+        {
+            var order = Find(appId, biz);
+            if (order is null)
+            {
+                return Error("40004", "ACQ.TRADE_NOT_EXIST", "交易不存在");
+            }
+            // Like Alipay: the refund's data when it exists, a bare success when it does not.
+            return order.Refunds.TryGetValue(requestNo, out var fen)
+                ? Ok(new()
+                {
+                    ["trade_no"] = order.TradeNo,
+                    ["out_trade_no"] = order.OutTradeNo,
+                    ["out_request_no"] = requestNo,
+                    ["total_amount"] = AlipayMoney.ToYuan(order.TotalFen),
+                    ["refund_amount"] = AlipayMoney.ToYuan(fen),
+                    ["refund_status"] = "REFUND_SUCCESS",
+                })
+                : Ok(new() { ["trade_no"] = order.TradeNo, ["out_trade_no"] = order.OutTradeNo });
         }
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Paygate.Simulators.Alipay;
 using Paygate.Simulators.Faults;
+using Paygate.Simulators.WeChatPay;
 
 namespace Paygate.Simulators.Hosting;
 
@@ -21,22 +22,32 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _notifierLoop;
 
-    private SimulatorHost(WebApplication app, AlipaySimulator alipay, FaultInjector alipayFaults, TimeProvider clock)
+    private SimulatorHost(WebApplication app, TimeProvider clock)
     {
         _app = app;
-        Alipay = alipay;
-        AlipayFaults = alipayFaults;
         Clock = clock;
+        Alipay = new AlipaySimulator(clock);
+        AlipayFaults = new FaultInjector(clock);
+        WeChatPay = new WeChatPaySimulator(clock);
+        WeChatPayFaults = new FaultInjector(clock);
+        app.MapAlipaySimulator(Alipay, AlipayFaults);
+        app.MapWeChatPaySimulator(WeChatPay, WeChatPayFaults);
+        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay");
     }
 
     public AlipaySimulator Alipay { get; }
     public FaultInjector AlipayFaults { get; }
+    public WeChatPaySimulator WeChatPay { get; }
+    public FaultInjector WeChatPayFaults { get; }
     public TimeProvider Clock { get; }
 
     /// <summary>The base address, e.g. <c>http://127.0.0.1:5123</c>.</summary>
     public string BaseUrl { get; private set; } = "";
 
     public string AlipayGatewayUrl => BaseUrl + AlipayEndpoints.GatewayPath;
+
+    /// <summary>The base URL a WeChat Pay adapter uses in place of <c>https://api.mch.weixin.qq.com</c>.</summary>
+    public string WeChatPayBaseUrl => BaseUrl + WeChatPayEndpoints.BasePath;
 
     /// <summary>Starts the simulators on <paramref name="url"/> (port 0 picks a free one).</summary>
     public static async Task<SimulatorHost> StartAsync(string url = "http://127.0.0.1:0", TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
@@ -50,11 +61,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         logging?.Invoke(builder.Logging);
         builder.Services.AddSingleton(clock);
         var app = builder.Build();
-        var alipay = new AlipaySimulator(clock);
-        var alipayFaults = new FaultInjector(clock);
-        app.MapAlipaySimulator(alipay, alipayFaults);
-        app.MapGet("/", () => "Paygate network simulators: alipay");
-        var host = new SimulatorHost(app, alipay, alipayFaults, clock);
+        var host = new SimulatorHost(app, clock);
         await app.StartAsync();
         host.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         host._notifierLoop = host.RunNotifiersAsync(host._stop.Token);
@@ -69,6 +76,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(stop))
             {
                 await Alipay.Notifier.DeliverDueAsync(stop);
+                await WeChatPay.Notifier.DeliverDueAsync(stop);
             }
         }
         catch (OperationCanceledException)
@@ -86,6 +94,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Alipay.Dispose();
+        WeChatPay.Dispose();
         _stop.Dispose();
     }
 }

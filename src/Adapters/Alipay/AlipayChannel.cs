@@ -130,6 +130,27 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
         return failure ?? Classify(response!);
     }
 
+    public async Task<ChannelResult> QueryRefundAsync(string paymentReference, string refundReference, CancellationToken cancellationToken)
+    {
+        var biz = new Dictionary<string, object> { ["out_trade_no"] = paymentReference, ["out_request_no"] = refundReference };
+        var (response, failure) = await CallAsync("alipay.trade.fastpay.refund.query", biz, null, cancellationToken);
+        if (failure is not null)
+        {
+            return failure;
+        }
+        if (response!.Code != "10000")
+        {
+            return Classify(response);
+        }
+        // Alipay answers with the refund's data when it succeeded, and without it when there is no such refund.
+        var status = response.Field("refund_status");
+        if (status == "REFUND_SUCCESS" || (string.IsNullOrEmpty(status) && !string.IsNullOrEmpty(response.Field("refund_amount"))))
+        {
+            return ChannelResult.Success($"10000/{status ?? "REFUND_SUCCESS"}", response.Message, response.Field("trade_no"));
+        }
+        return new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = "10000", NativeMessage = "no such refund" };
+    }
+
     public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body)
     {
         var form = AlipayForm.Parse(body);

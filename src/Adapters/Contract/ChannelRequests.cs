@@ -12,10 +12,11 @@ public sealed record ChannelPaymentRequest(string Reference, Money.Money Amount,
 
 /// <summary>A refund of part or all of a paid order.</summary>
 /// <param name="PaymentReference">The order number the payment was made under.</param>
-/// <param name="RefundReference">The refund's own idempotency key at the network (<c>out_request_no</c>).</param>
+/// <param name="RefundReference">The refund's own idempotency key at the network (<c>out_request_no</c>, <c>out_refund_no</c>).</param>
 /// <param name="Amount">How much to give back.</param>
+/// <param name="PaymentTotal">What the order was paid in total (some networks check the refund against it).</param>
 /// <param name="Reason">Why.</param>
-public sealed record ChannelRefundRequest(string PaymentReference, string RefundReference, Money.Money Amount, string Reason);
+public sealed record ChannelRefundRequest(string PaymentReference, string RefundReference, Money.Money Amount, Money.Money PaymentTotal, string Reason);
 
 /// <summary>What a verified notification from the network says about an order.</summary>
 /// <param name="Reference">The order number it is about.</param>

@@ -21,8 +21,11 @@ public interface IPaymentChannel
     /// <summary>Closes an unpaid order so that it can no longer be paid. Succeeded means closed (or never existed).</summary>
     Task<ChannelResult> CloseAsync(string reference, CancellationToken cancellationToken);
 
-    /// <summary>Refunds part or all of a paid order.</summary>
+    /// <summary>Refunds part or all of a paid order. Resending the same request never refunds twice.</summary>
     Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Asks what became of a refund (after an unknown outcome): Succeeded, Unknown while pending, Failed when absent or refused.</summary>
+    Task<ChannelResult> QueryRefundAsync(string paymentReference, string refundReference, CancellationToken cancellationToken);
 
     /// <summary>
     /// Verifies a raw notification (signature first) and says what it reports; throws

@@ -18,6 +18,10 @@ public static class ErrorCatalogue
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment has been closed. Please start a new payment.");
     public static readonly ErrorCode PayerLimitExceeded = new("PM-1004", "The amount exceeds the payer's or the channel's limit.",
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The amount exceeds your payment limit. Please use another payment method.");
+    public static readonly ErrorCode PayerAccountRestricted = new("PM-1005", "The payer's account is abnormal or restricted by the channel.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Your account cannot pay right now. Please use another payment method.");
+    public static readonly ErrorCode PayerPaymentFailed = new("PM-1006", "The payer's payment failed at the channel (e.g. the bank refused the debit).",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The payment failed. Please try again or use another payment method.");
 
     // 2xxx: the outcome is not known yet.
     public static readonly ErrorCode OutcomeUnknown = new("PM-2001", "The channel could not say whether the payment was processed.",

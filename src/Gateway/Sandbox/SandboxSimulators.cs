@@ -13,19 +13,12 @@ public static class SandboxSimulators
     public static async Task<SimulatorHost?> StartIfUnconfiguredAsync(WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        if (!config.GetValue("Simulators:InProcess", true) || !string.IsNullOrEmpty(config["Channels:Alipay:GatewayUrl"]))
+        if (!config.GetValue("Simulators:InProcess", true) || config.GetSection("Channels").GetChildren().Any())
         {
             return null;
         }
         var host = await SimulatorHost.StartAsync("http://127.0.0.1:0");
-        var alipay = host.Alipay.IssueSandboxApp();
-        config.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Channels:Alipay:GatewayUrl"] = host.AlipayGatewayUrl,
-            ["Channels:Alipay:AppId"] = alipay.AppId,
-            ["Channels:Alipay:PrivateKeyPem"] = alipay.MerchantPrivateKeyPem,
-            ["Channels:Alipay:AlipayPublicKeyPem"] = alipay.AlipayPublicKeyPem,
-        });
+        config.AddInMemoryCollection(SandboxSettings.For(host));
         builder.Services.AddSingleton(host);
         builder.Services.AddHostedService<SandboxShutdown>();
         return host;

@@ -170,12 +170,15 @@ public sealed class AlipaySimulatorTests : IAsyncLifetime
     {
         var created = await Channel.CreateAsync(Order("ORDER0009A01", fen: 5000), CancellationToken.None);
         _host.Alipay.BuyerPays(created.Action!.QrCode!);
-        var refund = new ChannelRefundRequest("ORDER0009A01", "RF1", new Adapters.Money.Money(2000, Currency.CNY), "partial");
+        var refund = new ChannelRefundRequest("ORDER0009A01", "RF1", new Adapters.Money.Money(2000, Currency.CNY), new Adapters.Money.Money(5000, Currency.CNY), "partial");
 
         Assert.Equal(ChannelOutcome.Succeeded, (await Channel.RefundAsync(refund, CancellationToken.None)).Outcome);
         Assert.Equal(ChannelOutcome.Succeeded, (await Channel.RefundAsync(refund, CancellationToken.None)).Outcome);
 
         Assert.Single(_host.Alipay.Ledger, e => e.Kind == "refund");
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.QueryRefundAsync("ORDER0009A01", "RF1", CancellationToken.None)).Outcome);
+        var absent = await Channel.QueryRefundAsync("ORDER0009A01", "RF-NEVER", CancellationToken.None);
+        Assert.Equal((ChannelOutcome.Failed, "PM-4005"), (absent.Outcome, absent.Error?.Code));
         var tooMuch = await Channel.RefundAsync(refund with { RefundReference = "RF2", Amount = new Adapters.Money.Money(3001, Currency.CNY) }, CancellationToken.None);
         Assert.NotEqual(ChannelOutcome.Succeeded, tooMuch.Outcome);
     }

@@ -197,7 +197,7 @@ public sealed class AlipayContractTests : IDisposable
         Serve(_alipay.SignedRecording("refund_success"));
 
         var result = await _alipay.Channel.RefundAsync(
-            new ChannelRefundRequest(Reference, "RF01", new Adapters.Money.Money(1000, Currency.CNY), "customer request"), CancellationToken.None);
+            new ChannelRefundRequest(Reference, "RF01", new Adapters.Money.Money(1000, Currency.CNY), new Adapters.Money.Money(8888, Currency.CNY), "customer request"), CancellationToken.None);
 
         Assert.Equal(ChannelOutcome.Succeeded, result.Outcome);
         var body = WebUtility.UrlDecode(_server.LogEntries.Single().RequestMessage!.Body!);

@@ -46,6 +46,8 @@ internal sealed class ScriptedChannel : IPaymentChannel
 
     public Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+    public Task<ChannelResult> QueryRefundAsync(string paymentReference, string refundReference, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body) => throw new NotSupportedException();
 
     public NotificationReply NotificationReply(bool accepted) => new(200, "text/plain", accepted ? "success" : "fail");

@@ -1,0 +1,29 @@
+namespace Paygate.Simulators.Hosting;
+
+/// <summary>
+/// Issues sandbox merchant credentials on every simulated network and writes them as the configuration keys the
+/// gateway's channels read (<c>Channels:&lt;Channel&gt;:...</c>). The simulators stay independent of the adapters:
+/// this is only the shape of the settings.
+/// </summary>
+public static class SandboxSettings
+{
+    public static Dictionary<string, string?> For(SimulatorHost host)
+    {
+        var alipay = host.Alipay.IssueSandboxApp();
+        var wechat = host.WeChatPay.IssueSandboxMerchant();
+        return new Dictionary<string, string?>
+        {
+            ["Channels:Alipay:GatewayUrl"] = host.AlipayGatewayUrl,
+            ["Channels:Alipay:AppId"] = alipay.AppId,
+            ["Channels:Alipay:PrivateKeyPem"] = alipay.MerchantPrivateKeyPem,
+            ["Channels:Alipay:AlipayPublicKeyPem"] = alipay.AlipayPublicKeyPem,
+            ["Channels:WeChatPay:BaseUrl"] = host.WeChatPayBaseUrl,
+            ["Channels:WeChatPay:MchId"] = wechat.MchId,
+            ["Channels:WeChatPay:AppId"] = wechat.AppId,
+            ["Channels:WeChatPay:MerchantSerialNo"] = wechat.MerchantSerialNo,
+            ["Channels:WeChatPay:PrivateKeyPem"] = wechat.MerchantPrivateKeyPem,
+            ["Channels:WeChatPay:ApiV3Key"] = wechat.ApiV3Key,
+            [$"Channels:WeChatPay:PlatformPublicKeys:{wechat.PlatformSerialNo}"] = wechat.PlatformPublicKeyPem,
+        };
+    }
+}
