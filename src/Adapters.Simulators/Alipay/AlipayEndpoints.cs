@@ -56,7 +56,7 @@ public static class AlipayEndpoints
         {
             return; // processed above; the merchant never hears of it
         }
-        await WriteSignedAsync(context, network, method, node);
+        await WriteSignedAsync(context, network, method, node, fault);
     }
 
     /// <summary>The gateway's own checks before any business logic; null when the request may proceed.</summary>
@@ -104,11 +104,12 @@ public static class AlipayEndpoints
         return network.Execute(form["app_id"], method, biz, form.GetValueOrDefault("notify_url"));
     }
 
-    private static async Task WriteSignedAsync(HttpContext context, AlipaySimulator network, string method, Dictionary<string, object?> node)
+    private static async Task WriteSignedAsync(HttpContext context, AlipaySimulator network, string method, Dictionary<string, object?> node, FaultDecision fault)
     {
         var nodeName = string.IsNullOrEmpty(method) ? "error_response" : method.Replace('.', '_') + "_response";
         var nodeJson = JsonSerializer.Serialize(node, RawUtf8);
         var signature = AlipaySimSignature.Sign(nodeJson, network.PlatformKey);
+        nodeJson = FaultGate.Deliver(nodeJson, fault);
         var body = $"{{\"{nodeName}\":{nodeJson},\"sign\":\"{signature}\"}}";
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json;charset=utf-8";

@@ -40,4 +40,18 @@ public static class FaultGate
         context.Abort();
         return true;
     }
+
+    /// <summary>
+    /// The body as the merchant receives it: unchanged, or altered after signing when the plan tampers with
+    /// responses. The change keeps the JSON valid, so only the signature check can notice it.
+    /// </summary>
+    public static string Deliver(string signedBody, FaultDecision fault)
+    {
+        if (fault.Kind != FaultKind.TamperResponse)
+        {
+            return signedBody;
+        }
+        var last = signedBody.LastIndexOf('}');
+        return last < 0 ? signedBody + " " : signedBody[..last] + " " + signedBody[last..];
+    }
 }

@@ -59,11 +59,16 @@ public sealed class FaultInjector(TimeProvider clock)
         {
             return new FaultDecision(FaultKind.LoseResponse, plan.LatencyMs, null);
         }
+        roll -= plan.LoseResponseRate;
+        if (roll < plan.TamperRate)
+        {
+            return new FaultDecision(FaultKind.TamperResponse, plan.LatencyMs, null);
+        }
         return new FaultDecision(FaultKind.None, plan.LatencyMs, null);
     }
 }
 
-public enum FaultKind { None, Outage, NativeError, Timeout, LoseResponse }
+public enum FaultKind { None, Outage, NativeError, Timeout, LoseResponse, TamperResponse }
 
 /// <param name="Kind">What goes wrong, if anything.</param>
 /// <param name="DelayMs">How long to wait before answering (or hanging).</param>

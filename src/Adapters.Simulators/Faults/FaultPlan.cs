@@ -14,6 +14,8 @@ public sealed record FaultPlan
     public string ErrorCode { get; init; } = "20000/isp.unknow-error";
     /// <summary>Share of calls that are processed but whose response is lost (the connection is aborted).</summary>
     public double LoseResponseRate { get; init; }
+    /// <summary>Share of calls that are processed but whose signed response is altered on the way (a man in the middle).</summary>
+    public double TamperRate { get; init; }
     /// <summary>Share of calls that hang, unprocessed, for <see cref="TimeoutMs"/> and are then dropped.</summary>
     public double TimeoutRate { get; init; }
     /// <summary>How long a hanging call hangs.</summary>

@@ -79,7 +79,7 @@ public static class WeChatPayEndpoints
                 catch (JsonException)
                 {
                     answer = WeChatPayAnswer.Error(400, "PARAM_ERROR", "请求体不是合法的JSON");
-                    await WriteAsync(context, network, answer);
+                    await WriteAsync(context, network, answer, fault);
                     return;
                 }
             }
@@ -89,7 +89,7 @@ public static class WeChatPayEndpoints
         {
             return;
         }
-        await WriteAsync(context, network, answer);
+        await WriteAsync(context, network, answer, fault);
     }
 
     /// <summary>Checks the WECHATPAY2-SHA256-RSA2048 Authorization header; the merchant, or null with the reason.</summary>
@@ -120,7 +120,7 @@ public static class WeChatPayEndpoints
         return WeChatPaySimSignature.Verify(message, signature, merchant.PublicKey) ? merchant : null;
     }
 
-    private static async Task WriteAsync(HttpContext context, WeChatPaySimulator network, WeChatPayAnswer answer)
+    private static async Task WriteAsync(HttpContext context, WeChatPaySimulator network, WeChatPayAnswer answer, FaultDecision fault)
     {
         var body = answer.Body?.ToJsonString() ?? "";
         context.Response.StatusCode = answer.Status;
@@ -128,7 +128,7 @@ public static class WeChatPayEndpoints
         if (answer.Body is not null)
         {
             context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync(body, Encoding.UTF8);
+            await context.Response.WriteAsync(FaultGate.Deliver(body, fault), Encoding.UTF8);
         }
     }
 

@@ -283,6 +283,23 @@ public sealed partial class WeChatPaySimulator : IDisposable
         return null;
     }
 
+    /// <summary>The buyer's payment fails (e.g. the bank card is refused): the order becomes PAYERROR and the merchant is told.</summary>
+    public string? BuyerPaymentFails(string codeUrl)
+    {
+        WeChatPayOrder? order;
+        lock (_gate)
+        {
+            order = _orders.Values.FirstOrDefault(o => o.CodeUrl == codeUrl);
+            if (order is null || order.TradeState != "NOTPAY")
+            {
+                return order is null ? "no order has this code_url" : $"the order is {order.TradeState}";
+            }
+            order.TradeState = "PAYERROR";
+        }
+        Notifier.Enqueue(WeChatPayNotifier.For(order, null));
+        return null;
+    }
+
     /// <summary>Sends the order's notification again, optionally claiming another trade state (duplicate and out-of-order drills).</summary>
     public bool Renotify(string outTradeNo, string? tradeState = null)
     {

@@ -15,8 +15,8 @@ internal sealed class AlipayTestChannel : IDisposable
 
     public AlipayTestChannel(string gatewayUrl, int timeoutSeconds = 5)
     {
-        MerchantKey = RSA.Create(2048);
-        AlipayKey = RSA.Create(2048);
+        MerchantKey = TestKeys.Merchant;
+        AlipayKey = TestKeys.Network;
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -59,7 +59,5 @@ internal sealed class AlipayTestChannel : IDisposable
     public void Dispose()
     {
         _services.Dispose();
-        MerchantKey.Dispose();
-        AlipayKey.Dispose();
     }
 }
