@@ -1,4 +1,5 @@
 using Paygate.Adapters.Alipay;
+using Paygate.Adapters.Card;
 using Paygate.Adapters.WeChatPay;
 using Paygate.Gateway.Extensions;
 using Paygate.Gateway.Sandbox;
@@ -32,6 +33,10 @@ public static class GatewayApp
         if (channels.GetSection("WeChatPay").Exists())
         {
             builder.Services.AddWeChatPayChannel();
+        }
+        if (channels.GetSection("Card").Exists())
+        {
+            builder.Services.AddCardChannel();
         }
 
         var app = builder.Build();

@@ -11,6 +11,7 @@ public static class SandboxSettings
     {
         var alipay = host.Alipay.IssueSandboxApp();
         var wechat = host.WeChatPay.IssueSandboxMerchant();
+        var card = host.Card.IssueSandboxAccount();
         return new Dictionary<string, string?>
         {
             ["Channels:Alipay:GatewayUrl"] = host.AlipayGatewayUrl,
@@ -24,6 +25,10 @@ public static class SandboxSettings
             ["Channels:WeChatPay:PrivateKeyPem"] = wechat.MerchantPrivateKeyPem,
             ["Channels:WeChatPay:ApiV3Key"] = wechat.ApiV3Key,
             [$"Channels:WeChatPay:PlatformPublicKeys:{wechat.PlatformSerialNo}"] = wechat.PlatformPublicKeyPem,
+            ["Channels:Card:BaseUrl"] = host.CardBaseUrl,
+            ["Channels:Card:MerchantAccount"] = card.MerchantAccount,
+            ["Channels:Card:ApiKey"] = card.ApiKey,
+            ["Channels:Card:SigningSecret"] = card.SigningSecret,
         };
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Paygate.Simulators.Alipay;
+using Paygate.Simulators.Card;
 using Paygate.Simulators.Faults;
 using Paygate.Simulators.WeChatPay;
 
@@ -31,14 +32,19 @@ public sealed class SimulatorHost : IAsyncDisposable
         WeChatPay = new WeChatPaySimulator(clock);
         WeChatPayFaults = new FaultInjector(clock);
         app.MapAlipaySimulator(Alipay, AlipayFaults);
+        Card = new CardAcquirerSimulator(clock);
+        CardFaults = new FaultInjector(clock);
         app.MapWeChatPaySimulator(WeChatPay, WeChatPayFaults);
-        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay");
+        app.MapCardSimulator(Card, CardFaults);
+        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay, /card");
     }
 
     public AlipaySimulator Alipay { get; }
     public FaultInjector AlipayFaults { get; }
     public WeChatPaySimulator WeChatPay { get; }
     public FaultInjector WeChatPayFaults { get; }
+    public CardAcquirerSimulator Card { get; }
+    public FaultInjector CardFaults { get; }
     public TimeProvider Clock { get; }
 
     /// <summary>The base address, e.g. <c>http://127.0.0.1:5123</c>.</summary>
@@ -48,6 +54,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>The base URL a WeChat Pay adapter uses in place of <c>https://api.mch.weixin.qq.com</c>.</summary>
     public string WeChatPayBaseUrl => BaseUrl + WeChatPayEndpoints.BasePath;
+
+    /// <summary>The card acquirer's API base URL.</summary>
+    public string CardBaseUrl => BaseUrl + CardEndpoints.BasePath;
 
     /// <summary>Starts the simulators on <paramref name="url"/> (port 0 picks a free one).</summary>
     public static async Task<SimulatorHost> StartAsync(string url = "http://127.0.0.1:0", TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
@@ -77,6 +86,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             {
                 await Alipay.Notifier.DeliverDueAsync(stop);
                 await WeChatPay.Notifier.DeliverDueAsync(stop);
+                await Card.Notifier.DeliverDueAsync(stop);
             }
         }
         catch (OperationCanceledException)
@@ -95,6 +105,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         await _app.DisposeAsync();
         Alipay.Dispose();
         WeChatPay.Dispose();
+        Card.Dispose();
         _stop.Dispose();
     }
 }

@@ -8,7 +8,8 @@ namespace Paygate.Adapters.Contract;
 /// <param name="Description">What is paid for.</param>
 /// <param name="ExpireTime">When the network should stop accepting payment.</param>
 /// <param name="NotifyUrl">Where the network posts its asynchronous notification.</param>
-public sealed record ChannelPaymentRequest(string Reference, Money.Money Amount, string Description, DateTimeOffset ExpireTime, string NotifyUrl);
+/// <param name="Card">The card to charge, for card channels; held in memory for the call only, never stored.</param>
+public sealed record ChannelPaymentRequest(string Reference, Money.Money Amount, string Description, DateTimeOffset ExpireTime, string NotifyUrl, PaymentCard? Card = null);
 
 /// <summary>A refund of part or all of a paid order.</summary>
 /// <param name="PaymentReference">The order number the payment was made under.</param>

@@ -22,6 +22,18 @@ public static class ErrorCatalogue
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Your account cannot pay right now. Please use another payment method.");
     public static readonly ErrorCode PayerPaymentFailed = new("PM-1006", "The payer's payment failed at the channel (e.g. the bank refused the debit).",
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The payment failed. Please try again or use another payment method.");
+    public static readonly ErrorCode CardDeclined = new("PM-1007", "The card issuer declined the payment (do not honor, refer to issuer).",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Your card was declined. Please contact your bank or use another card.");
+    public static readonly ErrorCode CardInvalid = new("PM-1008", "The card number, expiry date or security code is invalid.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The card details are invalid. Please check them and try again.");
+    public static readonly ErrorCode CardExpired = new("PM-1009", "The card has expired.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Your card has expired. Please use another card.");
+    public static readonly ErrorCode CardNotPermitted = new("PM-1010", "The card may not be used for this transaction (restricted, or not permitted to the cardholder).",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This card cannot be used for this payment. Please use another card.");
+    public static readonly ErrorCode CardActivityLimit = new("PM-1011", "The card's frequency or activity limit is exceeded.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Your card has reached its limit. Please try later or use another card.");
+    public static readonly ErrorCode CardPinInvalid = new("PM-1012", "The PIN is incorrect or its tries are exhausted.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The PIN is incorrect. Please contact your bank.");
 
     // 2xxx: the outcome is not known yet.
     public static readonly ErrorCode OutcomeUnknown = new("PM-2001", "The channel could not say whether the payment was processed.",
@@ -32,6 +44,10 @@ public static class ErrorCatalogue
         StatusCode.Unavailable, ErrorDecision.RetrySame, "The bank is slow to answer. Your payment is being confirmed.");
 
     // 3xxx: risk and compliance.
+    public static readonly ErrorCode SuspectedFraud = new("PM-3001", "The issuer suspects fraud.",
+        StatusCode.PermissionDenied, ErrorDecision.DoNotRetry, "This payment was declined for security reasons. Please contact your bank.");
+    public static readonly ErrorCode CardLostOrStolen = new("PM-3002", "The card is reported lost or stolen, or must be picked up.",
+        StatusCode.PermissionDenied, ErrorDecision.DoNotRetry, "This card cannot be used. Please contact your bank.");
     public static readonly ErrorCode BlockedByRisk = new("PM-3005", "The channel's risk control blocked the payment.",
         StatusCode.PermissionDenied, ErrorDecision.DoNotRetry, "This payment was declined for security reasons. Please contact your bank or use another method.");
 
@@ -46,6 +62,8 @@ public static class ErrorCatalogue
         StatusCode.Unavailable, ErrorDecision.QueryFirst, "Your payment is being confirmed. Please do not pay again.");
     public static readonly ErrorCode ChannelOrderNotFound = new("PM-4005", "The channel has no order with that number.",
         StatusCode.NotFound, ErrorDecision.FailOver, "The payment could not be found at the payment channel.");
+    public static readonly ErrorCode ChannelMerchantConfiguration = new("PM-4006", "The channel says the merchant account is invalid or not set up for this transaction.",
+        StatusCode.FailedPrecondition, ErrorDecision.FailOver, "The payment could not be processed. Please try another payment method.");
     public static readonly ErrorCode GatewayInternal = new("PM-4500", "The gateway met an unexpected internal error.",
         StatusCode.Internal, ErrorDecision.DoNotRetry, "Something went wrong on our side. Please try again later.");
 

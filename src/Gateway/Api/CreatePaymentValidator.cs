@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Paygate.Adapters.Contract;
 using Paygate.Adapters.Money;
 using Paygate.Gateway.Payments;
 using Paygate.V1;
@@ -118,6 +119,7 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
         {
             Bad("payment_method.channel", "unknown channel");
         }
+        var card = request.PaymentMethod?.Card is { } details ? ValidateCard(details, Bad) : null;
 
         if (violations.Count > 0)
         {
@@ -132,7 +134,55 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
             new CustomerInfo(customer.Type == Customer.Types.Type.Enterprise ? "enterprise" : "personal", customer.Country ?? "", customer.Device ?? ""),
             string.IsNullOrEmpty(preferred) ? null : preferred,
             expireTime,
-            request.Metadata.ToDictionary(p => p.Key, p => p.Value));
+            request.Metadata.ToDictionary(p => p.Key, p => p.Value),
+            card);
+    }
+
+    /// <summary>Checks a card without ever echoing its number or security code in an error.</summary>
+    private PaymentCard? ValidateCard(CardDetails card, Action<string, string> bad)
+    {
+        var hasNumber = !string.IsNullOrEmpty(card.Number);
+        var hasToken = !string.IsNullOrEmpty(card.Token);
+        if (hasNumber == hasToken)
+        {
+            bad("payment_method.card", "give either number or token");
+            return null;
+        }
+        var valid = true;
+        if (hasNumber && !CardNumber.IsValid(card.Number))
+        {
+            bad("payment_method.card.number", "is not a valid card number (12 to 19 digits passing the Luhn check)");
+            valid = false;
+        }
+        if (hasToken && card.Token.Length > 64)
+        {
+            bad("payment_method.card.token", "at most 64 characters");
+            valid = false;
+        }
+        if (hasNumber)
+        {
+            if (card.ExpMonth is < 1 or > 12)
+            {
+                bad("payment_method.card.exp_month", "must be 1 to 12");
+                valid = false;
+            }
+            else if (card.ExpYear is < 2000 or > 2100)
+            {
+                bad("payment_method.card.exp_year", "must be a four-digit year");
+                valid = false;
+            }
+            else if (new DateTimeOffset(card.ExpYear, card.ExpMonth, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1) <= clock.GetUtcNow())
+            {
+                bad("payment_method.card.exp_year", "the card has expired");
+                valid = false;
+            }
+            if (!string.IsNullOrEmpty(card.Cvc) && (card.Cvc.Length is < 3 or > 4 || !card.Cvc.All(char.IsAsciiDigit)))
+            {
+                bad("payment_method.card.cvc", "must be 3 or 4 digits");
+                valid = false;
+            }
+        }
+        return valid ? new PaymentCard(hasNumber ? card.Number : null, card.ExpMonth, card.ExpYear, string.IsNullOrEmpty(card.Cvc) ? null : card.Cvc, hasToken ? card.Token : null) : null;
     }
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "...";

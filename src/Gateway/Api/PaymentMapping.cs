@@ -33,6 +33,10 @@ public static class PaymentMapping
         {
             proto.NextAction = new Proto.NextAction { Type = Proto.NextAction.Types.Type.DisplayQrCode, QrCode = qr };
         }
+        if (payment.Card is { } card)
+        {
+            proto.Card = new Proto.CardSummary { Brand = card.Brand, Last4 = card.Last4, ExpMonth = card.ExpMonth, ExpYear = card.ExpYear };
+        }
         if (payment.Error is { } error)
         {
             proto.Error = new Proto.PaymentError { Code = error.Code, Message = error.Message, Channel = error.Channel ?? "", NativeCode = error.NativeCode ?? "" };

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Paygate.Adapters.Contract;
 using Paygate.Adapters.Money;
 
 namespace Paygate.Gateway.Payments;
@@ -12,8 +13,12 @@ public sealed record CreatePaymentCommand(
     CustomerInfo Customer,
     string? PreferredChannel,
     DateTimeOffset? ExpireTime,
-    IReadOnlyDictionary<string, string> Metadata)
+    IReadOnlyDictionary<string, string> Metadata,
+    PaymentCard? Card = null)
 {
+    /// <summary>The flow the payment needs: a card charge when a card is given, else a QR code payment.</summary>
+    public PaymentFlow Flow => Card is null ? PaymentFlow.QrCode : PaymentFlow.Card;
+
     /// <summary>A hash of every parameter except the request id: equal requests have equal fingerprints.</summary>
     public string Fingerprint()
     {
@@ -22,7 +27,9 @@ public sealed record CreatePaymentCommand(
             .Append(Description).Append('\n')
             .Append(Customer.Type).Append('\n').Append(Customer.Country).Append('\n').Append(Customer.Device).Append('\n')
             .Append(PreferredChannel).Append('\n')
-            .Append(ExpireTime?.ToUnixTimeMilliseconds()).Append('\n');
+            .Append(ExpireTime?.ToUnixTimeMilliseconds()).Append('\n')
+            // Never the card number itself, not even hashed: brand, last four and expiry tell cards apart well enough.
+            .Append(Card is null ? "" : $"{Card.Brand}|{Card.Last4}|{Card.ExpMonth}|{Card.ExpYear}|{(Card.Token is null ? "" : "token")}").Append('\n');
         foreach (var (key, value) in Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             canonical.Append(key.Length).Append(':').Append(key).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');

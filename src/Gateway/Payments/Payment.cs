@@ -20,6 +20,13 @@ public sealed record RoutingDecision(IReadOnlyList<string> Candidates, string Re
 /// <param name="NativeCode">That channel's native code, if any.</param>
 public sealed record PaymentError(string Code, string Message, string? Channel, string? NativeCode);
 
+/// <summary>What is kept of a card: never the number.</summary>
+/// <param name="Brand">visa, mastercard... (empty for a token).</param>
+/// <param name="Last4">The last four digits (empty for a token).</param>
+/// <param name="ExpMonth">Expiry month.</param>
+/// <param name="ExpYear">Expiry year.</param>
+public sealed record CardSummary(string Brand, string Last4, int ExpMonth, int ExpYear);
+
 /// <summary>The payment intent and everything that happened to it. Mutated only through <see cref="PaymentTransitions"/>.</summary>
 public sealed class Payment
 {
@@ -30,6 +37,7 @@ public sealed class Payment
     public required string Description { get; init; }
     public required CustomerInfo Customer { get; init; }
     public string? PreferredChannel { get; init; }
+    public CardSummary? Card { get; init; }
     public List<Attempt> Attempts { get; init; } = [];
     public string? QrCode { get; set; }
     public PaymentError? Error { get; set; }

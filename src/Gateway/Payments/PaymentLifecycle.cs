@@ -78,6 +78,7 @@ public sealed class PaymentLifecycle(
             Description = command.Description,
             Customer = command.Customer,
             PreferredChannel = command.PreferredChannel,
+            Card = command.Card is { } card ? new CardSummary(card.Brand, card.Last4, card.ExpMonth, card.ExpYear) : null,
             Routing = routing,
             CreateTime = now,
             UpdateTime = now,
@@ -104,7 +105,7 @@ public sealed class PaymentLifecycle(
         logger.LogInformation("Payment {PaymentId} created: {Amount} via {Channel}", id, command.Amount, channel.Id);
 
         var attempt = payment.Attempts[0];
-        var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id));
+        var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), command.Card);
         // Not the caller's token: a client that hangs up must not leave the attempt half-done.
         var result = await channel.CreateAsync(request, CancellationToken.None);
         if (result.Outcome == ChannelOutcome.Unknown)
@@ -125,7 +126,9 @@ public sealed class PaymentLifecycle(
         var query = await channel.QueryAsync(request.Reference, CancellationToken.None);
         var resend = query.Outcome == ChannelOutcome.RequiresAction
             || (query.Outcome == ChannelOutcome.Failed && query.Error == ErrorCatalogue.ChannelOrderNotFound);
-        if (resend && clock.GetUtcNow() < request.ExpireTime)
+        // Card details live for the first call only: without them, "never reached the network" stays a failure.
+        var complete = !channel.Capabilities.Flows.Contains(PaymentFlow.Card) || request.Card is not null;
+        if (resend && complete && clock.GetUtcNow() < request.ExpireTime)
         {
             return await channel.CreateAsync(request, CancellationToken.None);
         }

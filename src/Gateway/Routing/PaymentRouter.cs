@@ -15,7 +15,9 @@ public sealed class PaymentRouter(ChannelRegistry channels)
         var fitting = new List<string>();
         foreach (var channel in channels.All.OrderBy(c => c.Id, StringComparer.Ordinal))
         {
-            var refusal = channel.Capabilities.RefusalFor(command.Amount);
+            var refusal = channel.Capabilities.Flows.Contains(command.Flow)
+                ? channel.Capabilities.RefusalFor(command.Amount)
+                : $"the channel does not run {command.Flow} payments";
             if (refusal is null)
             {
                 fitting.Add(channel.Id);

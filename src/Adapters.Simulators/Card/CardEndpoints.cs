@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Paygate.Simulators.Faults;
+
+namespace Paygate.Simulators.Card;
+
+/// <summary>The simulated acquirer's REST API under <c>/card</c>, its ledger and its faults.</summary>
+public static class CardEndpoints
+{
+    public const string BasePath = "/card";
+    public const string SignatureHeader = "Acquirer-Signature";
+
+    public static IEndpointRouteBuilder MapCardSimulator(this IEndpointRouteBuilder app, CardAcquirerSimulator acquirer, FaultInjector faults)
+    {
+        app.MapPost(BasePath + "/v1/payments", (HttpContext c) => HandleAsync(c, acquirer, faults, "authorize", Authorize(c, acquirer)));
+        app.MapGet(BasePath + "/v1/payments/by-reference/{reference}", (HttpContext c, string reference) => HandleAsync(c, acquirer, faults, "query",
+            (account, _, _) => Task.FromResult(acquirer.GetPayment(account, reference))));
+        app.MapPost(BasePath + "/v1/refunds", (HttpContext c) => HandleAsync(c, acquirer, faults, "refund", Refund(c, acquirer)));
+        app.MapGet(BasePath + "/v1/refunds/by-reference/{reference}", (HttpContext c, string reference) => HandleAsync(c, acquirer, faults, "refund-query",
+            (account, _, _) => Task.FromResult(acquirer.GetRefund(account, reference))));
+        app.MapGet(BasePath + "/ledger", () => Results.Ok(acquirer.Ledger));
+        app.MapPut(BasePath + "/faults", (FaultPlan plan) =>
+        {
+            faults.Plan = plan;
+            return Results.Ok(plan);
+        });
+        return app;
+    }
+
+    private static Func<CardSandboxAccount, JsonElement, string, Task<CardAnswer>> Authorize(HttpContext c, CardAcquirerSimulator acquirer) =>
+        (account, body, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => acquirer.AuthorizeAsync(account, body, c.RequestAborted));
+
+    private static Func<CardSandboxAccount, JsonElement, string, Task<CardAnswer>> Refund(HttpContext c, CardAcquirerSimulator acquirer) =>
+        (account, body, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => Task.FromResult(acquirer.Refund(account, body)));
+
+    private static async Task HandleAsync(HttpContext context, CardAcquirerSimulator acquirer, FaultInjector faults, string operation,
+        Func<CardSandboxAccount, JsonElement, string, Task<CardAnswer>> run)
+    {
+        var raw = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted);
+        if (await FaultGate.EnterAsync(context, faults, operation) is not { } fault)
+        {
+            return;
+        }
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var account = acquirer.Authenticate(authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : null);
+        CardAnswer answer;
+        if (account is null)
+        {
+            await WriteAsync(context, acquirer, CardAnswer.Error(401, "unauthorized", "invalid API key"), null, fault);
+            return;
+        }
+        if (fault.Kind == FaultKind.NativeError)
+        {
+            var parts = fault.NativeError!.Split('/', 2);
+            answer = CardAnswer.Error(int.Parse(parts[0], CultureInfo.InvariantCulture), parts.Length > 1 ? parts[1] : "error", "injected fault");
+        }
+        else
+        {
+            JsonElement body = default;
+            if (raw.Length > 0)
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(raw);
+                    body = doc.RootElement.Clone();
+                }
+                catch (JsonException)
+                {
+                    await WriteAsync(context, acquirer, CardAnswer.Error(400, "invalid_json", "the body is not JSON"), account, fault);
+                    return;
+                }
+            }
+            answer = await run(account, body, raw);
+        }
+        if (FaultGate.LoseResponse(context, fault))
+        {
+            return;
+        }
+        await WriteAsync(context, acquirer, answer, account, fault);
+    }
+
+    private static async Task WriteAsync(HttpContext context, CardAcquirerSimulator acquirer, CardAnswer answer, CardSandboxAccount? account, FaultDecision fault)
+    {
+        var body = answer.Body.ToJsonString();
+        context.Response.StatusCode = answer.Status;
+        context.Response.ContentType = "application/json";
+        if (account is not null)
+        {
+            context.Response.Headers[SignatureHeader] = Sign(body, account.SigningSecret, acquirer.Clock.GetUtcNow());
+        }
+        await context.Response.WriteAsync(FaultGate.Deliver(body, fault), Encoding.UTF8);
+    }
+
+    internal static string Sign(string body, string secret, DateTimeOffset now)
+    {
+        var t = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}"));
+        return $"t={t},v1={Convert.ToHexString(mac).ToLowerInvariant()}";
+    }
+}

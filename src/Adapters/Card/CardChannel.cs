@@ -1,0 +1,229 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Errors;
+using Paygate.Adapters.Http;
+using Paygate.Adapters.Money;
+
+namespace Paygate.Adapters.Card;
+
+/// <summary>
+/// The international card channel: authorize-and-capture on an acquirer REST API (JSON, idempotency key header,
+/// ISO 8583 response codes, HMAC-signed responses and webhooks). The card number goes to the acquirer and nowhere else.
+/// </summary>
+public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOptions> options, TimeProvider clock, ILogger<CardChannel> logger) : IPaymentChannel
+{
+    public const string ChannelId = "card";
+    internal const string HttpClientName = "paygate.card";
+    private readonly CardOptions _options = options.Value;
+
+    public string Id => ChannelId;
+
+    public ChannelCapabilities Capabilities { get; } = new()
+    {
+        Currencies = new Dictionary<Currency, AmountLimits>
+        {
+            [Currency.USD] = new(10_000, 100_000_000),
+            [Currency.EUR] = new(10_000, 100_000_000),
+            [Currency.GBP] = new(10_000, 100_000_000),
+            [Currency.SGD] = new(15_000, 100_000_000),
+            [Currency.HKD] = new(80_000, 800_000_000),
+            [Currency.JPY] = new(15_000, 150_000_000),
+        },
+        Flows = new HashSet<PaymentFlow> { PaymentFlow.Card },
+        SettlementTime = TimeSpan.FromDays(2),
+        SupportsQuery = true,
+        SupportsClose = false,
+        SupportsRefund = true,
+    };
+
+    public async Task<ChannelResult> CreateAsync(ChannelPaymentRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Card is not { } card)
+        {
+            return new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.CardInvalid, NativeCode = "NO_CARD", NativeMessage = "no card details for this call" };
+        }
+        var cardJson = card.Token is { Length: > 0 } token
+            ? new JsonObject { ["token"] = token }
+            : new JsonObject { ["number"] = card.Number, ["exp_month"] = card.ExpMonth, ["exp_year"] = card.ExpYear, ["cvc"] = card.Cvc };
+        var body = new JsonObject
+        {
+            ["merchant_account"] = _options.MerchantAccount,
+            ["reference"] = request.Reference,
+            ["amount"] = new JsonObject { ["value"] = request.Amount.AmountMinor, ["currency"] = request.Amount.Currency.Code },
+            ["capture"] = true,
+            ["description"] = request.Description,
+            ["notify_url"] = request.NotifyUrl,
+            ["card"] = cardJson,
+        };
+        var (json, failure) = await CallAsync(HttpMethod.Post, "/v1/payments", body, request.Reference, cancellationToken);
+        return failure ?? FromPayment(json);
+    }
+
+    public async Task<ChannelResult> QueryAsync(string reference, CancellationToken cancellationToken)
+    {
+        var (json, failure) = await CallAsync(HttpMethod.Get, $"/v1/payments/by-reference/{Uri.EscapeDataString(reference)}", null, null, cancellationToken);
+        return failure ?? FromPayment(json);
+    }
+
+    /// <summary>
+    /// Card payments are captured at once, so there is nothing open to close: an attempt the acquirer never saw, or
+    /// declined, is as good as closed; a captured one must be refunded instead.
+    /// </summary>
+    public async Task<ChannelResult> CloseAsync(string reference, CancellationToken cancellationToken)
+    {
+        var query = await QueryAsync(reference, cancellationToken);
+        return query.Outcome switch
+        {
+            ChannelOutcome.Failed when query.Error == ErrorCatalogue.ChannelOrderNotFound => ChannelResult.Success(query.NativeCode, "no such payment: nothing to close"),
+            ChannelOutcome.Declined => ChannelResult.Success(query.NativeCode, "declined: nothing to close"),
+            ChannelOutcome.Succeeded => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelBusinessFailure, NativeCode = query.NativeCode, NativeMessage = "captured: refund it instead" },
+            _ => query,
+        };
+    }
+
+    public async Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["merchant_account"] = _options.MerchantAccount,
+            ["payment_reference"] = request.PaymentReference,
+            ["reference"] = request.RefundReference,
+            ["amount"] = new JsonObject { ["value"] = request.Amount.AmountMinor, ["currency"] = request.Amount.Currency.Code },
+            ["reason"] = request.Reason,
+        };
+        var (json, failure) = await CallAsync(HttpMethod.Post, "/v1/refunds", body, request.RefundReference, cancellationToken);
+        return failure ?? FromRefund(json);
+    }
+
+    public async Task<ChannelResult> QueryRefundAsync(string paymentReference, string refundReference, CancellationToken cancellationToken)
+    {
+        var (json, failure) = await CallAsync(HttpMethod.Get, $"/v1/refunds/by-reference/{Uri.EscapeDataString(refundReference)}", null, null, cancellationToken);
+        return failure ?? FromRefund(json);
+    }
+
+    public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body)
+    {
+        var refusal = CardSignature.Refusal(headers, body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds);
+        if (refusal is not null)
+        {
+            throw new NotificationRejectedException(refusal);
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var id = Str(doc.RootElement, "id") ?? throw new NotificationRejectedException("event id missing");
+            var payment = doc.RootElement.GetProperty("data");
+            var reference = Str(payment, "reference") ?? throw new NotificationRejectedException("reference missing");
+            if (Str(payment, "merchant_account") != _options.MerchantAccount)
+            {
+                throw new NotificationRejectedException("merchant_account is not this merchant's");
+            }
+            return new ChannelNotification(reference, id, FromPayment(payment.Clone()));
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new NotificationRejectedException($"malformed webhook ({ex.GetType().Name})");
+        }
+    }
+
+    public NotificationReply NotificationReply(bool accepted) =>
+        accepted ? new(200, "application/json", "{\"received\":true}") : new(400, "application/json", "{\"received\":false}");
+
+    private static ChannelResult FromPayment(JsonElement payment)
+    {
+        var code = Str(payment, "response_code") ?? "";
+        var status = Str(payment, "status") ?? "";
+        var row = CardCodeMap.Find(code);
+        long? amount = payment.TryGetProperty("amount", out var a) && a.TryGetProperty("value", out var v) && v.TryGetInt64(out var value) ? value : null;
+        var message = Str(payment, "decline_code") ?? row.Meaning;
+        if (status == "captured" && code == "00")
+        {
+            return ChannelResult.Success(code, message, Str(payment, "id"), amount);
+        }
+        if (code == "00")
+        {
+            // Approved but not captured (or a status we do not know): ask again rather than guess.
+            return ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, code, $"approved with status '{status}'");
+        }
+        return new ChannelResult { Outcome = row.Outcome, Error = row.Error, NativeCode = code, NativeMessage = message, ChannelTransactionId = Str(payment, "id") };
+    }
+
+    private static ChannelResult FromRefund(JsonElement refund)
+    {
+        var status = Str(refund, "status") ?? "";
+        return status switch
+        {
+            "succeeded" => ChannelResult.Success(Str(refund, "response_code") ?? "00", "refunded", Str(refund, "id")),
+            "pending" => ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, status, "refund pending; query again"),
+            "failed" => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelBusinessFailure, NativeCode = Str(refund, "response_code") ?? status, NativeMessage = "refund failed" },
+            _ => ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, status, $"unrecognised refund status '{status}'"),
+        };
+    }
+
+    /// <summary>One call: bearer key, idempotency key on writes, the response's HMAC signature verified before use.</summary>
+    private async Task<(JsonElement Json, ChannelResult? Failure)> CallAsync(HttpMethod method, string path, JsonObject? body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, _options.BaseUrl.TrimEnd('/') + path);
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _options.ApiKey);
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+        var operation = $"Card {method.Method} {path.Split('/').Take(3).Aggregate((a, b) => a + "/" + b)}";
+        var (response, failure) = await ChannelHttp.SendAsync(httpClients.CreateClient(HttpClientName), request, TimeSpan.FromSeconds(_options.TimeoutSeconds), logger, operation, cancellationToken);
+        if (failure is not null)
+        {
+            return (default, failure);
+        }
+        var status = (int)response!.Status;
+        if (status is >= 200 and < 300 || response.Headers.ContainsKey(CardSignature.Header))
+        {
+            var refusal = CardSignature.Refusal(response.Headers, response.Body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds);
+            if (refusal is not null)
+            {
+                logger.LogWarning("{Operation}: response refused: {Reason}", operation, refusal);
+                return (default, ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "INVALID_RESPONSE_SIGNATURE", refusal));
+            }
+        }
+        JsonElement json;
+        try
+        {
+            using var doc = JsonDocument.Parse(response.Body);
+            json = doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return (default, status is >= 200 and < 300
+                ? ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "MALFORMED_RESPONSE", "response body is not JSON")
+                : ChannelHttp.StatusFailure(response.Status));
+        }
+        if (status is >= 200 and < 300)
+        {
+            return (json, null);
+        }
+        var code = json.TryGetProperty("error", out var error) ? Str(error, "code") ?? "" : "";
+        var message = json.TryGetProperty("error", out error) ? Str(error, "message") ?? "" : "";
+        return (default, (response.Status, code) switch
+        {
+            (HttpStatusCode.NotFound, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = code, NativeMessage = message },
+            (HttpStatusCode.Unauthorized, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.MerchantSignatureRejected, NativeCode = code, NativeMessage = message },
+            (HttpStatusCode.Conflict, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.OrderNumberConflict, NativeCode = code, NativeMessage = message },
+            (HttpStatusCode.TooManyRequests, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelRateLimited, NativeCode = code, NativeMessage = message },
+            (HttpStatusCode.BadRequest, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelRequestInvalid, NativeCode = code, NativeMessage = message },
+            _ => ChannelHttp.StatusFailure(response.Status) with { NativeMessage = message },
+        });
+    }
+
+    private static string? Str(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

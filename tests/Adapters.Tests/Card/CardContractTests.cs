@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Paygate.Adapters.Card;
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Money;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Paygate.Adapters.Tests.Card;
+
+/// <summary>The card adapter against recorded acquirer exchanges served by WireMock.</summary>
+public sealed class CardContractTests : IDisposable
+{
+    private const string Secret = "whsec_test_0123456789abcdef";
+    private const string Reference = "01JDZ6Q4W5T8M2N3P4R5S6T7V8A01";
+    private readonly WireMockServer _server = WireMockServer.Start();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
+    private readonly ServiceProvider _services;
+
+    public CardContractTests() => _services = Build(10);
+
+    private ServiceProvider Build(int timeoutSeconds) => new ServiceCollection()
+        .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Channels:Card:BaseUrl"] = _server.Url,
+            ["Channels:Card:MerchantAccount"] = "PaygateTest",
+            ["Channels:Card:ApiKey"] = "sk_test_abc",
+            ["Channels:Card:SigningSecret"] = Secret,
+            ["Channels:Card:TimeoutSeconds"] = timeoutSeconds.ToString(CultureInfo.InvariantCulture),
+        }).Build())
+        .AddSingleton<TimeProvider>(_clock)
+        .AddLogging()
+        .AddCardChannel()
+        .BuildServiceProvider();
+
+    private CardChannel Channel => _services.GetRequiredService<CardChannel>();
+
+    private static string Payment(string status, string code) =>
+        $"{{\"id\":\"pay_000000000001\",\"merchant_account\":\"PaygateTest\",\"reference\":\"{Reference}\",\"status\":\"{status}\",\"response_code\":\"{code}\",\"amount\":{{\"value\":12000,\"currency\":\"USD\"}},\"card\":{{\"brand\":\"visa\",\"last4\":\"4242\"}}}}";
+
+    private string Signature(string body, DateTimeOffset? at = null)
+    {
+        var t = (at ?? _clock.GetUtcNow()).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return $"t={t},v1={Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{t}.{body}"))).ToLowerInvariant()}";
+    }
+
+    private void Serve(string path, int status, string body, string? signature, int delayMs = 0)
+    {
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
+        if (signature is not null)
+        {
+            response = response.WithHeader("Acquirer-Signature", signature);
+        }
+        if (delayMs > 0)
+        {
+            response = response.WithDelay(delayMs);
+        }
+        _server.Given(Request.Create().WithPath(path)).RespondWith(response);
+    }
+
+    private static ChannelPaymentRequest Charge(TimeProvider clock) => new(Reference, new Adapters.Money.Money(12000, Currency.USD), "Cloud server",
+        clock.GetUtcNow().AddHours(1), "https://merchant.example/notify/card", new PaymentCard("4242424242424242", 12, 2030, "123", null));
+
+    [Fact]
+    public async Task Create_Captured_SendsIdempotencyKeyAndCardOnlyInTheBody()
+    {
+        var body = Payment("captured", "00");
+        Serve("/v1/payments", 201, body, Signature(body));
+
+        var result = await Channel.CreateAsync(Charge(_clock), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Succeeded, "pay_000000000001", 12000L), (result.Outcome, result.ChannelTransactionId, result.ReportedAmountMinor));
+        var sent = _server.LogEntries.Single().RequestMessage!;
+        Assert.Equal(Reference, sent.Headers!["Idempotency-Key"].Single());
+        Assert.Equal("Bearer sk_test_abc", sent.Headers["Authorization"].Single());
+        Assert.DoesNotContain("4242424242424242", sent.Url, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(sent.Body!);
+        Assert.Equal(("4242424242424242", 12000L, "USD", true),
+            (json.RootElement.GetProperty("card").GetProperty("number").GetString(), json.RootElement.GetProperty("amount").GetProperty("value").GetInt64(),
+             json.RootElement.GetProperty("amount").GetProperty("currency").GetString(), json.RootElement.GetProperty("capture").GetBoolean()));
+    }
+
+    [Theory]
+    [InlineData("05", ChannelOutcome.Declined, "PM-1007")]
+    [InlineData("51", ChannelOutcome.Declined, "PM-1001")]
+    [InlineData("54", ChannelOutcome.Declined, "PM-1009")]
+    [InlineData("91", ChannelOutcome.Failed, "PM-4002")]
+    [InlineData("96", ChannelOutcome.Failed, "PM-4002")]
+    public async Task Create_Declined_MapsTheResponseCode(string code, ChannelOutcome outcome, string pmCode)
+    {
+        var body = Payment("declined", code);
+        Serve("/v1/payments", 201, body, Signature(body));
+        var result = await Channel.CreateAsync(Charge(_clock), CancellationToken.None);
+        Assert.Equal((outcome, pmCode, code), (result.Outcome, result.Error?.Code, result.NativeCode));
+    }
+
+    [Fact]
+    public async Task Create_TamperedResponse_IsRejectedAsUnknown()
+    {
+        var body = Payment("declined", "05");
+        Serve("/v1/payments", 201, body.Replace("declined", "captured", StringComparison.Ordinal).Replace("\"05\"", "\"00\"", StringComparison.Ordinal), Signature(body));
+        var result = await Channel.CreateAsync(Charge(_clock), CancellationToken.None);
+        Assert.Equal((ChannelOutcome.Unknown, "PM-4004"), (result.Outcome, result.Error?.Code));
+    }
+
+    [Fact]
+    public async Task Create_StaleSignature_IsRejected()
+    {
+        var body = Payment("captured", "00");
+        Serve("/v1/payments", 201, body, Signature(body, _clock.GetUtcNow().AddHours(-1)));
+        Assert.Equal(ChannelOutcome.Unknown, (await Channel.CreateAsync(Charge(_clock), CancellationToken.None)).Outcome);
+    }
+
+    [Fact]
+    public async Task Create_NoAnswerInTime_IsUnknown()
+    {
+        await using var impatient = Build(1);
+        var body = Payment("captured", "00");
+        Serve("/v1/payments", 201, body, Signature(body), delayMs: 4000);
+        var result = await impatient.GetRequiredService<CardChannel>().CreateAsync(Charge(_clock), CancellationToken.None);
+        Assert.Equal((ChannelOutcome.Unknown, "PM-2002"), (result.Outcome, result.Error?.Code));
+    }
+
+    [Theory]
+    [InlineData(401, "unauthorized", ChannelOutcome.Failed, "PM-6005")]
+    [InlineData(409, "idempotency_conflict", ChannelOutcome.Failed, "PM-6007")]
+    [InlineData(400, "invalid_request", ChannelOutcome.Failed, "PM-5002")]
+    [InlineData(503, "unavailable", ChannelOutcome.Unknown, "PM-2001")]
+    public async Task Create_HttpErrors_MapToOutcomes(int status, string code, ChannelOutcome outcome, string pmCode)
+    {
+        var body = $"{{\"error\":{{\"code\":\"{code}\",\"message\":\"m\"}}}}";
+        Serve("/v1/payments", status, body, Signature(body));
+        var result = await Channel.CreateAsync(Charge(_clock), CancellationToken.None);
+        Assert.Equal((outcome, pmCode), (result.Outcome, result.Error?.Code));
+    }
+
+    [Fact]
+    public async Task Query_NotFound_IsFailedOrderNotFound_AndCloseCallsThatClosed()
+    {
+        var body = "{\"error\":{\"code\":\"not_found\",\"message\":\"no payment\"}}";
+        Serve($"/v1/payments/by-reference/{Reference}", 404, body, Signature(body));
+
+        var query = await Channel.QueryAsync(Reference, CancellationToken.None);
+        var close = await Channel.CloseAsync(Reference, CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Failed, "PM-4005"), (query.Outcome, query.Error?.Code));
+        Assert.Equal(ChannelOutcome.Succeeded, close.Outcome);
+    }
+
+    [Fact]
+    public async Task Refund_Succeeded_UsesTheRefundReferenceAsIdempotencyKey()
+    {
+        var body = "{\"id\":\"re_1\",\"reference\":\"RF01\",\"payment_reference\":\"" + Reference + "\",\"status\":\"succeeded\",\"response_code\":\"00\",\"amount\":{\"value\":500,\"currency\":\"USD\"}}";
+        Serve("/v1/refunds", 201, body, Signature(body));
+        var result = await Channel.RefundAsync(new ChannelRefundRequest(Reference, "RF01", new Adapters.Money.Money(500, Currency.USD), new Adapters.Money.Money(12000, Currency.USD), "r"), CancellationToken.None);
+        Assert.Equal(ChannelOutcome.Succeeded, result.Outcome);
+        Assert.Equal("RF01", _server.LogEntries.Single().RequestMessage!.Headers!["Idempotency-Key"].Single());
+    }
+
+    [Fact]
+    public void ParseNotification_SignedWebhook_IsAccepted_ForgedIsRejected()
+    {
+        var body = "{\"id\":\"evt_1\",\"type\":\"payment.captured\",\"data\":" + Payment("captured", "00") + "}";
+        var notification = Channel.ParseNotification(new Dictionary<string, string> { ["Acquirer-Signature"] = Signature(body) }, body);
+        Assert.Equal((Reference, "evt_1", ChannelOutcome.Succeeded), (notification.Reference, notification.NotificationId, notification.Result.Outcome));
+
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string> { ["Acquirer-Signature"] = Signature(body + " ") }, body));
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), body));
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _server.Stop();
+        _server.Dispose();
+    }
+}
