@@ -116,6 +116,9 @@ public sealed class GatewayFixture : IAsyncLifetime
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("paygate-e2e-").FullName;
 
+    /// <summary>Where the gateway keeps its database files.</summary>
+    public string DataDirectory => _dataDirectory;
+
     public SimulatorHost Simulators { get; private set; } = null!;
     /// <summary>The sandbox credentials the gateway was started with (<c>Channels:...</c>).</summary>
     public IReadOnlyDictionary<string, string?> ChannelSettings { get; private set; } = null!;

@@ -10,6 +10,7 @@ internal static class SimulatedNetworks
     {
         "alipay" => host.AlipayFaults,
         "wechatpay" => host.WeChatPayFaults,
+        "card" => host.CardFaults,
         _ => throw new ArgumentOutOfRangeException(nameof(channel)),
     };
 

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Paygate.Adapters.Card;
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Money;
+using Paygate.Simulators.Card;
+using Paygate.Simulators.Hosting;
+
+namespace Paygate.Simulators.Tests.Card;
+
+/// <summary>The simulated acquirer over real HTTP, driven by the real card adapter and by raw requests.</summary>
+public sealed class CardAcquirerSimulatorTests : IAsyncLifetime
+{
+    private SimulatorHost _host = null!;
+    private CardSandboxAccount _account = null!;
+    private ServiceProvider _services = null!;
+
+    private CardChannel Channel => _services.GetRequiredService<CardChannel>();
+
+    public async Task InitializeAsync()
+    {
+        _host = await SimulatorHost.StartAsync();
+        _account = _host.Card.IssueSandboxAccount();
+        _services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Channels:Card:BaseUrl"] = _host.CardBaseUrl,
+                ["Channels:Card:MerchantAccount"] = _account.MerchantAccount,
+                ["Channels:Card:ApiKey"] = _account.ApiKey,
+                ["Channels:Card:SigningSecret"] = _account.SigningSecret,
+            }).Build())
+            .AddSingleton(TimeProvider.System)
+            .AddLogging()
+            .AddCardChannel()
+            .BuildServiceProvider();
+    }
+
+    private static ChannelPaymentRequest Charge(string reference, string number, long amount = 12000, int expYear = 2030) =>
+        new(reference, new Adapters.Money.Money(amount, Currency.USD), "Cloud server", DateTimeOffset.UtcNow.AddHours(1), "http://127.0.0.1:9/notify",
+            new PaymentCard(number, 12, expYear, "123", null));
+
+    [Theory]
+    [InlineData("4242424242424242", ChannelOutcome.Succeeded, "00")]
+    [InlineData("4000000000000002", ChannelOutcome.Declined, "05")]
+    [InlineData("4000000000009995", ChannelOutcome.Declined, "51")]
+    [InlineData("4000000000000069", ChannelOutcome.Declined, "54")]
+    [InlineData("4000000000000101", ChannelOutcome.Failed, "91")]
+    [InlineData("4000000000000119", ChannelOutcome.Failed, "96")]
+    [InlineData("4242424242424241", ChannelOutcome.Declined, "14")]
+    public async Task Authorize_TestCards_AnswerPerTheTable(string number, ChannelOutcome outcome, string code)
+    {
+        var result = await Channel.CreateAsync(Charge("CARD" + code + "A01", number), CancellationToken.None);
+
+        Assert.Equal((outcome, code), (result.Outcome, result.NativeCode));
+        Assert.Equal(outcome == ChannelOutcome.Succeeded ? 1 : 0, _host.Card.Ledger.Count);
+    }
+
+    [Fact]
+    public async Task Authorize_PastExpiry_IsExpiredCard()
+    {
+        var result = await Channel.CreateAsync(Charge("CARDEXPA01", "4242424242424242", expYear: 2020), CancellationToken.None);
+        Assert.Equal("54", result.NativeCode);
+    }
+
+    [Fact]
+    public async Task Authorize_SameIdempotencyKeyTwice_ChargesOnceAndAnswersTheSame()
+    {
+        var first = await Channel.CreateAsync(Charge("CARDIDEMA01", "4242424242424242"), CancellationToken.None);
+        var second = await Channel.CreateAsync(Charge("CARDIDEMA01", "4242424242424242"), CancellationToken.None);
+
+        Assert.Equal(first.ChannelTransactionId, second.ChannelTransactionId);
+        Assert.Single(_host.Card.Ledger);
+
+        var conflict = await Channel.CreateAsync(Charge("CARDIDEMA01", "4242424242424242", amount: 13000), CancellationToken.None);
+        Assert.Equal(("PM-6007", ChannelOutcome.Failed), (conflict.Error?.Code, conflict.Outcome));
+        Assert.Single(_host.Card.Ledger);
+    }
+
+    [Fact]
+    public async Task Payments_NeverKeepTheCardNumber()
+    {
+        await Channel.CreateAsync(Charge("CARDPANA01", "4242424242424242"), CancellationToken.None);
+        var payment = Assert.Single(_host.Card.Payments);
+        Assert.Equal(("visa", "4242"), (payment.Brand, payment.Last4));
+        Assert.DoesNotContain("4242424242424242", payment.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Refund_Twice_MovesMoneyOnce()
+    {
+        await Channel.CreateAsync(Charge("CARDRFA01", "4242424242424242"), CancellationToken.None);
+        var refund = new ChannelRefundRequest("CARDRFA01", "RF1", new Adapters.Money.Money(2000, Currency.USD), new Adapters.Money.Money(12000, Currency.USD), "r");
+
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.RefundAsync(refund, CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.RefundAsync(refund, CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.QueryRefundAsync("CARDRFA01", "RF1", CancellationToken.None)).Outcome);
+        Assert.Single(_host.Card.Ledger, e => e.Kind == "refund");
+    }
+
+    [Fact]
+    public async Task Api_WrongKey_Is401()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, _host.CardBaseUrl + "/v1/payments") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer sk_test_wrong");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _host.DisposeAsync();
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text;
+using Grpc.Core;
+using Paygate.Simulators.Faults;
+using Paygate.V1;
+
+namespace Paygate.EndToEnd.Tests;
+
+/// <summary>Card payments through the real gateway and the simulated acquirer.</summary>
+public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>, IDisposable
+{
+    private const string Pan = "4242424242424242";
+    private GatewayUnderTest Gateway => fixture.Gateway;
+
+    private static CreatePaymentRequest CardRequest(string number = Pan, long amount = 12_000, string currency = "USD") => new()
+    {
+        AmountMinor = amount,
+        Currency = currency,
+        Description = "Cloud server, 1 year",
+        Customer = new Customer { Type = Customer.Types.Type.Enterprise, Country = "US" },
+        PaymentMethod = new PaymentMethod { Card = new CardDetails { Number = number, ExpMonth = 12, ExpYear = 2031, Cvc = "123" } },
+    };
+
+    private int Charges(string reference) => fixture.Simulators.Card.Ledger.Count(e => e.Reference == reference && e.Kind == "charge");
+
+    [Fact]
+    public async Task Card_Approved_SucceedsAtOnceKeepingOnlyBrandAndLastFour()
+    {
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest());
+
+        Assert.Equal(Payment.Types.State.Succeeded, payment.State);
+        Assert.Equal("card", payment.Attempts.Single().Channel);
+        Assert.Equal(("visa", "4242", 12, 2031), (payment.Card.Brand, payment.Card.Last4, payment.Card.ExpMonth, payment.Card.ExpYear));
+        Assert.Equal(1, Charges(payment.Attempts[0].ChannelReference));
+        Assert.DoesNotContain(Pan, payment.ToString(), StringComparison.Ordinal);
+
+        // Neither the database nor its write-ahead log holds the card number.
+        foreach (var file in Directory.EnumerateFiles(fixture.DataDirectory))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            Assert.DoesNotContain(Pan, await reader.ReadToEndAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Card_InsufficientFunds_FailsWithPm1001AndNoFailover()
+    {
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest("4000000000009995"));
+
+        Assert.Equal(Payment.Types.State.Failed, payment.State);
+        Assert.Equal(("PM-1001", "51"), (payment.Error.Code, payment.Error.NativeCode));
+        Assert.Equal(Attempt.Types.State.Declined, Assert.Single(payment.Attempts).State);
+        Assert.Equal(0, Charges(payment.Attempts[0].ChannelReference));
+    }
+
+    [Fact]
+    public async Task Card_ChargedButResponseLost_QueryFindsItCapturedOneCharge()
+    {
+        fixture.Simulators.CardFaults.Plan = new FaultPlan { LoseResponseRate = 1, Limit = 1, Methods = ["authorize"] };
+
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest());
+
+        Assert.Equal(Payment.Types.State.Succeeded, payment.State);
+        Assert.Equal(1, Charges(payment.Attempts.Single().ChannelReference));
+    }
+
+    [Fact]
+    public async Task Card_AuthorizationNeverArrived_ResentWithTheSameIdempotencyKeyOneCharge()
+    {
+        fixture.Simulators.CardFaults.Plan = new FaultPlan { ErrorRate = 1, ErrorCode = "500/internal_error", Limit = 1, Methods = ["authorize"] };
+
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest());
+
+        Assert.Equal(Payment.Types.State.Succeeded, payment.State);
+        Assert.Equal(1, Charges(payment.Attempts.Single().ChannelReference));
+    }
+
+    [Fact]
+    public async Task Card_TamperedAnswers_AreNotTrustedUntilAGenuineOneArrives()
+    {
+        fixture.Simulators.CardFaults.Plan = new FaultPlan { TamperRate = 1 };
+
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest());
+
+        Assert.Equal(Payment.Types.State.Processing, payment.State);
+        Assert.Equal((Attempt.Types.State.Unknown, "PM-4004"), (payment.Attempts[0].State, payment.Attempts[0].ErrorCode));
+        fixture.Simulators.CardFaults.Plan = FaultPlan.None;
+        await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Succeeded);
+        Assert.Equal(1, Charges(payment.Attempts[0].ChannelReference));
+    }
+
+    [Fact]
+    public async Task Card_InvalidNumber_IsRefusedWithoutEchoingIt()
+    {
+        const string bad = "4242424242424241";
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Gateway.Payments.CreatePaymentAsync(CardRequest(bad)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.DoesNotContain(bad, ex.ToString(), StringComparison.Ordinal);
+        var (_, _, badRequest) = await RpcErrors.CatchAsync(() => Gateway.Payments.CreatePaymentAsync(CardRequest(bad)).ResponseAsync);
+        Assert.Equal("payment_method.card.number", badRequest!.FieldViolations.Single().Field);
+    }
+
+    [Theory]
+    [InlineData(9_999, "USD")]   // below the card channel's 100.00 USD minimum
+    [InlineData(50_000, "CNY")]  // the card channel does not take CNY
+    public async Task Card_AmountOrCurrencyTheChannelCannotTake_IsRefusedBeforeAnyCall(long amount, string currency)
+    {
+        var before = fixture.Simulators.Card.Payments.Count;
+        var (code, info, _) = await RpcErrors.CatchAsync(() => Gateway.Payments.CreatePaymentAsync(CardRequest(amount: amount, currency: currency)).ResponseAsync);
+        Assert.Equal((StatusCode.FailedPrecondition, "PM-6009"), (code, info.Reason));
+        Assert.Equal(before, fixture.Simulators.Card.Payments.Count);
+    }
+
+    public void Dispose() => fixture.Simulators.CardFaults.Plan = FaultPlan.None;
+}
