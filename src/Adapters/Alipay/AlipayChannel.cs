@@ -76,8 +76,9 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
         return result;
     }
 
-    public async Task<ChannelResult> QueryAsync(string reference, CancellationToken cancellationToken)
+    public async Task<ChannelResult> QueryAsync(ChannelOrder order, CancellationToken cancellationToken)
     {
+        var reference = order.Reference;
         var (response, failure) = await CallAsync("alipay.trade.query", new Dictionary<string, object> { ["out_trade_no"] = reference }, null, cancellationToken);
         if (failure is not null)
         {
@@ -102,8 +103,9 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
         };
     }
 
-    public async Task<ChannelResult> CloseAsync(string reference, CancellationToken cancellationToken)
+    public async Task<ChannelResult> CloseAsync(ChannelOrder order, CancellationToken cancellationToken)
     {
+        var reference = order.Reference;
         var (response, failure) = await CallAsync("alipay.trade.close", new Dictionary<string, object> { ["out_trade_no"] = reference }, null, cancellationToken);
         if (failure is not null)
         {
@@ -130,8 +132,9 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
         return failure ?? Classify(response!);
     }
 
-    public async Task<ChannelResult> QueryRefundAsync(string paymentReference, string refundReference, CancellationToken cancellationToken)
+    public async Task<ChannelResult> QueryRefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
     {
+        var (paymentReference, refundReference) = (request.PaymentReference, request.RefundReference);
         var biz = new Dictionary<string, object> { ["out_trade_no"] = paymentReference, ["out_request_no"] = refundReference };
         var (response, failure) = await CallAsync("alipay.trade.fastpay.refund.query", biz, null, cancellationToken);
         if (failure is not null)

@@ -64,8 +64,9 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
         return failure ?? FromPayment(json);
     }
 
-    public async Task<ChannelResult> QueryAsync(string reference, CancellationToken cancellationToken)
+    public async Task<ChannelResult> QueryAsync(ChannelOrder order, CancellationToken cancellationToken)
     {
+        var reference = order.Reference;
         var (json, failure) = await CallAsync(HttpMethod.Get, $"/v1/payments/by-reference/{Uri.EscapeDataString(reference)}", null, null, cancellationToken);
         return failure ?? FromPayment(json);
     }
@@ -74,9 +75,10 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
     /// Card payments are captured at once, so there is nothing open to close: an attempt the acquirer never saw, or
     /// declined, is as good as closed; a captured one must be refunded instead.
     /// </summary>
-    public async Task<ChannelResult> CloseAsync(string reference, CancellationToken cancellationToken)
+    public async Task<ChannelResult> CloseAsync(ChannelOrder order, CancellationToken cancellationToken)
     {
-        var query = await QueryAsync(reference, cancellationToken);
+        var reference = order.Reference;
+        var query = await QueryAsync(order, cancellationToken);
         return query.Outcome switch
         {
             ChannelOutcome.Failed when query.Error == ErrorCatalogue.ChannelOrderNotFound => ChannelResult.Success(query.NativeCode, "no such payment: nothing to close"),
@@ -100,8 +102,9 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
         return failure ?? FromRefund(json);
     }
 
-    public async Task<ChannelResult> QueryRefundAsync(string paymentReference, string refundReference, CancellationToken cancellationToken)
+    public async Task<ChannelResult> QueryRefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
     {
+        var (paymentReference, refundReference) = (request.PaymentReference, request.RefundReference);
         var (json, failure) = await CallAsync(HttpMethod.Get, $"/v1/refunds/by-reference/{Uri.EscapeDataString(refundReference)}", null, null, cancellationToken);
         return failure ?? FromRefund(json);
     }

@@ -9,7 +9,17 @@ namespace Paygate.Adapters.Contract;
 /// <param name="ExpireTime">When the network should stop accepting payment.</param>
 /// <param name="NotifyUrl">Where the network posts its asynchronous notification.</param>
 /// <param name="Card">The card to charge, for card channels; held in memory for the call only, never stored.</param>
-public sealed record ChannelPaymentRequest(string Reference, Money.Money Amount, string Description, DateTimeOffset ExpireTime, string NotifyUrl, PaymentCard? Card = null);
+/// <param name="CreateTime">When the attempt was made; networks that key orders by time (UnionPay <c>txnTime</c>) use it.</param>
+public sealed record ChannelPaymentRequest(string Reference, Money.Money Amount, string Description, DateTimeOffset ExpireTime, string NotifyUrl,
+    PaymentCard? Card = null, DateTimeOffset? CreateTime = null)
+{
+    public ChannelOrder Order => new(Reference, CreateTime);
+}
+
+/// <summary>An order at a network, as the gateway names it in later calls (query, close).</summary>
+/// <param name="Reference">The order number (<c>out_trade_no</c>, <c>orderId</c>...).</param>
+/// <param name="CreateTime">When the attempt was made (the order's <c>txnTime</c> for UnionPay); null when unknown.</param>
+public sealed record ChannelOrder(string Reference, DateTimeOffset? CreateTime = null);
 
 /// <summary>A refund of part or all of a paid order.</summary>
 /// <param name="PaymentReference">The order number the payment was made under.</param>
@@ -17,7 +27,10 @@ public sealed record ChannelPaymentRequest(string Reference, Money.Money Amount,
 /// <param name="Amount">How much to give back.</param>
 /// <param name="PaymentTotal">What the order was paid in total (some networks check the refund against it).</param>
 /// <param name="Reason">Why.</param>
-public sealed record ChannelRefundRequest(string PaymentReference, string RefundReference, Money.Money Amount, Money.Money PaymentTotal, string Reason);
+/// <param name="PaymentTransactionId">The network's id of the paid transaction (UnionPay <c>origQryId</c>), when known.</param>
+/// <param name="RequestTime">When the refund was first requested; the same on every resend (UnionPay <c>txnTime</c>).</param>
+public sealed record ChannelRefundRequest(string PaymentReference, string RefundReference, Money.Money Amount, Money.Money PaymentTotal, string Reason,
+    string? PaymentTransactionId = null, DateTimeOffset? RequestTime = null);
 
 /// <summary>What a verified notification from the network says about an order.</summary>
 /// <param name="Reference">The order number it is about.</param>

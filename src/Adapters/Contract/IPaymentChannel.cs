@@ -16,16 +16,16 @@ public interface IPaymentChannel
     Task<ChannelResult> CreateAsync(ChannelPaymentRequest request, CancellationToken cancellationToken);
 
     /// <summary>Asks the network what became of the order.</summary>
-    Task<ChannelResult> QueryAsync(string reference, CancellationToken cancellationToken);
+    Task<ChannelResult> QueryAsync(ChannelOrder order, CancellationToken cancellationToken);
 
     /// <summary>Closes an unpaid order so that it can no longer be paid. Succeeded means closed (or never existed).</summary>
-    Task<ChannelResult> CloseAsync(string reference, CancellationToken cancellationToken);
+    Task<ChannelResult> CloseAsync(ChannelOrder order, CancellationToken cancellationToken);
 
     /// <summary>Refunds part or all of a paid order. Resending the same request never refunds twice.</summary>
     Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken);
 
     /// <summary>Asks what became of a refund (after an unknown outcome): Succeeded, Unknown while pending, Failed when absent or refused.</summary>
-    Task<ChannelResult> QueryRefundAsync(string paymentReference, string refundReference, CancellationToken cancellationToken);
+    Task<ChannelResult> QueryRefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Verifies a raw notification (signature first) and says what it reports; throws

@@ -78,15 +78,17 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
             : new ChannelResult { Outcome = ChannelOutcome.RequiresAction, NativeCode = $"HTTP {(int)answer.Status}", Action = new PayerAction(codeUrl, null) };
     }
 
-    public async Task<ChannelResult> QueryAsync(string reference, CancellationToken cancellationToken)
+    public async Task<ChannelResult> QueryAsync(ChannelOrder order, CancellationToken cancellationToken)
     {
+        var reference = order.Reference;
         var path = $"/v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(reference)}?mchid={Uri.EscapeDataString(_options.MchId)}";
         var (answer, failure) = await CallAsync(HttpMethod.Get, path, null, cancellationToken);
         return failure ?? FromTransaction(answer!.Json, "query");
     }
 
-    public async Task<ChannelResult> CloseAsync(string reference, CancellationToken cancellationToken)
+    public async Task<ChannelResult> CloseAsync(ChannelOrder order, CancellationToken cancellationToken)
     {
+        var reference = order.Reference;
         var path = $"/v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(reference)}/close";
         var (_, failure) = await CallAsync(HttpMethod.Post, path, new JsonObject { ["mchid"] = _options.MchId }, cancellationToken);
         if (failure is null)
@@ -117,8 +119,9 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
         return failure ?? FromRefund(answer!.Json);
     }
 
-    public async Task<ChannelResult> QueryRefundAsync(string paymentReference, string refundReference, CancellationToken cancellationToken)
+    public async Task<ChannelResult> QueryRefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
     {
+        var (paymentReference, refundReference) = (request.PaymentReference, request.RefundReference);
         var (answer, failure) = await CallAsync(HttpMethod.Get, $"/v3/refund/domestic/refunds/{Uri.EscapeDataString(refundReference)}", null, cancellationToken);
         return failure ?? FromRefund(answer!.Json);
     }

@@ -105,7 +105,7 @@ public sealed class PaymentLifecycle(
         logger.LogInformation("Payment {PaymentId} created: {Amount} via {Channel}", id, command.Amount, channel.Id);
 
         var attempt = payment.Attempts[0];
-        var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), command.Card);
+        var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), command.Card, attempt.CreateTime);
         // Not the caller's token: a client that hangs up must not leave the attempt half-done.
         var result = await channel.CreateAsync(request, CancellationToken.None);
         if (result.Outcome == ChannelOutcome.Unknown)
@@ -123,7 +123,7 @@ public sealed class PaymentLifecycle(
     /// </summary>
     private async Task<ChannelResult> ResolveUnknownAsync(IPaymentChannel channel, ChannelPaymentRequest request)
     {
-        var query = await channel.QueryAsync(request.Reference, CancellationToken.None);
+        var query = await channel.QueryAsync(request.Order, CancellationToken.None);
         var resend = query.Outcome == ChannelOutcome.RequiresAction
             || (query.Outcome == ChannelOutcome.Failed && query.Error == ErrorCatalogue.ChannelOrderNotFound);
         // Card details live for the first call only: without them, "never reached the network" stays a failure.
@@ -214,7 +214,7 @@ public sealed class PaymentLifecycle(
         foreach (var attempt in payment.Attempts.Where(a => a.State is AttemptState.Pending or AttemptState.Unknown).ToList())
         {
             var channel = channels.Get(attempt.Channel);
-            var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id));
+            var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), CreateTime: attempt.CreateTime);
             var result = await ResolveUnknownAsync(channel, request);
             payment = await ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
         }
@@ -231,13 +231,14 @@ public sealed class PaymentLifecycle(
         foreach (var attempt in payment.Attempts.Where(a => a.State.IsOpen()).ToList())
         {
             var channel = channels.Get(attempt.Channel);
-            var closed = await channel.CloseAsync(attempt.Reference, CancellationToken.None);
+            var order = new ChannelOrder(attempt.Reference, attempt.CreateTime);
+            var closed = await channel.CloseAsync(order, CancellationToken.None);
             if (closed.Outcome == ChannelOutcome.Succeeded)
             {
                 payment = await MutateAsync(payment.Id, p => PaymentTransitions.MarkClosed(p, p.FindAttempt(channel.Id, attempt.Reference)!, clock.GetUtcNow()), null);
                 continue;
             }
-            var query = await channel.QueryAsync(attempt.Reference, CancellationToken.None);
+            var query = await channel.QueryAsync(order, CancellationToken.None);
             switch (query.Outcome)
             {
                 case ChannelOutcome.Succeeded:

@@ -136,7 +136,7 @@ public sealed class AlipaySimulatorTests : IAsyncLifetime
 
         var charge = Assert.Single(_host.Alipay.Ledger);
         Assert.Equal(("ORDER0006A01", "charge", 8888L), (charge.OutTradeNo, charge.Kind, charge.AmountFen));
-        var query = await Channel.QueryAsync("ORDER0006A01", CancellationToken.None);
+        var query = await Channel.QueryAsync(new("ORDER0006A01"), CancellationToken.None);
         Assert.Equal(ChannelOutcome.Succeeded, query.Outcome);
         Assert.Equal(8888, query.ReportedAmountMinor);
     }
@@ -146,7 +146,7 @@ public sealed class AlipaySimulatorTests : IAsyncLifetime
     {
         var created = await Channel.CreateAsync(Order("ORDER0007A01"), CancellationToken.None);
 
-        var closed = await Channel.CloseAsync("ORDER0007A01", CancellationToken.None);
+        var closed = await Channel.CloseAsync(new("ORDER0007A01"), CancellationToken.None);
 
         Assert.Equal(ChannelOutcome.Succeeded, closed.Outcome);
         Assert.NotNull(_host.Alipay.BuyerPays(created.Action!.QrCode!));
@@ -159,7 +159,7 @@ public sealed class AlipaySimulatorTests : IAsyncLifetime
         var created = await Channel.CreateAsync(Order("ORDER0008A01"), CancellationToken.None);
         _host.Alipay.BuyerPays(created.Action!.QrCode!);
 
-        var closed = await Channel.CloseAsync("ORDER0008A01", CancellationToken.None);
+        var closed = await Channel.CloseAsync(new("ORDER0008A01"), CancellationToken.None);
 
         Assert.NotEqual(ChannelOutcome.Succeeded, closed.Outcome);
         Assert.Equal("40004/ACQ.TRADE_STATUS_ERROR", closed.NativeCode);
@@ -176,8 +176,8 @@ public sealed class AlipaySimulatorTests : IAsyncLifetime
         Assert.Equal(ChannelOutcome.Succeeded, (await Channel.RefundAsync(refund, CancellationToken.None)).Outcome);
 
         Assert.Single(_host.Alipay.Ledger, e => e.Kind == "refund");
-        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.QueryRefundAsync("ORDER0009A01", "RF1", CancellationToken.None)).Outcome);
-        var absent = await Channel.QueryRefundAsync("ORDER0009A01", "RF-NEVER", CancellationToken.None);
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.QueryRefundAsync(refund, CancellationToken.None)).Outcome);
+        var absent = await Channel.QueryRefundAsync(refund with { RefundReference = "RF-NEVER" }, CancellationToken.None);
         Assert.Equal((ChannelOutcome.Failed, "PM-4005"), (absent.Outcome, absent.Error?.Code));
         var tooMuch = await Channel.RefundAsync(refund with { RefundReference = "RF2", Amount = new Adapters.Money.Money(3001, Currency.CNY) }, CancellationToken.None);
         Assert.NotEqual(ChannelOutcome.Succeeded, tooMuch.Outcome);
@@ -193,7 +193,7 @@ public sealed class AlipaySimulatorTests : IAsyncLifetime
         Assert.Equal(ChannelOutcome.Unknown, result.Outcome);
         Assert.Single(_host.Alipay.Orders); // it was processed
         _host.AlipayFaults.Plan = FaultPlan.None;
-        Assert.Equal(ChannelOutcome.RequiresAction, (await Channel.QueryAsync("ORDER0010A01", CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.RequiresAction, (await Channel.QueryAsync(new("ORDER0010A01"), CancellationToken.None)).Outcome);
     }
 
     [Fact]

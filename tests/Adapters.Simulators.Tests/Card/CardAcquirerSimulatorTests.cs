@@ -95,7 +95,7 @@ public sealed class CardAcquirerSimulatorTests : IAsyncLifetime
 
         Assert.Equal(ChannelOutcome.Succeeded, (await Channel.RefundAsync(refund, CancellationToken.None)).Outcome);
         Assert.Equal(ChannelOutcome.Succeeded, (await Channel.RefundAsync(refund, CancellationToken.None)).Outcome);
-        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.QueryRefundAsync("CARDRFA01", "RF1", CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.QueryRefundAsync(refund, CancellationToken.None)).Outcome);
         Assert.Single(_host.Card.Ledger, e => e.Kind == "refund");
     }
 

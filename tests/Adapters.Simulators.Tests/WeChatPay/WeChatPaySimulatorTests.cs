@@ -113,14 +113,14 @@ public sealed class WeChatPaySimulatorTests : IAsyncLifetime
         var created = await Channel.CreateAsync(Order("WXORDER05A01", fen: 8888), CancellationToken.None);
         Assert.Null(_host.WeChatPay.BuyerPays(created.Action!.QrCode!));
 
-        var query = await Channel.QueryAsync("WXORDER05A01", CancellationToken.None);
+        var query = await Channel.QueryAsync(new("WXORDER05A01"), CancellationToken.None);
         Assert.Equal((ChannelOutcome.Succeeded, 8888L), (query.Outcome, query.ReportedAmountMinor));
 
         var refund = new ChannelRefundRequest("WXORDER05A01", "WXRF01", new Adapters.Money.Money(888, Currency.CNY), new Adapters.Money.Money(8888, Currency.CNY), "partial");
         Assert.Equal(ChannelOutcome.Succeeded, (await Channel.RefundAsync(refund, CancellationToken.None)).Outcome);
         Assert.Equal(ChannelOutcome.Succeeded, (await Channel.RefundAsync(refund, CancellationToken.None)).Outcome);
-        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.QueryRefundAsync("WXORDER05A01", "WXRF01", CancellationToken.None)).Outcome);
-        Assert.Equal(ChannelOutcome.Failed, (await Channel.QueryRefundAsync("WXORDER05A01", "NEVER", CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.QueryRefundAsync(refund, CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.Failed, (await Channel.QueryRefundAsync(refund with { RefundReference = "NEVER" }, CancellationToken.None)).Outcome);
         Assert.Equal([("charge", 8888L), ("refund", 888L)], _host.WeChatPay.Ledger.Select(e => (e.Kind, e.AmountFen)));
     }
 
@@ -128,12 +128,12 @@ public sealed class WeChatPaySimulatorTests : IAsyncLifetime
     public async Task Close_Unpaid_CannotBePaidAfterwards_Paid_CannotBeClosed()
     {
         var unpaid = await Channel.CreateAsync(Order("WXORDER06A01"), CancellationToken.None);
-        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.CloseAsync("WXORDER06A01", CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.CloseAsync(new("WXORDER06A01"), CancellationToken.None)).Outcome);
         Assert.NotNull(_host.WeChatPay.BuyerPays(unpaid.Action!.QrCode!));
 
         var paid = await Channel.CreateAsync(Order("WXORDER07A01"), CancellationToken.None);
         _host.WeChatPay.BuyerPays(paid.Action!.QrCode!);
-        Assert.NotEqual(ChannelOutcome.Succeeded, (await Channel.CloseAsync("WXORDER07A01", CancellationToken.None)).Outcome);
+        Assert.NotEqual(ChannelOutcome.Succeeded, (await Channel.CloseAsync(new("WXORDER07A01"), CancellationToken.None)).Outcome);
     }
 
     [Fact]

@@ -157,7 +157,7 @@ public sealed class AlipayContractTests : IDisposable
     {
         Serve(_alipay.SignedRecording("query_trade_success"));
 
-        var result = await _alipay.Channel.QueryAsync(Reference, CancellationToken.None);
+        var result = await _alipay.Channel.QueryAsync(new(Reference), CancellationToken.None);
 
         Assert.Equal(ChannelOutcome.Succeeded, result.Outcome);
         Assert.Equal("2026112622001404011234567890", result.ChannelTransactionId);
@@ -169,14 +169,14 @@ public sealed class AlipayContractTests : IDisposable
     public async Task Query_WaitBuyerPay_RequiresAction()
     {
         Serve(_alipay.SignedRecording("query_wait_buyer_pay"));
-        Assert.Equal(ChannelOutcome.RequiresAction, (await _alipay.Channel.QueryAsync(Reference, CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.RequiresAction, (await _alipay.Channel.QueryAsync(new(Reference), CancellationToken.None)).Outcome);
     }
 
     [Fact]
     public async Task Query_TradeNotExist_IsFailedWithOrderNotFound()
     {
         Serve(_alipay.SignedRecording("query_trade_not_exist"));
-        var result = await _alipay.Channel.QueryAsync(Reference, CancellationToken.None);
+        var result = await _alipay.Channel.QueryAsync(new(Reference), CancellationToken.None);
         Assert.Equal(ChannelOutcome.Failed, result.Outcome);
         Assert.Equal("PM-4005", result.Error?.Code);
     }
@@ -187,7 +187,7 @@ public sealed class AlipayContractTests : IDisposable
     public async Task Close_ClosedOrNeverCreated_IsSucceeded(string recording)
     {
         Serve(_alipay.SignedRecording(recording));
-        Assert.Equal(ChannelOutcome.Succeeded, (await _alipay.Channel.CloseAsync(Reference, CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.Succeeded, (await _alipay.Channel.CloseAsync(new(Reference), CancellationToken.None)).Outcome);
         Assert.Contains("method=alipay.trade.close", _server.LogEntries.Single().RequestMessage!.Body, StringComparison.Ordinal);
     }
 

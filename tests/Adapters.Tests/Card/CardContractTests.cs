@@ -146,8 +146,8 @@ public sealed class CardContractTests : IDisposable
         var body = "{\"error\":{\"code\":\"not_found\",\"message\":\"no payment\"}}";
         Serve($"/v1/payments/by-reference/{Reference}", 404, body, Signature(body));
 
-        var query = await Channel.QueryAsync(Reference, CancellationToken.None);
-        var close = await Channel.CloseAsync(Reference, CancellationToken.None);
+        var query = await Channel.QueryAsync(new(Reference), CancellationToken.None);
+        var close = await Channel.CloseAsync(new(Reference), CancellationToken.None);
 
         Assert.Equal((ChannelOutcome.Failed, "PM-4005"), (query.Outcome, query.Error?.Code));
         Assert.Equal(ChannelOutcome.Succeeded, close.Outcome);

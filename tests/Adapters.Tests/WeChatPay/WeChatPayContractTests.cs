@@ -155,7 +155,7 @@ public sealed class WeChatPayContractTests : IDisposable
     {
         ServeSigned($"/v3/pay/transactions/out-trade-no/{Reference}", 200, QuerySuccess);
 
-        var result = await _wechat.Channel.QueryAsync(Reference, CancellationToken.None);
+        var result = await _wechat.Channel.QueryAsync(new(Reference), CancellationToken.None);
 
         Assert.Equal(ChannelOutcome.Succeeded, result.Outcome);
         Assert.Equal("4200000985202611261234567890", result.ChannelTransactionId);
@@ -175,14 +175,14 @@ public sealed class WeChatPayContractTests : IDisposable
     public async Task Query_TradeStates_MapToOutcomes(string state, ChannelOutcome outcome)
     {
         ServeSigned($"/v3/pay/transactions/out-trade-no/{Reference}", 200, QuerySuccess.Replace("\"trade_state\":\"SUCCESS\"", $"\"trade_state\":\"{state}\"", StringComparison.Ordinal));
-        Assert.Equal(outcome, (await _wechat.Channel.QueryAsync(Reference, CancellationToken.None)).Outcome);
+        Assert.Equal(outcome, (await _wechat.Channel.QueryAsync(new(Reference), CancellationToken.None)).Outcome);
     }
 
     [Fact]
     public async Task Query_OrderNotExist_IsFailedNotFound()
     {
         ServeSigned($"/v3/pay/transactions/out-trade-no/{Reference}", 404, "{\"code\":\"ORDERNOTEXIST\",\"message\":\"订单不存在\"}");
-        var result = await _wechat.Channel.QueryAsync(Reference, CancellationToken.None);
+        var result = await _wechat.Channel.QueryAsync(new(Reference), CancellationToken.None);
         Assert.Equal((ChannelOutcome.Failed, "PM-4005"), (result.Outcome, result.Error?.Code));
     }
 
@@ -190,7 +190,7 @@ public sealed class WeChatPayContractTests : IDisposable
     public async Task Close_NoContent_IsSucceeded()
     {
         ServeSigned($"/v3/pay/transactions/out-trade-no/{Reference}/close", 204, "");
-        Assert.Equal(ChannelOutcome.Succeeded, (await _wechat.Channel.CloseAsync(Reference, CancellationToken.None)).Outcome);
+        Assert.Equal(ChannelOutcome.Succeeded, (await _wechat.Channel.CloseAsync(new(Reference), CancellationToken.None)).Outcome);
         using var body = JsonDocument.Parse(_server.LogEntries.Single().RequestMessage!.Body!);
         Assert.Equal(WeChatPayTestChannel.MchId, body.RootElement.GetProperty("mchid").GetString());
     }
@@ -206,9 +206,9 @@ public sealed class WeChatPayContractTests : IDisposable
         ServeSigned("/v3/refund/domestic/refunds", 200, body);
         ServeSigned("/v3/refund/domestic/refunds/RF01", 200, body);
 
-        var refund = await _wechat.Channel.RefundAsync(new ChannelRefundRequest(Reference, "RF01",
-            new Adapters.Money.Money(1000, Currency.CNY), new Adapters.Money.Money(8888, Currency.CNY), "customer request"), CancellationToken.None);
-        var query = await _wechat.Channel.QueryRefundAsync(Reference, "RF01", CancellationToken.None);
+        var request = new ChannelRefundRequest(Reference, "RF01", new Adapters.Money.Money(1000, Currency.CNY), new Adapters.Money.Money(8888, Currency.CNY), "customer request");
+        var refund = await _wechat.Channel.RefundAsync(request, CancellationToken.None);
+        var query = await _wechat.Channel.QueryRefundAsync(request, CancellationToken.None);
 
         Assert.Equal(outcome, refund.Outcome);
         Assert.Equal(outcome, query.Outcome);

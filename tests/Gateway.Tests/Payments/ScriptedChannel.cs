@@ -32,21 +32,21 @@ internal sealed class ScriptedChannel : IPaymentChannel
         return Task.FromResult(CreateAnswers.Dequeue()());
     }
 
-    public Task<ChannelResult> QueryAsync(string reference, CancellationToken cancellationToken)
+    public Task<ChannelResult> QueryAsync(ChannelOrder order, CancellationToken cancellationToken)
     {
-        Calls.Add("query " + reference);
+        Calls.Add("query " + order.Reference);
         return Task.FromResult(QueryAnswers.Dequeue()());
     }
 
-    public Task<ChannelResult> CloseAsync(string reference, CancellationToken cancellationToken)
+    public Task<ChannelResult> CloseAsync(ChannelOrder order, CancellationToken cancellationToken)
     {
-        Calls.Add("close " + reference);
+        Calls.Add("close " + order.Reference);
         return Task.FromResult(CloseAnswers.Dequeue()());
     }
 
     public Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<ChannelResult> QueryRefundAsync(string paymentReference, string refundReference, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<ChannelResult> QueryRefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
 
     public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body) => throw new NotSupportedException();
 
