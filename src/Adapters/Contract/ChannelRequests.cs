@@ -13,13 +13,14 @@ namespace Paygate.Adapters.Contract;
 public sealed record ChannelPaymentRequest(string Reference, Money.Money Amount, string Description, DateTimeOffset ExpireTime, string NotifyUrl,
     PaymentCard? Card = null, DateTimeOffset? CreateTime = null)
 {
-    public ChannelOrder Order => new(Reference, CreateTime);
+    public ChannelOrder Order => new(Reference, CreateTime, ExpireTime);
 }
 
 /// <summary>An order at a network, as the gateway names it in later calls (query, close).</summary>
 /// <param name="Reference">The order number (<c>out_trade_no</c>, <c>orderId</c>...).</param>
 /// <param name="CreateTime">When the attempt was made (the order's <c>txnTime</c> for UnionPay); null when unknown.</param>
-public sealed record ChannelOrder(string Reference, DateTimeOffset? CreateTime = null);
+/// <param name="ExpireTime">Until when the payer may pay it (UnionPay <c>payTimeout</c>); null when unknown.</param>
+public sealed record ChannelOrder(string Reference, DateTimeOffset? CreateTime = null, DateTimeOffset? ExpireTime = null);
 
 /// <summary>A refund of part or all of a paid order.</summary>
 /// <param name="PaymentReference">The order number the payment was made under.</param>

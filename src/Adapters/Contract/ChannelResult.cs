@@ -26,7 +26,8 @@ public sealed record ChannelResult
         new() { Outcome = ChannelOutcome.Unknown, Error = error, NativeCode = nativeCode, NativeMessage = nativeMessage };
 }
 
-/// <summary>What the payer must do to finish a payment.</summary>
+/// <summary>What the payer must do to finish a payment: show a QR code, or send the browser somewhere.</summary>
 /// <param name="QrCode">The content of a QR code to show.</param>
 /// <param name="RedirectUrl">Where to send the payer's browser.</param>
-public sealed record PayerAction(string? QrCode, string? RedirectUrl);
+/// <param name="RedirectForm">When set, the browser must POST these fields to <paramref name="RedirectUrl"/> (an auto-submitting form).</param>
+public sealed record PayerAction(string? QrCode, string? RedirectUrl, IReadOnlyDictionary<string, string>? RedirectForm = null);

@@ -29,9 +29,17 @@ public static class PaymentMapping
             Metadata = { payment.Metadata },
         };
         proto.Attempts.AddRange(payment.Attempts.Select(ToProto));
-        if (payment.QrCode is { } qr && payment.State == PaymentState.RequiresAction)
+        if (payment.NextAction is { } action && payment.State == PaymentState.RequiresAction)
         {
-            proto.NextAction = new Proto.NextAction { Type = Proto.NextAction.Types.Type.DisplayQrCode, QrCode = qr };
+            proto.NextAction = action.QrCode is { } qr
+                ? new Proto.NextAction { Type = Proto.NextAction.Types.Type.DisplayQrCode, QrCode = qr }
+                : new Proto.NextAction
+                {
+                    Type = Proto.NextAction.Types.Type.Redirect,
+                    RedirectUrl = action.RedirectUrl ?? "",
+                    RedirectMethod = action.RedirectForm is null ? "GET" : "POST",
+                    RedirectForm = { new Dictionary<string, string>(action.RedirectForm ?? new Dictionary<string, string>()) },
+                };
         }
         if (payment.Card is { } card)
         {

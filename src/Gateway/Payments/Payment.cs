@@ -1,3 +1,4 @@
+using Paygate.Adapters.Contract;
 using Paygate.Adapters.Money;
 
 namespace Paygate.Gateway.Payments;
@@ -39,7 +40,8 @@ public sealed class Payment
     public string? PreferredChannel { get; init; }
     public CardSummary? Card { get; init; }
     public List<Attempt> Attempts { get; init; } = [];
-    public string? QrCode { get; set; }
+    /// <summary>What the payer must do while the payment requires action (QR code, redirect).</summary>
+    public PayerAction? NextAction { get; set; }
     public PaymentError? Error { get; set; }
     public required RoutingDecision Routing { get; init; }
     public required DateTimeOffset CreateTime { get; init; }

@@ -231,7 +231,7 @@ public sealed class PaymentLifecycle(
         foreach (var attempt in payment.Attempts.Where(a => a.State.IsOpen()).ToList())
         {
             var channel = channels.Get(attempt.Channel);
-            var order = new ChannelOrder(attempt.Reference, attempt.CreateTime);
+            var order = new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime);
             var closed = await channel.CloseAsync(order, CancellationToken.None);
             if (closed.Outcome == ChannelOutcome.Succeeded)
             {

@@ -26,9 +26,9 @@ public static class PaymentTransitions
         switch (result.Outcome)
         {
             case ChannelOutcome.RequiresAction:
-                if (result.Action?.QrCode is { } qr)
+                if (result.Action is { } action)
                 {
-                    payment.QrCode = qr;
+                    payment.NextAction = action;
                 }
                 if (attempt.State == AttemptState.RequiresAction)
                 {
@@ -48,7 +48,7 @@ public static class PaymentTransitions
                 {
                     var error = result.Error ?? ErrorCatalogue.ChannelBusinessFailure;
                     payment.Error = new PaymentError(error.Code, error.PayerMessage, attempt.Channel, result.NativeCode);
-                    payment.QrCode = null;
+                    payment.NextAction = null;
                     return Move(payment, PaymentState.Failed, now, PaymentEventTypes.Failed);
                 }
                 return PaymentEventTypes.Failed;
@@ -89,7 +89,7 @@ public static class PaymentTransitions
         if (PaymentStateRules.CanMove(payment.State, PaymentState.Succeeded))
         {
             payment.Error = null;
-            payment.QrCode = null;
+            payment.NextAction = null;
             return Move(payment, PaymentState.Succeeded, now, PaymentEventTypes.Succeeded);
         }
         // Money arrived for a payment that already ended (canceled, expired, or paid on another attempt).
@@ -123,7 +123,7 @@ public static class PaymentTransitions
         {
             throw new InvalidOperationException("a payment cannot end while an attempt's order is still open");
         }
-        payment.QrCode = null;
+        payment.NextAction = null;
         return Move(payment, to, now, eventType);
     }
 

@@ -65,7 +65,7 @@ public sealed class PaymentLifecycleTests : IAsyncLifetime
         var reference = payment.Attempts.Single().Reference;
         Assert.Equal([$"create {reference}", $"query {reference}", $"create {reference}"], _channel.Calls);
         Assert.Equal(PaymentState.RequiresAction, payment.State);
-        Assert.Equal("https://qr.example/again", payment.QrCode);
+        Assert.Equal("https://qr.example/again", payment.NextAction?.QrCode);
         Assert.Contains(PaymentEventTypes.AttemptUnknown, (await _store.EventsAsync(payment.Id, 0, CancellationToken.None)).Select(e => e.Type));
     }
 

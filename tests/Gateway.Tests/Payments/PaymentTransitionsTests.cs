@@ -21,7 +21,7 @@ public sealed class PaymentTransitionsTests
 
         Assert.Equal(PaymentEventTypes.RequiresAction, change);
         Assert.Equal(PaymentState.RequiresAction, payment.State);
-        Assert.Equal("https://qr.alipay.com/x", payment.QrCode);
+        Assert.Equal("https://qr.alipay.com/x", payment.NextAction?.QrCode);
     }
 
     [Fact]
