@@ -1,5 +1,6 @@
 using Paygate.Adapters.Alipay;
 using Paygate.Adapters.Card;
+using Paygate.Adapters.UnionPay;
 using Paygate.Adapters.WeChatPay;
 using Paygate.Gateway.Extensions;
 using Paygate.Gateway.Sandbox;
@@ -37,6 +38,10 @@ public static class GatewayApp
         if (channels.GetSection("Card").Exists())
         {
             builder.Services.AddCardChannel();
+        }
+        if (channels.GetSection("UnionPay").Exists())
+        {
+            builder.Services.AddUnionPayChannel();
         }
 
         var app = builder.Build();

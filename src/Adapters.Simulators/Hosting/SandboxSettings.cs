@@ -12,6 +12,7 @@ public static class SandboxSettings
         var alipay = host.Alipay.IssueSandboxApp();
         var wechat = host.WeChatPay.IssueSandboxMerchant();
         var card = host.Card.IssueSandboxAccount();
+        var unionPay = host.UnionPay.IssueSandboxMerchant();
         return new Dictionary<string, string?>
         {
             ["Channels:Alipay:GatewayUrl"] = host.AlipayGatewayUrl,
@@ -29,6 +30,11 @@ public static class SandboxSettings
             ["Channels:Card:MerchantAccount"] = card.MerchantAccount,
             ["Channels:Card:ApiKey"] = card.ApiKey,
             ["Channels:Card:SigningSecret"] = card.SigningSecret,
+            ["Channels:UnionPay:BaseUrl"] = host.UnionPayBaseUrl,
+            ["Channels:UnionPay:MerId"] = unionPay.MerId,
+            ["Channels:UnionPay:SigningCertificatePem"] = unionPay.SigningCertificatePem,
+            ["Channels:UnionPay:PrivateKeyPem"] = unionPay.PrivateKeyPem,
+            ["Channels:UnionPay:RootCertificatePem"] = unionPay.RootCertificatePem,
         };
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Paygate.Simulators.Alipay;
 using Paygate.Simulators.Card;
 using Paygate.Simulators.Faults;
+using Paygate.Simulators.UnionPay;
 using Paygate.Simulators.WeChatPay;
 
 namespace Paygate.Simulators.Hosting;
@@ -35,8 +36,11 @@ public sealed class SimulatorHost : IAsyncDisposable
         Card = new CardAcquirerSimulator(clock);
         CardFaults = new FaultInjector(clock);
         app.MapWeChatPaySimulator(WeChatPay, WeChatPayFaults);
+        UnionPay = new UnionPaySimulator(clock);
+        UnionPayFaults = new FaultInjector(clock);
         app.MapCardSimulator(Card, CardFaults);
-        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay, /card");
+        app.MapUnionPaySimulator(UnionPay, UnionPayFaults);
+        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay, /unionpay, /card");
     }
 
     public AlipaySimulator Alipay { get; }
@@ -45,6 +49,8 @@ public sealed class SimulatorHost : IAsyncDisposable
     public FaultInjector WeChatPayFaults { get; }
     public CardAcquirerSimulator Card { get; }
     public FaultInjector CardFaults { get; }
+    public UnionPaySimulator UnionPay { get; }
+    public FaultInjector UnionPayFaults { get; }
     public TimeProvider Clock { get; }
 
     /// <summary>The base address, e.g. <c>http://127.0.0.1:5123</c>.</summary>
@@ -57,6 +63,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>The card acquirer's API base URL.</summary>
     public string CardBaseUrl => BaseUrl + CardEndpoints.BasePath;
+
+    /// <summary>The UnionPay gateway host (in place of <c>https://gateway.95516.com</c>).</summary>
+    public string UnionPayBaseUrl => BaseUrl + UnionPayEndpoints.BasePath;
 
     /// <summary>Starts the simulators on <paramref name="url"/> (port 0 picks a free one).</summary>
     public static async Task<SimulatorHost> StartAsync(string url = "http://127.0.0.1:0", TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
@@ -87,6 +96,7 @@ public sealed class SimulatorHost : IAsyncDisposable
                 await Alipay.Notifier.DeliverDueAsync(stop);
                 await WeChatPay.Notifier.DeliverDueAsync(stop);
                 await Card.Notifier.DeliverDueAsync(stop);
+                await UnionPay.Notifier.DeliverDueAsync(stop);
             }
         }
         catch (OperationCanceledException)
@@ -106,6 +116,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         Alipay.Dispose();
         WeChatPay.Dispose();
         Card.Dispose();
+        UnionPay.Dispose();
         _stop.Dispose();
     }
 }

@@ -16,8 +16,9 @@ public sealed record CreatePaymentCommand(
     IReadOnlyDictionary<string, string> Metadata,
     PaymentCard? Card = null)
 {
-    /// <summary>The flow the payment needs: a card charge when a card is given, else a QR code payment.</summary>
-    public PaymentFlow Flow => Card is null ? PaymentFlow.QrCode : PaymentFlow.Card;
+    /// <summary>Whether a channel can run this payment: a card charge when a card is given, else a payer-facing flow (QR code or redirect).</summary>
+    public bool FitsFlows(IReadOnlySet<PaymentFlow> flows) =>
+        Card is null ? flows.Contains(PaymentFlow.QrCode) || flows.Contains(PaymentFlow.Redirect) : flows.Contains(PaymentFlow.Card);
 
     /// <summary>A hash of every parameter except the request id: equal requests have equal fingerprints.</summary>
     public string Fingerprint()

@@ -53,8 +53,8 @@ public static class PaymentTransitions
                 }
                 return PaymentEventTypes.Failed;
 
-            default: // Unknown
-                if (attempt.State != AttemptState.Pending)
+            default: // Unknown: a pending call, or an order the network now calls uncertain (UnionPay 03/04/05), is queried until settled.
+                if (attempt.State is not (AttemptState.Pending or AttemptState.RequiresAction))
                 {
                     return null;
                 }

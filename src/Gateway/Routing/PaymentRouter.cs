@@ -15,9 +15,9 @@ public sealed class PaymentRouter(ChannelRegistry channels)
         var fitting = new List<string>();
         foreach (var channel in channels.All.OrderBy(c => c.Id, StringComparer.Ordinal))
         {
-            var refusal = channel.Capabilities.Flows.Contains(command.Flow)
+            var refusal = command.FitsFlows(channel.Capabilities.Flows)
                 ? channel.Capabilities.RefusalFor(command.Amount)
-                : $"the channel does not run {command.Flow} payments";
+                : command.Card is null ? "the channel needs card details" : "the channel does not take cards";
             if (refusal is null)
             {
                 fitting.Add(channel.Id);

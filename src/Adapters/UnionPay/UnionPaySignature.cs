@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace Paygate.Adapters.UnionPay;
+
+/// <summary>
+/// ACP signMethod 01: the sorted <c>k=v&amp;...</c> of every field but <c>signature</c>, its SHA-256 written as
+/// lowercase hex, and that hex string's UTF-8 bytes signed with SHA256withRSA, Base64. Answers carry the signer's
+/// certificate (<c>signPubKeyCert</c>), which must chain to the configured root and name UnionPay.
+/// </summary>
+internal static class UnionPaySignature
+{
+    public static string Content(IReadOnlyDictionary<string, string> fields) =>
+        string.Join('&', fields.Where(f => f.Key != "signature").OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
+
+    private static byte[] Digest(IReadOnlyDictionary<string, string> fields) =>
+        Encoding.UTF8.GetBytes(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Content(fields)))).ToLowerInvariant());
+
+    public static string Sign(IReadOnlyDictionary<string, string> fields, RSA key) =>
+        Convert.ToBase64String(key.SignData(Digest(fields), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+
+    /// <summary>The certificate serial number in decimal, as <c>certId</c> wants it.</summary>
+    public static string CertId(X509Certificate2 certificate) =>
+        BigInteger.Parse("0" + certificate.SerialNumber, NumberStyles.HexNumber, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Why an answer or notification fails verification, or null when it passes.</summary>
+    public static string? Refusal(IReadOnlyDictionary<string, string> fields, X509Certificate2 root, string signerCommonName, DateTimeOffset now)
+    {
+        if (!fields.TryGetValue("signPubKeyCert", out var pem) || !fields.TryGetValue("signature", out var signature))
+        {
+            return "signPubKeyCert or signature missing";
+        }
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509Certificate2.CreateFromPem(pem);
+        }
+        catch (CryptographicException)
+        {
+            return "signPubKeyCert is not a certificate";
+        }
+        using (certificate)
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(root);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+            if (!chain.Build(certificate))
+            {
+                var reasons = string.Join(", ", chain.ChainStatus.Select(s => s.Status));
+                return $"signPubKeyCert does not chain to the trusted root or is not valid now ({reasons})";
+            }
+            if (certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != signerCommonName)
+            {
+                return "signPubKeyCert does not name UnionPay";
+            }
+            using var key = certificate.GetRSAPublicKey();
+            byte[] raw;
+            try
+            {
+                raw = Convert.FromBase64String(signature);
+            }
+            catch (FormatException)
+            {
+                return "signature is not Base64";
+            }
+            return key is not null && key.VerifyData(Digest(fields), raw, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+                ? null
+                : "signature verification failed";
+        }
+    }
+
+    /// <summary>
+    /// Reads a synchronous answer: raw <c>k=v</c> pairs joined by '&amp;' (not URL-encoded; values such as the
+    /// certificate contain '=' but never '&amp;'), split at each pair's first '='.
+    /// </summary>
+    public static Dictionary<string, string> ParseAnswer(string body)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq > 0)
+            {
+                fields[pair[..eq]] = pair[(eq + 1)..];
+            }
+        }
+        return fields;
+    }
+}
