@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Money;
+using Paygate.Adapters.UnionPay;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Paygate.Adapters.Tests.UnionPay;
+
+/// <summary>The UnionPay adapter against recorded ACP exchanges, signed by a test PKI standing in for UnionPay's.</summary>
+public sealed class UnionPayContractTests : IDisposable
+{
+    private const string OrderId = "01JDZ6Q4W5T8M2N3P4R5S6T7V8A01";
+    private static readonly RSA RootKey = RSA.Create(2048);
+    private static readonly RSA UnionPayKey = RSA.Create(2048);
+    private readonly WireMockServer _server = WireMockServer.Start();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
+    private readonly X509Certificate2 _root;
+    private readonly X509Certificate2 _unionPayCert;
+    private readonly X509Certificate2 _merchantCert;
+    private readonly ServiceProvider _services;
+
+    public UnionPayContractTests()
+    {
+        var now = _clock.GetUtcNow();
+        var rootRequest = new CertificateRequest("CN=Test Root", RootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        _root = rootRequest.CreateSelfSigned(now.AddYears(-1), now.AddYears(5));
+        _unionPayCert = new CertificateRequest("CN=中国银联股份有限公司, O=China UnionPay", UnionPayKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .Create(_root, now.AddDays(-10), now.AddYears(1), [0x01, 0x23]);
+        _merchantCert = new CertificateRequest("CN=Merchant", TestKeys.Merchant, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .Create(_root, now.AddDays(-10), now.AddYears(1), [0x4A, 0x3F, 0x10]);
+        _services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Channels:UnionPay:BaseUrl"] = _server.Url,
+                ["Channels:UnionPay:MerId"] = "777290058110048",
+                ["Channels:UnionPay:SigningCertificatePem"] = _merchantCert.ExportCertificatePem(),
+                ["Channels:UnionPay:PrivateKeyPem"] = TestKeys.Merchant.ExportPkcs8PrivateKeyPem(),
+                ["Channels:UnionPay:RootCertificatePem"] = _root.ExportCertificatePem(),
+                ["Channels:UnionPay:TimeoutSeconds"] = "2",
+            }).Build())
+            .AddSingleton<TimeProvider>(_clock)
+            .AddLogging()
+            .AddUnionPayChannel()
+            .BuildServiceProvider();
+    }
+
+    private UnionPayChannel Channel => _services.GetRequiredService<UnionPayChannel>();
+
+    private ChannelOrder Order => new(OrderId, _clock.GetUtcNow().AddMinutes(-5), _clock.GetUtcNow().AddMinutes(25));
+
+    /// <summary>An ACP answer signed as UnionPay signs: certificate attached, sha256 hex, SHA256withRSA.</summary>
+    private static Dictionary<string, string> Signed(Dictionary<string, string> fields, X509Certificate2 signer, RSA key)
+    {
+        fields["signPubKeyCert"] = signer.ExportCertificatePem();
+        var content = string.Join('&', fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
+        var hex = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(content))).ToLowerInvariant();
+        fields["signature"] = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(hex), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        return fields;
+    }
+
+    private static Dictionary<string, string> QueryAnswer(string respCode, string? origRespCode) => new(StringComparer.Ordinal)
+    {
+        ["version"] = "5.1.0", ["encoding"] = "UTF-8", ["signMethod"] = "01", ["txnType"] = "00", ["txnSubType"] = "00", ["bizType"] = "000000",
+        ["accessType"] = "0", ["merId"] = "777290058110048", ["orderId"] = OrderId, ["txnTime"] = "20261126135500", ["respCode"] = respCode, ["respMsg"] = "成功[0000000]",
+        ["queryId"] = "782611261355000012345", ["txnAmt"] = "8888",
+        ["origRespCode"] = origRespCode ?? "", ["origRespMsg"] = "",
+    };
+
+    private void Serve(string path, Dictionary<string, string> answer, int delayMs = 0)
+    {
+        var body = string.Join('&', answer.Where(a => a.Value.Length > 0).Select(a => $"{a.Key}={a.Value}"));
+        var response = Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/plain;charset=UTF-8").WithBody(body);
+        _server.Given(Request.Create().WithPath(path)).RespondWith(delayMs > 0 ? response.WithDelay(delayMs) : response);
+    }
+
+    private Dictionary<string, string> Clean(Dictionary<string, string> answer) => answer.Where(a => a.Value.Length > 0).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+
+    [Fact]
+    public async Task Create_BuildsASignedFrontFormWithoutCallingTheNetwork()
+    {
+        var request = new ChannelPaymentRequest(OrderId, new Adapters.Money.Money(8888, Currency.CNY), "Cloud server", _clock.GetUtcNow().AddMinutes(30),
+            "https://merchant.example/notify/unionpay", CreateTime: _clock.GetUtcNow());
+
+        var result = await Channel.CreateAsync(request, CancellationToken.None);
+
+        Assert.Equal(ChannelOutcome.RequiresAction, result.Outcome);
+        Assert.Equal(_server.Url + "/gateway/api/frontTransReq.do", result.Action!.RedirectUrl);
+        var form = result.Action.RedirectForm!;
+        Assert.Equal("20261126140000", form["txnTime"]);   // Beijing time
+        Assert.Equal("20261126143000", form["payTimeout"]);
+        Assert.Equal("4865808", form["certId"]);           // 0x4A3F10 in decimal
+        Assert.Equal("8888", form["txnAmt"]);
+        Assert.Empty(_server.LogEntries);
+        // Verified independently: sha256 hex of the sorted fields, signed SHA256withRSA.
+        var content = string.Join('&', form.Where(f => f.Key != "signature").OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
+        var hex = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(content))).ToLowerInvariant();
+        Assert.True(TestKeys.Merchant.VerifyData(Encoding.UTF8.GetBytes(hex), Convert.FromBase64String(form["signature"]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    [Theory]
+    [InlineData("00", ChannelOutcome.Succeeded)]
+    [InlineData("A6", ChannelOutcome.Succeeded)]
+    [InlineData("03", ChannelOutcome.Unknown)]
+    [InlineData("04", ChannelOutcome.Unknown)]
+    [InlineData("05", ChannelOutcome.Unknown)]
+    [InlineData("64", ChannelOutcome.Declined)]
+    public async Task Query_UsesOrigRespCodeForTheTransactionsFate(string origRespCode, ChannelOutcome outcome)
+    {
+        Serve("/gateway/api/queryTrans.do", Signed(Clean(QueryAnswer("00", origRespCode)), _unionPayCert, UnionPayKey));
+
+        var result = await Channel.QueryAsync(Order, CancellationToken.None);
+
+        Assert.Equal((outcome, origRespCode), (result.Outcome, result.NativeCode));
+        var sent = WebUtility.UrlDecode(_server.LogEntries.Single().RequestMessage!.Body!);
+        Assert.Contains("txnType=00", sent, StringComparison.Ordinal);
+        Assert.Contains("txnTime=20261126135500", sent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_NoSuchTransactionAfterPayTimeout_IsFailed_BeforeItIsStillPayable()
+    {
+        Serve("/gateway/api/queryTrans.do", Signed(Clean(QueryAnswer("34", null)), _unionPayCert, UnionPayKey));
+
+        Assert.Equal(ChannelOutcome.RequiresAction, (await Channel.QueryAsync(Order, CancellationToken.None)).Outcome);
+        var lapsed = Order with { ExpireTime = _clock.GetUtcNow().AddMinutes(-1) };
+        Assert.Equal((ChannelOutcome.Failed, "PM-4005"), ((await Channel.QueryAsync(lapsed, CancellationToken.None)).Outcome, (await Channel.QueryAsync(lapsed, CancellationToken.None)).Error?.Code));
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.CloseAsync(lapsed, CancellationToken.None)).Outcome);
+    }
+
+    [Fact]
+    public async Task Query_AnswerSignedByACertificateNotNamingUnionPay_IsRejected()
+    {
+        using var impostorKey = RSA.Create(2048);
+        using var impostor = new CertificateRequest("CN=Not UnionPay", impostorKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .Create(_root, _clock.GetUtcNow().AddDays(-1), _clock.GetUtcNow().AddYears(1), [0x07]);
+        Serve("/gateway/api/queryTrans.do", Signed(Clean(QueryAnswer("00", "00")), impostor, impostorKey));
+
+        var result = await Channel.QueryAsync(Order, CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Unknown, "PM-4004"), (result.Outcome, result.Error?.Code));
+    }
+
+    [Fact]
+    public async Task Query_ExpiredSigningCertificate_IsRejected()
+    {
+        using var key = RSA.Create(2048);
+        using var expired = new CertificateRequest("CN=中国银联股份有限公司", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .Create(_root, _clock.GetUtcNow().AddMonths(-6), _clock.GetUtcNow().AddDays(-1), [0x08]);
+        Serve("/gateway/api/queryTrans.do", Signed(Clean(QueryAnswer("00", "00")), expired, key));
+        Assert.Equal("PM-4004", (await Channel.QueryAsync(Order, CancellationToken.None)).Error?.Code);
+    }
+
+    [Fact]
+    public async Task Query_TamperedAmount_IsRejected()
+    {
+        var answer = Signed(Clean(QueryAnswer("00", "00")), _unionPayCert, UnionPayKey);
+        answer["txnAmt"] = "1";
+        Serve("/gateway/api/queryTrans.do", answer);
+        Assert.Equal((ChannelOutcome.Unknown, "PM-4004"), ((await Channel.QueryAsync(Order, CancellationToken.None)).Outcome, (await Channel.QueryAsync(Order, CancellationToken.None)).Error?.Code));
+    }
+
+    [Fact]
+    public async Task Query_NoAnswerInTime_IsUnknown()
+    {
+        Serve("/gateway/api/queryTrans.do", Signed(Clean(QueryAnswer("00", "00")), _unionPayCert, UnionPayKey), delayMs: 4000);
+        Assert.Equal((ChannelOutcome.Unknown, "PM-2002"), ((await Channel.QueryAsync(Order, CancellationToken.None)).Outcome, (await Channel.QueryAsync(Order, CancellationToken.None)).Error?.Code));
+    }
+
+    [Fact]
+    public async Task Refund_AcceptedThenQueried_Succeeds()
+    {
+        var accepted = Clean(QueryAnswer("00", null));
+        accepted["txnType"] = "04";
+        Serve("/gateway/api/backTransReq.do", Signed(accepted, _unionPayCert, UnionPayKey));
+        Serve("/gateway/api/queryTrans.do", Signed(Clean(QueryAnswer("00", "00")), _unionPayCert, UnionPayKey));
+
+        var result = await Channel.RefundAsync(new ChannelRefundRequest(OrderId, "REFUND0001", new Adapters.Money.Money(888, Currency.CNY),
+            new Adapters.Money.Money(8888, Currency.CNY), "partial", "782611261355000012345", _clock.GetUtcNow()), CancellationToken.None);
+
+        Assert.Equal(ChannelOutcome.Succeeded, result.Outcome);
+        var sent = WebUtility.UrlDecode(_server.LogEntries.First().RequestMessage!.Body!);
+        Assert.Contains("txnType=04", sent, StringComparison.Ordinal);
+        Assert.Contains("origQryId=782611261355000012345", sent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseNotification_Verified_ReportsThePayment_ForgedIsRejected()
+    {
+        var fields = Signed(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["version"] = "5.1.0", ["merId"] = "777290058110048", ["orderId"] = OrderId, ["txnTime"] = "20261126135500", ["txnAmt"] = "8888",
+            ["queryId"] = "782611261355000012345", ["respCode"] = "00", ["respMsg"] = "成功", ["settleAmt"] = "8888", ["settleDate"] = "1126", ["traceNo"] = "012345",
+        }, _unionPayCert, UnionPayKey);
+        var body = string.Join('&', fields.Select(f => $"{WebUtility.UrlEncode(f.Key)}={WebUtility.UrlEncode(f.Value)}"));
+
+        var notification = Channel.ParseNotification(new Dictionary<string, string>(), body);
+
+        Assert.Equal((OrderId, ChannelOutcome.Succeeded, 8888L), (notification.Reference, notification.Result.Outcome, notification.Result.ReportedAmountMinor));
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), body.Replace("txnAmt=8888", "txnAmt=1", StringComparison.Ordinal)));
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _server.Stop();
+        _server.Dispose();
+        _root.Dispose();
+        _unionPayCert.Dispose();
+        _merchantCert.Dispose();
+    }
+}
