@@ -70,10 +70,22 @@ public sealed class UnionPayContractTests : IDisposable
 
     private static Dictionary<string, string> QueryAnswer(string respCode, string? origRespCode) => new(StringComparer.Ordinal)
     {
-        ["version"] = "5.1.0", ["encoding"] = "UTF-8", ["signMethod"] = "01", ["txnType"] = "00", ["txnSubType"] = "00", ["bizType"] = "000000",
-        ["accessType"] = "0", ["merId"] = "777290058110048", ["orderId"] = OrderId, ["txnTime"] = "20261126135500", ["respCode"] = respCode, ["respMsg"] = "成功[0000000]",
-        ["queryId"] = "782611261355000012345", ["txnAmt"] = "8888",
-        ["origRespCode"] = origRespCode ?? "", ["origRespMsg"] = "",
+        ["version"] = "5.1.0",
+        ["encoding"] = "UTF-8",
+        ["signMethod"] = "01",
+        ["txnType"] = "00",
+        ["txnSubType"] = "00",
+        ["bizType"] = "000000",
+        ["accessType"] = "0",
+        ["merId"] = "777290058110048",
+        ["orderId"] = OrderId,
+        ["txnTime"] = "20261126135500",
+        ["respCode"] = respCode,
+        ["respMsg"] = "成功[0000000]",
+        ["queryId"] = "782611261355000012345",
+        ["txnAmt"] = "8888",
+        ["origRespCode"] = origRespCode ?? "",
+        ["origRespMsg"] = "",
     };
 
     private void Serve(string path, Dictionary<string, string> answer, int delayMs = 0)
@@ -198,8 +210,17 @@ public sealed class UnionPayContractTests : IDisposable
     {
         var fields = Signed(new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["version"] = "5.1.0", ["merId"] = "777290058110048", ["orderId"] = OrderId, ["txnTime"] = "20261126135500", ["txnAmt"] = "8888",
-            ["queryId"] = "782611261355000012345", ["respCode"] = "00", ["respMsg"] = "成功", ["settleAmt"] = "8888", ["settleDate"] = "1126", ["traceNo"] = "012345",
+            ["version"] = "5.1.0",
+            ["merId"] = "777290058110048",
+            ["orderId"] = OrderId,
+            ["txnTime"] = "20261126135500",
+            ["txnAmt"] = "8888",
+            ["queryId"] = "782611261355000012345",
+            ["respCode"] = "00",
+            ["respMsg"] = "成功",
+            ["settleAmt"] = "8888",
+            ["settleDate"] = "1126",
+            ["traceNo"] = "012345",
         }, _unionPayCert, UnionPayKey);
         var body = string.Join('&', fields.Select(f => $"{WebUtility.UrlEncode(f.Key)}={WebUtility.UrlEncode(f.Value)}"));
 
