@@ -132,7 +132,7 @@ public sealed class CardAcquirerSimulator : IDisposable
         return answer;
     }
 
-    internal async Task<CardAnswer> AuthorizeAsync(CardSandboxAccount account, JsonElement body, CancellationToken cancellationToken)
+    internal async Task<CardAnswer> AuthorizeAsync(CardSandboxAccount account, JsonElement body)
     {
         var reference = Str(body, "reference");
         if (reference is null || Str(body, "merchant_account") != account.MerchantAccount
@@ -182,7 +182,8 @@ public sealed class CardAcquirerSimulator : IDisposable
         }
         if (delay > 0)
         {
-            await Task.Delay(delay, cancellationToken);
+            // The issuer keeps working when the merchant stops waiting: a slow approval still charges the card.
+            await Task.Delay(delay, CancellationToken.None);
         }
         var payment = new CardPayment("pay_" + (Interlocked.Increment(ref _sequence)).ToString("D12", CultureInfo.InvariantCulture), account.MerchantAccount, reference,
             value, currency, responseCode == "00" ? "captured" : "declined", responseCode, brand, last4, Str(body, "notify_url"));

@@ -33,7 +33,7 @@ public static class CardEndpoints
     }
 
     private static Func<CardSandboxAccount, JsonElement, string, Task<CardAnswer>> Authorize(HttpContext c, CardAcquirerSimulator acquirer) =>
-        (account, body, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => acquirer.AuthorizeAsync(account, body, c.RequestAborted));
+        (account, body, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => acquirer.AuthorizeAsync(account, body));
 
     private static Func<CardSandboxAccount, JsonElement, string, Task<CardAnswer>> Refund(HttpContext c, CardAcquirerSimulator acquirer) =>
         (account, body, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => Task.FromResult(acquirer.Refund(account, body)));

@@ -100,6 +100,27 @@ public sealed class CardAcquirerSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Authorize_SlowIssuerCard_TimesOutAsUnknownThenQueryFindsItCaptured()
+    {
+        var configuration = _services.GetRequiredService<IConfiguration>();
+        await using var impatient = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddConfiguration(configuration)
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Channels:Card:TimeoutSeconds"] = "1" }).Build())
+            .AddSingleton(TimeProvider.System)
+            .AddLogging()
+            .AddCardChannel()
+            .BuildServiceProvider();
+        var channel = impatient.GetRequiredService<CardChannel>();
+
+        var result = await channel.CreateAsync(Charge("CARDSLOWA01", "4000000000003063"), CancellationToken.None);
+        Assert.Equal((ChannelOutcome.Unknown, "PM-2002"), (result.Outcome, result.Error?.Code));
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // the issuer answers after 3 s
+        Assert.Equal(ChannelOutcome.Succeeded, (await channel.QueryAsync(new("CARDSLOWA01"), CancellationToken.None)).Outcome);
+        Assert.Single(_host.Card.Ledger);
+    }
+
+    [Fact]
     public async Task Api_WrongKey_Is401()
     {
         using var http = new HttpClient();
