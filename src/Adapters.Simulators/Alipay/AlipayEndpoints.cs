@@ -24,12 +24,7 @@ public static class AlipayEndpoints
             var failure = network.BuyerPays(form["qr_code"].ToString());
             return failure is null ? Results.Ok(new { paid = true }) : Results.BadRequest(new { paid = false, reason = failure });
         });
-        app.MapGet("/alipay/ledger", () => Results.Ok(network.Ledger));
-        app.MapPut("/alipay/faults", (FaultPlan plan) =>
-        {
-            faults.Plan = plan;
-            return Results.Ok(plan);
-        });
+        app.MapLedgerAndFaults("/alipay", () => network.Ledger, faults);
         return app;
     }
 

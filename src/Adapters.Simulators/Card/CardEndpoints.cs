@@ -23,12 +23,7 @@ public static class CardEndpoints
         app.MapPost(BasePath + "/v1/refunds", (HttpContext c) => HandleAsync(c, acquirer, faults, "refund", Refund(c, acquirer)));
         app.MapGet(BasePath + "/v1/refunds/by-reference/{reference}", (HttpContext c, string reference) => HandleAsync(c, acquirer, faults, "refund-query",
             (account, _, _) => Task.FromResult(acquirer.GetRefund(account, reference))));
-        app.MapGet(BasePath + "/ledger", () => Results.Ok(acquirer.Ledger));
-        app.MapPut(BasePath + "/faults", (FaultPlan plan) =>
-        {
-            faults.Plan = plan;
-            return Results.Ok(plan);
-        });
+        app.MapLedgerAndFaults(BasePath, () => acquirer.Ledger, faults);
         return app;
     }
 

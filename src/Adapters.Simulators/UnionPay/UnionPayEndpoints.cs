@@ -33,12 +33,7 @@ public static class UnionPayEndpoints
             var failure = network.BuyerPays(form["orderId"].ToString(), respCode.Length > 0 ? respCode : "00");
             return failure is null ? Results.Ok(new { paid = true }) : Results.BadRequest(new { paid = false, reason = failure });
         });
-        app.MapGet(BasePath + "/ledger", () => Results.Ok(network.Ledger));
-        app.MapPut(BasePath + "/faults", (FaultPlan plan) =>
-        {
-            faults.Plan = plan;
-            return Results.Ok(plan);
-        });
+        app.MapLedgerAndFaults(BasePath, () => network.Ledger, faults);
         return app;
     }
 

@@ -198,17 +198,10 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
                 return (default, ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "INVALID_RESPONSE_SIGNATURE", refusal));
             }
         }
-        JsonElement json;
-        try
+        var (json, malformed) = ChannelJson.Parse(response);
+        if (malformed is not null)
         {
-            using var doc = JsonDocument.Parse(response.Body);
-            json = doc.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return (default, status is >= 200 and < 300
-                ? ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "MALFORMED_RESPONSE", "response body is not JSON")
-                : ChannelHttp.StatusFailure(response.Status));
+            return (default, malformed);
         }
         if (status is >= 200 and < 300)
         {
@@ -227,6 +220,5 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
         });
     }
 
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Str(JsonElement element, string name) => ChannelJson.Str(element, name);
 }

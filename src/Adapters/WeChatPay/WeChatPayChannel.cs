@@ -238,20 +238,10 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
                 return (null, ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "INVALID_RESPONSE_SIGNATURE", refusal));
             }
         }
-        JsonElement json = default;
-        if (response.Body.Length > 0)
+        var (json, malformed) = ChannelJson.Parse(response);
+        if (malformed is not null)
         {
-            try
-            {
-                using var doc = JsonDocument.Parse(response.Body);
-                json = doc.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                return (null, status is >= 200 and < 300
-                    ? ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "MALFORMED_RESPONSE", "response body is not JSON")
-                    : ChannelHttp.StatusFailure(response.Status));
-            }
+            return (null, malformed);
         }
         if (status is >= 200 and < 300)
         {
@@ -266,8 +256,7 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
         return (null, new ChannelResult { Outcome = row.Outcome, Error = row.Error, NativeCode = code, NativeMessage = Str(json, "message") ?? "" });
     }
 
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Str(JsonElement element, string name) => ChannelJson.Str(element, name);
 
     public void Dispose()
     {
