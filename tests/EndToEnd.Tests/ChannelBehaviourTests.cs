@@ -54,21 +54,25 @@ public sealed class ChannelBehaviourTests(GatewayFixture fixture) : IClassFixtur
 
     [Theory]
     [MemberData(nameof(QrChannels))]
-    public async Task Tampered_EveryAnswerAltered_NothingIsTrustedAndThePaymentWaits(string channel)
+    public async Task Tampered_EveryAnswerAltered_NothingIsTrustedThenTheClosedOrderFailsOver(string channel)
     {
         fixture.Simulators.Faults(channel).Plan = new FaultPlan { TamperRate = 1 };
 
         var created = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(6400, channel: channel));
 
+        // Every answer failed verification: nothing shown to the payer, the payment waits.
         Assert.Equal(Payment.Types.State.Processing, created.State);
         Assert.Null(created.NextAction);
         Assert.Equal((Attempt.Types.State.Unknown, "PM-4004"), (created.Attempts[0].State, created.Attempts[0].ErrorCode));
 
-        // Once the network's answers arrive intact again, the recovery worker settles it.
+        // Once answers arrive intact, the worker learns the order was closed (the gateway asked for it) and moves on.
         fixture.Simulators.Faults(channel).Plan = FaultPlan.None;
         var settled = await Gateway.WaitForAsync(created.Id, p => p.State == Payment.Types.State.RequiresAction);
-        Assert.Equal(1, fixture.Simulators.OrderCount(channel, created.Attempts[0].ChannelReference));
-        Assert.False(string.IsNullOrEmpty(settled.NextAction.QrCode));
+        Assert.Equal(2, settled.Attempts.Count);
+        Assert.NotEqual(channel, settled.Attempts[1].Channel);
+        Assert.Empty(fixture.Simulators.Charges(channel, created.Attempts[0].ChannelReference));
+        Assert.Null(fixture.Simulators.BuyerPays(settled.Attempts[1].Channel, settled.NextAction.QrCode));
+        await Gateway.WaitForAsync(created.Id, p => p.State == Payment.Types.State.Succeeded);
     }
 
     [Fact]

@@ -138,6 +138,22 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
             card);
     }
 
+    /// <summary>Validates a payment method on its own (for RetryPayment): the preferred channel and the card.</summary>
+    public (string? Channel, PaymentCard? Card) ValidateMethod(PaymentMethod? method)
+    {
+        var violations = new List<FieldViolation>();
+        var card = method?.Card is { } details ? ValidateCard(details, (f, r) => violations.Add(new FieldViolation(f, r))) : null;
+        if (method?.Channel is { Length: > 32 })
+        {
+            violations.Add(new FieldViolation("payment_method.channel", "unknown channel"));
+        }
+        if (violations.Count > 0)
+        {
+            throw new PaymentException(Adapters.Errors.ErrorCatalogue.InvalidArgument, string.Join("; ", violations.Select(v => $"{v.Field}: {v.Reason}")), violations);
+        }
+        return (string.IsNullOrEmpty(method?.Channel) ? null : method.Channel, card);
+    }
+
     /// <summary>Checks a card without ever echoing its number or security code in an error.</summary>
     private PaymentCard? ValidateCard(CardDetails card, Action<string, string> bad)
     {

@@ -20,9 +20,22 @@ public sealed class PaymentGrpcService(
     public override async Task<V1.Payment> CreatePayment(CreatePaymentRequest request, ServerCallContext context)
     {
         var command = validator.Validate(request);
-        var payment = await lifecycle.CreateAsync(command, context.CancellationToken);
+        var payment = await lifecycle.CreateAsync(command, context.CancellationToken, Deadline(context));
         return payment.ToProto();
     }
+
+    public override async Task<V1.Payment> RetryPayment(RetryPaymentRequest request, ServerCallContext context)
+    {
+        var id = ValidId(request.Id);
+        var requestId = RequestIds.Validate(request.RequestId, "request_id", (f, r) => throw PaymentException.InvalidField(f, r));
+        var (channel, card) = validator.ValidateMethod(request.PaymentMethod);
+        var payment = await lifecycle.RetryAsync(id, requestId, channel, card, Deadline(context), context.CancellationToken);
+        return payment.ToProto();
+    }
+
+    /// <summary>The caller's deadline, which bounds every channel call made for it.</summary>
+    private static DateTimeOffset? Deadline(ServerCallContext context) =>
+        context.Deadline >= DateTime.MaxValue.AddDays(-1) ? null : new DateTimeOffset(DateTime.SpecifyKind(context.Deadline, DateTimeKind.Utc));
 
     public override async Task<V1.Payment> GetPayment(GetPaymentRequest request, ServerCallContext context)
     {

@@ -22,7 +22,7 @@ public static class PaymentMapping
                 Country = payment.Customer.Country,
                 Device = payment.Customer.Device,
             },
-            Routing = new Proto.RoutingDecision { Reason = payment.Routing.Reason, Candidates = { payment.Routing.Candidates } },
+            Routing = payment.Routing.ToProto(),
             CreateTime = Timestamp.FromDateTimeOffset(payment.CreateTime),
             UpdateTime = Timestamp.FromDateTimeOffset(payment.UpdateTime),
             ExpireTime = Timestamp.FromDateTimeOffset(payment.ExpireTime),
@@ -51,6 +51,13 @@ public static class PaymentMapping
         }
         return proto;
     }
+
+    public static Proto.RoutingDecision ToProto(this RoutingDecision routing) => new()
+    {
+        Reason = routing.Reason,
+        Candidates = { routing.Candidates },
+        Considered = { (routing.Considered ?? []).Select(c => new Proto.RoutingCandidate { Channel = c.Channel, Eligible = c.Eligible, Reason = c.Reason }) },
+    };
 
     private static Proto.Attempt ToProto(Attempt attempt) => new()
     {

@@ -14,6 +14,7 @@ public static class GatewayApplicationExtensions
     {
         app.UseMiddleware<StatusDetailsMiddleware>();
         app.MapGrpcService<PaymentGrpcService>();
+        app.MapGrpcService<ChannelGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapChannelNotifications();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
 
@@ -18,6 +19,10 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPaymentStore, SqlitePaymentStore>();
+        services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section);
+        services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section).ValidateDataAnnotations();
+        services.AddSingleton<ChannelHealth>();
+        services.AddSingleton<ChannelCalls>();
         services.AddSingleton<ChannelRegistry>();
         services.AddSingleton<PaymentRouter>();
         services.AddSingleton<PaymentSignals>();

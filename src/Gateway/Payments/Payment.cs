@@ -12,7 +12,14 @@ public sealed record CustomerInfo(string Type, string Country, string Device);
 /// <summary>Why a payment went where it went.</summary>
 /// <param name="Candidates">The channels, in the order they are tried.</param>
 /// <param name="Reason">A human-readable account.</param>
-public sealed record RoutingDecision(IReadOnlyList<string> Candidates, string Reason);
+/// <param name="Considered">Every channel and why it is, or is not, a candidate.</param>
+public sealed record RoutingDecision(IReadOnlyList<string> Candidates, string Reason, IReadOnlyList<RoutingCandidate>? Considered = null);
+
+/// <summary>One channel as routing saw it.</summary>
+/// <param name="Channel">The channel id.</param>
+/// <param name="Eligible">Whether it is a candidate.</param>
+/// <param name="Reason">Its place and why, or why it was left out.</param>
+public sealed record RoutingCandidate(string Channel, bool Eligible, string Reason);
 
 /// <summary>Why a payment failed or ended.</summary>
 /// <param name="Code">The unified <c>PM-NNNN</c> code.</param>

@@ -19,6 +19,8 @@ public static class PaymentEventTypes
     public const string Expired = "payment.expired";
     public const string AttemptUnknown = "attempt.unknown";
     public const string AttemptClosed = "attempt.closed";
+    public const string FailedOver = "attempt.failed_over";
+    public const string Retried = "payment.retried";
     public const string LateSuccessFlagged = "payment.late_success_flagged";
     public const string AmountMismatchFlagged = "payment.amount_mismatch_flagged";
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
+using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
 
@@ -15,6 +16,7 @@ public sealed class PaymentLifecycle(
     IPaymentStore store,
     ChannelRegistry channels,
     PaymentRouter router,
+    ChannelCalls calls,
     PaymentSignals signals,
     KeyedLock locks,
     IOptions<PaymentOptions> options,
@@ -23,13 +25,14 @@ public sealed class PaymentLifecycle(
 {
     private const string CreateScope = "create";
     private const string CancelScope = "cancel";
+    private const string RetryScope = "retry";
     private readonly PaymentOptions _options = options.Value;
 
-    public async Task<Payment> CreateAsync(CreatePaymentCommand command, CancellationToken cancellationToken)
+    public async Task<Payment> CreateAsync(CreatePaymentCommand command, CancellationToken cancellationToken, DateTimeOffset? deadline = null)
     {
         if (command.RequestId is not { } requestId)
         {
-            return await CreateNewAsync(command, null, cancellationToken);
+            return await CreateNewAsync(command, null, deadline, cancellationToken);
         }
         var fingerprint = command.Fingerprint();
         using (await locks.AcquireAsync($"{CreateScope}:{requestId}", cancellationToken))
@@ -41,7 +44,7 @@ public sealed class PaymentLifecycle(
             }
             try
             {
-                return await CreateNewAsync(command, fingerprint, cancellationToken);
+                return await CreateNewAsync(command, fingerprint, deadline, cancellationToken);
             }
             catch (IdempotencyKeyTakenException)
             {
@@ -63,10 +66,9 @@ public sealed class PaymentLifecycle(
         return await GetAsync(earlier.PaymentId, cancellationToken);
     }
 
-    private async Task<Payment> CreateNewAsync(CreatePaymentCommand command, string? fingerprint, CancellationToken cancellationToken)
+    private async Task<Payment> CreateNewAsync(CreatePaymentCommand command, string? fingerprint, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var routing = router.Route(command);
-        var channel = channels.Get(routing.Candidates[0]);
         var now = clock.GetUtcNow();
         var id = PaymentIds.NewPaymentId(clock);
         var payment = new Payment
@@ -84,36 +86,134 @@ public sealed class PaymentLifecycle(
             UpdateTime = now,
             ExpireTime = command.ExpireTime ?? now + _options.DefaultExpiry,
             Metadata = new Dictionary<string, string>(command.Metadata),
-            Attempts =
-            [
-                new Attempt
-                {
-                    Id = PaymentIds.NewAttemptId(clock),
-                    Number = 1,
-                    Channel = channel.Id,
-                    Reference = PaymentIds.AttemptReference(id, 1),
-                    State = AttemptState.Pending,
-                    CreateTime = now,
-                    UpdateTime = now,
-                },
-            ],
+            Attempts = [NewAttempt(id, 1, routing.Candidates[0], now)],
         };
         var idempotency = fingerprint is null ? null : new IdempotencyRecord(CreateScope, command.RequestId!, fingerprint, id, now);
         // Durable before the channel hears of it: a crash from here on leaves an attempt the recovery worker resolves.
         await store.InsertAsync(payment, PaymentEventTypes.Created, idempotency, cancellationToken);
         signals.Changed(id);
-        logger.LogInformation("Payment {PaymentId} created: {Amount} via {Channel}", id, command.Amount, channel.Id);
+        logger.LogInformation("Payment {PaymentId} created: {Amount}, routed to {Channels} ({Reason})", id, command.Amount, string.Join(" > ", routing.Candidates), routing.Reason);
+        return await RunAttemptsAsync(id, routing.Candidates, command.Card, deadline);
+    }
 
-        var attempt = payment.Attempts[0];
-        var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), command.Card, attempt.CreateTime);
-        // Not the caller's token: a client that hangs up must not leave the attempt half-done.
-        var result = await channel.CreateAsync(request, CancellationToken.None);
-        if (result.Outcome == ChannelOutcome.Unknown)
+    /// <summary>
+    /// Runs the payment's current attempt and, while attempts definitely fail, the next candidates (the failover
+    /// rule): Failed -> next channel as a new attempt; Unknown -> query, then close and confirm closed, then next
+    /// channel, else the payment stays PROCESSING for the recovery worker; Declined -> no failover.
+    /// </summary>
+    private async Task<Payment> RunAttemptsAsync(string paymentId, IReadOnlyList<string> candidates, PaymentCard? card, DateTimeOffset? deadline, bool resumeUnknown = false)
+    {
+        while (true)
         {
-            await ApplyResultAsync(id, channel.Id, attempt.Reference, result);
-            result = await ResolveUnknownAsync(channel, request);
+            var payment = await GetAsync(paymentId, CancellationToken.None);
+            var attempt = payment.CurrentAttempt!;
+            var channel = channels.Get(attempt.Channel);
+            var request = RequestFor(payment, attempt, channel, card);
+            ChannelResult result;
+            if (resumeUnknown)
+            {
+                // The recovery worker picks up an attempt whose call was cut off or whose outcome is unknown.
+                resumeUnknown = false;
+                result = await ResolveUnknownAsync(channel, request);
+            }
+            else
+            {
+                // Not the caller's token: a client that hangs up must not leave the attempt half-done. Its deadline still bounds the call.
+                result = await calls.CreateAsync(channel, request, deadline);
+                if (result.Outcome == ChannelOutcome.Unknown)
+                {
+                    await ApplyResultAsync(paymentId, channel.Id, attempt.Reference, result);
+                    result = await ResolveUnknownAsync(channel, request);
+                }
+            }
+            if (result.Outcome == ChannelOutcome.Unknown && channel.Capabilities.SupportsClose)
+            {
+                result = await CloseAndConfirmAsync(channel, request.Order, result);
+            }
+            var index = candidates.ToList().IndexOf(channel.Id);
+            var next = index >= 0 && index + 1 < candidates.Count ? candidates[index + 1] : null;
+            var now = clock.GetUtcNow();
+            var inTime = (deadline is null || now < deadline) && now < payment.ExpireTime;
+            if (result.Outcome == ChannelOutcome.Failed && next is not null && inTime)
+            {
+                logger.LogWarning("Payment {PaymentId}: {Channel} did not take attempt {Number} ({Code} {Native}); failing over to {Next}",
+                    paymentId, channel.Id, attempt.Number, result.Error?.Code, result.NativeCode, next);
+                var nextAttempt = NewAttempt(paymentId, attempt.Number + 1, next, now);
+                await MutateAsync(paymentId, p => p.CurrentAttempt?.Reference != attempt.Reference
+                    ? null
+                    : PaymentTransitions.FailOver(p, p.FindAttempt(channel.Id, attempt.Reference)!, result, nextAttempt, clock.GetUtcNow()), null);
+                continue;
+            }
+            return await ApplyResultAsync(paymentId, channel.Id, attempt.Reference, result);
         }
-        return await ApplyResultAsync(id, channel.Id, attempt.Reference, result);
+    }
+
+    /// <summary>
+    /// An order whose fate stays unknown is closed at the network, and the close confirmed by a query, before another
+    /// channel may be tried: then it is definitely not paid (Failed). A query that finds it paid wins.
+    /// </summary>
+    private async Task<ChannelResult> CloseAndConfirmAsync(IPaymentChannel channel, ChannelOrder order, ChannelResult unknown)
+    {
+        var closed = await calls.CloseAsync(channel, order);
+        var confirm = await calls.QueryAsync(channel, order);
+        return confirm.Outcome switch
+        {
+            ChannelOutcome.Succeeded => confirm,
+            ChannelOutcome.Failed or ChannelOutcome.Declined when closed.Outcome == ChannelOutcome.Succeeded =>
+                new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = confirm.NativeCode, NativeMessage = "closed and confirmed closed after an unknown outcome" },
+            _ => unknown,
+        };
+    }
+
+    private ChannelPaymentRequest RequestFor(Payment payment, Attempt attempt, IPaymentChannel channel, PaymentCard? card) =>
+        new(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), card, attempt.CreateTime);
+
+    private Attempt NewAttempt(string paymentId, int number, string channel, DateTimeOffset now) => new()
+    {
+        Id = PaymentIds.NewAttemptId(clock),
+        Number = number,
+        Channel = channel,
+        Reference = PaymentIds.AttemptReference(paymentId, number),
+        State = AttemptState.Pending,
+        CreateTime = now,
+        UpdateTime = now,
+    };
+
+    /// <summary>
+    /// Pays a FAILED payment again before it expires, with a new attempt routed afresh (the payer may name another
+    /// method). Idempotent by <paramref name="requestId"/>.
+    /// </summary>
+    public async Task<Payment> RetryAsync(string id, string? requestId, string? preferredChannel, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        IDisposable? held = null;
+        IdempotencyRecord? record = null;
+        try
+        {
+            if (requestId is not null)
+            {
+                held = await locks.AcquireAsync($"{RetryScope}:{requestId}", cancellationToken);
+                var earlier = await store.FindIdempotencyAsync(RetryScope, requestId, cancellationToken);
+                if (earlier is not null)
+                {
+                    return earlier.PaymentId == id
+                        ? await GetAsync(id, cancellationToken)
+                        : throw new PaymentException(ErrorCatalogue.RequestIdReused, $"request_id {requestId} was already used to retry payment {earlier.PaymentId}",
+                            metadata: new Dictionary<string, string> { ["request_id"] = requestId, ["payment_id"] = earlier.PaymentId });
+                }
+                record = new IdempotencyRecord(RetryScope, requestId, id, id, clock.GetUtcNow());
+            }
+            var payment = await GetAsync(id, cancellationToken);
+            var command = new CreatePaymentCommand(null, payment.Amount, payment.Description, payment.Customer, preferredChannel, payment.ExpireTime, payment.Metadata, card);
+            var routing = router.Route(command);
+            var next = NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], clock.GetUtcNow());
+            await MutateAsync(id, p => PaymentTransitions.Retry(p, next, clock.GetUtcNow()), record);
+            logger.LogInformation("Payment {PaymentId} paid again: attempt {Number} via {Channels}", id, next.Number, string.Join(" > ", routing.Candidates));
+            return await RunAttemptsAsync(id, routing.Candidates, card, deadline);
+        }
+        finally
+        {
+            held?.Dispose();
+        }
     }
 
     /// <summary>
@@ -123,14 +223,14 @@ public sealed class PaymentLifecycle(
     /// </summary>
     private async Task<ChannelResult> ResolveUnknownAsync(IPaymentChannel channel, ChannelPaymentRequest request)
     {
-        var query = await channel.QueryAsync(request.Order, CancellationToken.None);
+        var query = await calls.QueryAsync(channel, request.Order);
         var resend = query.Outcome == ChannelOutcome.RequiresAction
             || (query.Outcome == ChannelOutcome.Failed && query.Error == ErrorCatalogue.ChannelOrderNotFound);
         // Card details live for the first call only: without them, "never reached the network" stays a failure.
         var complete = !channel.Capabilities.Flows.Contains(PaymentFlow.Card) || request.Card is not null;
         if (resend && complete && clock.GetUtcNow() < request.ExpireTime)
         {
-            return await channel.CreateAsync(request, CancellationToken.None);
+            return await calls.CreateAsync(channel, request, null);
         }
         return query;
     }
@@ -208,14 +308,22 @@ public sealed class PaymentLifecycle(
         return expired;
     }
 
-    /// <summary>Queries the channel about every attempt still pending or unknown and applies the answer.</summary>
+    /// <summary>
+    /// Settles attempts still pending or unknown: earlier attempts by query; the current one by the failover rule
+    /// (query, then close and confirm, then the next candidate channel).
+    /// </summary>
     public async Task<Payment> ResolveOpenAttemptsAsync(Payment payment)
     {
         foreach (var attempt in payment.Attempts.Where(a => a.State is AttemptState.Pending or AttemptState.Unknown).ToList())
         {
+            if (attempt == payment.CurrentAttempt && !payment.State.IsFinal())
+            {
+                payment = await RunAttemptsAsync(payment.Id, payment.Routing.Candidates, null, null, resumeUnknown: true);
+                continue;
+            }
+            // An attempt already superseded is only asked about, never sent again: that could open a second live order.
             var channel = channels.Get(attempt.Channel);
-            var request = new ChannelPaymentRequest(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), CreateTime: attempt.CreateTime);
-            var result = await ResolveUnknownAsync(channel, request);
+            var result = await calls.QueryAsync(channel, new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime));
             payment = await ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
         }
         return payment;
@@ -232,13 +340,13 @@ public sealed class PaymentLifecycle(
         {
             var channel = channels.Get(attempt.Channel);
             var order = new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime);
-            var closed = await channel.CloseAsync(order, CancellationToken.None);
+            var closed = await calls.CloseAsync(channel, order);
             if (closed.Outcome == ChannelOutcome.Succeeded)
             {
                 payment = await MutateAsync(payment.Id, p => PaymentTransitions.MarkClosed(p, p.FindAttempt(channel.Id, attempt.Reference)!, clock.GetUtcNow()), null);
                 continue;
             }
-            var query = await channel.QueryAsync(order, CancellationToken.None);
+            var query = await calls.QueryAsync(channel, order);
             switch (query.Outcome)
             {
                 case ChannelOutcome.Succeeded:

@@ -98,6 +98,40 @@ public static class PaymentTransitions
         return PaymentEventTypes.LateSuccessFlagged;
     }
 
+    /// <summary>
+    /// The attempt definitely did not take the money (it failed, or its order was closed and confirmed closed):
+    /// end it and start <paramref name="next"/> on the next candidate channel. The payment stays PROCESSING.
+    /// </summary>
+    public static string FailOver(Payment payment, Attempt attempt, ChannelResult result, Attempt next, DateTimeOffset now)
+    {
+        Touch(attempt, result, now);
+        attempt.State = attempt.State == AttemptState.Unknown ? AttemptState.Closed : AttemptState.Failed;
+        attempt.ErrorCode = result.Error?.Code;
+        payment.Attempts.Add(next);
+        payment.UpdateTime = now;
+        if (payment.State != PaymentState.Processing)
+        {
+            Move(payment, PaymentState.Processing, now, PaymentEventTypes.FailedOver);
+        }
+        return PaymentEventTypes.FailedOver;
+    }
+
+    /// <summary>A FAILED payment is paid again: a new attempt, the payment PROCESSING again.</summary>
+    public static string Retry(Payment payment, Attempt next, DateTimeOffset now)
+    {
+        if (payment.State != PaymentState.Failed)
+        {
+            throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()}: only a FAILED payment can be paid again");
+        }
+        if (now >= payment.ExpireTime)
+        {
+            throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} expired at {payment.ExpireTime:O} and can no longer be paid");
+        }
+        payment.Attempts.Add(next);
+        payment.Error = null;
+        return Move(payment, PaymentState.Processing, now, PaymentEventTypes.Retried);
+    }
+
     /// <summary>Records that the channel confirmed an attempt's order closed.</summary>
     public static string? MarkClosed(Payment payment, Attempt attempt, DateTimeOffset now)
     {

@@ -1,52 +1,90 @@
+using Microsoft.Extensions.Options;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Resilience;
+using Polly.CircuitBreaker;
 
 namespace Paygate.Gateway.Routing;
 
 /// <summary>
-/// Chooses the channels a payment may go to: those whose capabilities fit (currency, amount limits),
-/// the payer's preferred channel first. Refuses before anything is written when none fits.
+/// Chooses the channels a payment may go to, in order: capabilities filter first (flow, currency, amount limits),
+/// then the payer's preferred channel, the first matching rule's channels, the other channels by default order
+/// reordered by recent success rate and latency; channels whose circuit is open are skipped. Refuses before
+/// anything is written when none fits. Records why each channel is or is not a candidate.
 /// </summary>
-public sealed class PaymentRouter(ChannelRegistry channels)
+public sealed class PaymentRouter(ChannelRegistry channels, IOptionsMonitor<RoutingOptions> options, ChannelHealth health)
 {
     public RoutingDecision Route(CreatePaymentCommand command)
     {
-        var refusals = new List<string>();
-        var fitting = new List<string>();
+        var rules = options.CurrentValue;
+        var considered = new List<RoutingCandidate>();
+        var eligible = new List<string>();
         foreach (var channel in channels.All.OrderBy(c => c.Id, StringComparer.Ordinal))
         {
             var refusal = command.FitsFlows(channel.Capabilities.Flows)
                 ? channel.Capabilities.RefusalFor(command.Amount)
                 : command.Card is null ? "the channel needs card details" : "the channel does not take cards";
+            if (refusal is null && health.Snapshot(channel.Id).Circuit is CircuitState.Open or CircuitState.Isolated)
+            {
+                refusal = "circuit open: the channel is failing";
+            }
             if (refusal is null)
             {
-                fitting.Add(channel.Id);
+                eligible.Add(channel.Id);
             }
             else
             {
-                refusals.Add($"{channel.Id}: {refusal}");
+                considered.Add(new RoutingCandidate(channel.Id, false, refusal));
             }
         }
 
-        if (command.PreferredChannel is { } preferred)
+        if (command.PreferredChannel is { } preferred && channels.Find(preferred) is null)
         {
-            if (channels.Find(preferred) is null)
-            {
-                throw PaymentException.InvalidField("payment_method.channel", $"unknown channel '{preferred}'; known: {string.Join(", ", channels.All.Select(c => c.Id))}");
-            }
-            if (!fitting.Contains(preferred))
-            {
-                throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment,
-                    $"channel {preferred} cannot take {command.Amount}: {refusals.First(r => r.StartsWith(preferred + ":", StringComparison.Ordinal))[(preferred.Length + 2)..]}",
-                    metadata: new Dictionary<string, string> { ["channel"] = preferred });
-            }
-            return new RoutingDecision([preferred, .. fitting.Where(c => c != preferred)], $"payer chose {preferred}");
+            throw PaymentException.InvalidField("payment_method.channel", $"unknown channel '{preferred}'; known: {string.Join(", ", channels.All.Select(c => c.Id))}");
         }
-        if (fitting.Count == 0)
+        if (command.PreferredChannel is { } chosen && !eligible.Contains(chosen))
+        {
+            var why = considered.First(c => c.Channel == chosen).Reason;
+            throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"channel {chosen} cannot take {command.Amount}: {why}",
+                metadata: new Dictionary<string, string> { ["channel"] = chosen });
+        }
+        if (eligible.Count == 0)
         {
             throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment,
-                $"no channel can take {command.Amount} ({string.Join("; ", refusals)})");
+                $"no channel can take {command.Amount} ({string.Join("; ", considered.Select(c => $"{c.Channel}: {c.Reason}"))})");
         }
-        return new RoutingDecision(fitting, $"channels whose currency and amount limits fit: {string.Join(", ", fitting)}");
+
+        var ordered = new List<(string Channel, string Reason)>();
+        void Take(string channel, string reason)
+        {
+            if (eligible.Contains(channel) && ordered.All(o => o.Channel != channel))
+            {
+                ordered.Add((channel, reason));
+            }
+        }
+        if (command.PreferredChannel is { } first)
+        {
+            Take(first, "the payer's chosen channel");
+        }
+        var rule = rules.Rules.FirstOrDefault(r => r.When.Matches(command));
+        foreach (var channel in rule?.Channels ?? [])
+        {
+            Take(channel, $"rule '{rule!.Name}'");
+        }
+        var rest = eligible
+            .Select(c => (Channel: c, Health: health.Snapshot(c), Default: rules.DefaultOrder.IndexOf(c) is var i and >= 0 ? i : int.MaxValue))
+            .OrderByDescending(c => Math.Round(c.Health.SuccessRate, 1))
+            .ThenBy(c => c.Default)
+            .ThenBy(c => c.Health.LatencyMs);
+        foreach (var (channel, snapshot, _) in rest)
+        {
+            Take(channel, $"backup by default order and health (success {snapshot.SuccessRate:P0}, {snapshot.LatencyMs} ms)");
+        }
+
+        considered.InsertRange(0, ordered.Select((o, i) => new RoutingCandidate(o.Channel, true, $"#{i + 1}: {o.Reason}")));
+        var reason = command.PreferredChannel is not null ? $"payer chose {command.PreferredChannel}"
+            : rule is not null ? $"rule '{rule.Name}' matched"
+            : "no rule matched: default order";
+        return new RoutingDecision(ordered.Select(o => o.Channel).ToList(), reason, considered);
     }
 }

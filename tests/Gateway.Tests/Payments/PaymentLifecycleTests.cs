@@ -6,6 +6,7 @@ using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
 using Paygate.Adapters.Money;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
 
@@ -26,7 +27,10 @@ public sealed class PaymentLifecycleTests : IAsyncLifetime
         _store = new SqlitePaymentStore(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") }));
         await _store.InitializeAsync(CancellationToken.None);
         var registry = new ChannelRegistry([_channel]);
-        _lifecycle = new PaymentLifecycle(_store, registry, new PaymentRouter(registry), new PaymentSignals(), new KeyedLock(),
+        var health = new ChannelHealth();
+        var router = new PaymentRouter(registry, new StaticOptions<RoutingOptions>(new RoutingOptions()), health);
+        var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
+        _lifecycle = new PaymentLifecycle(_store, registry, router, calls, new PaymentSignals(), new KeyedLock(),
             Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
     }
 
@@ -73,6 +77,9 @@ public sealed class PaymentLifecycleTests : IAsyncLifetime
     public async Task Create_UnknownAndQueryUnknown_StaysProcessingUntilTheWorkerResolvesIt()
     {
         _channel.CreateAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+        // It cannot be closed either, so there is no failing over: the payment waits for the worker.
+        _channel.CloseAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
         _channel.QueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
 
         var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Errors;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Paygate.Gateway.Resilience;
+
+/// <summary>
+/// Every call the gateway makes to a channel goes through here: a Polly v8 pipeline per channel (concurrency limit,
+/// retry of RETRY_SAME answers with exponential backoff and jitter, circuit breaker, attempt timeout), bounded by the
+/// caller's deadline, with the outcome recorded for routing. Failures of the pipeline itself become channel results
+/// with the right certainty: refused before sending (Failed) or cut off after (Unknown).
+/// </summary>
+public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHealth health, TimeProvider clock, ILogger<ChannelCalls> logger)
+{
+    private readonly ConcurrentDictionary<string, ResiliencePipeline<ChannelResult>> _pipelines = new(StringComparer.Ordinal);
+
+    public Task<ChannelResult> CreateAsync(IPaymentChannel channel, ChannelPaymentRequest request, DateTimeOffset? deadline) =>
+        RunAsync(channel, "create", token => channel.CreateAsync(request, token), deadline);
+
+    /// <summary>
+    /// Asks about an order. Only the network's own word about the order may say it failed (no such order, closed,
+    /// declined); a query that could not be made or was refused (channel down, circuit open, bad credentials)
+    /// teaches nothing about the order, so it comes back Unknown.
+    /// </summary>
+    public async Task<ChannelResult> QueryAsync(IPaymentChannel channel, ChannelOrder order, DateTimeOffset? deadline = null)
+    {
+        var result = await RunAsync(channel, "query", token => channel.QueryAsync(order, token), deadline);
+        return result.Outcome == ChannelOutcome.Failed && result.Error != ErrorCatalogue.ChannelOrderNotFound && result.Error != ErrorCatalogue.TradeClosed
+            ? result with { Outcome = ChannelOutcome.Unknown, Error = ErrorCatalogue.OutcomeUnknown }
+            : result;
+    }
+
+    public Task<ChannelResult> CloseAsync(IPaymentChannel channel, ChannelOrder order, DateTimeOffset? deadline = null) =>
+        RunAsync(channel, "close", token => channel.CloseAsync(order, token), deadline);
+
+    public Task<ChannelResult> RefundAsync(IPaymentChannel channel, ChannelRefundRequest request, DateTimeOffset? deadline = null) =>
+        RunAsync(channel, "refund", token => channel.RefundAsync(request, token), deadline);
+
+    private async Task<ChannelResult> RunAsync(IPaymentChannel channel, string operation, Func<CancellationToken, Task<ChannelResult>> call, DateTimeOffset? deadline)
+    {
+        var pipeline = _pipelines.GetOrAdd(channel.Id, Build);
+        using var bound = new CancellationTokenSource();
+        if (deadline is { } d)
+        {
+            var left = d - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.CallerCanceled, NativeCode = "DEADLINE", NativeMessage = "the caller's deadline passed before the call" };
+            }
+            bound.CancelAfter(left);
+        }
+        var started = Stopwatch.GetTimestamp();
+        ChannelResult result;
+        try
+        {
+            result = await pipeline.ExecuteAsync(static async (state, token) => await state(token), call, bound.Token);
+        }
+        catch (BrokenCircuitException)
+        {
+            result = new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = "CIRCUIT_OPEN", NativeMessage = $"{channel.Id} circuit is open; not called" };
+        }
+        catch (RateLimiterRejectedException)
+        {
+            result = new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelRateLimited, NativeCode = "CONCURRENCY_LIMIT", NativeMessage = $"too many calls in flight to {channel.Id}; not called" };
+        }
+        catch (TimeoutRejectedException)
+        {
+            result = ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "ATTEMPT_TIMEOUT", "the call outlived its attempt timeout");
+        }
+        catch (OperationCanceledException)
+        {
+            result = ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "DEADLINE", "the caller's deadline cut the call short");
+        }
+        health.Record(channel.Id, !IsChannelFault(result), Stopwatch.GetElapsedTime(started));
+        if (result.Outcome is ChannelOutcome.Unknown or ChannelOutcome.Failed)
+        {
+            logger.LogInformation("{Channel} {Operation}: {Outcome} {Code} ({Native})", channel.Id, operation, result.Outcome, result.Error?.Code, result.NativeCode);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Whether an answer counts against the channel's health: unknown outcomes and channel-side failures do;
+    /// payer declines, pending orders and "no such order" answers do not.
+    /// </summary>
+    public static bool IsChannelFault(ChannelResult result) => result.Outcome switch
+    {
+        ChannelOutcome.Unknown => true,
+        ChannelOutcome.Failed => result.Error != ErrorCatalogue.ChannelOrderNotFound && result.Error != ErrorCatalogue.TradeClosed
+            && result.Error != ErrorCatalogue.CallerCanceled,
+        _ => false,
+    };
+
+    private ResiliencePipeline<ChannelResult> Build(string channelId)
+    {
+        var o = options.Value.For(channelId);
+        return new ResiliencePipelineBuilder<ChannelResult> { TimeProvider = clock }
+            .AddRateLimiter(new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = o.MaxConcurrency, QueueLimit = 0 }))
+            .AddRetry(new RetryStrategyOptions<ChannelResult>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Outcome: ChannelOutcome.Failed, Error.Decision: ErrorDecision.RetrySame }),
+                MaxRetryAttempts = o.MaxRetries,
+                Delay = o.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ChannelResult>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null and not OperationCanceledException
+                    || (args.Outcome.Result is { } r && IsChannelFault(r))),
+                FailureRatio = o.FailureRatio,
+                MinimumThroughput = o.MinimumThroughput,
+                SamplingDuration = o.SamplingDuration,
+                BreakDuration = o.BreakDuration,
+                StateProvider = health.CircuitFor(channelId),
+            })
+            .AddTimeout(o.AttemptTimeout)
+            .Build();
+    }
+}
