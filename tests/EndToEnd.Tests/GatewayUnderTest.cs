@@ -114,8 +114,11 @@ public sealed class GatewayUnderTest : IAsyncDisposable
 }
 
 /// <summary>One simulator host and one gateway shared by the tests of a class.</summary>
-public sealed class GatewayFixture : IAsyncLifetime
+public class GatewayFixture : IAsyncLifetime
 {
+    /// <summary>Settings a fixture adds to the gateway's (e.g. resilience that a test class needs).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>();
+
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("paygate-e2e-").FullName;
 
     /// <summary>Where the gateway keeps its database files.</summary>
@@ -130,7 +133,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     {
         Simulators = await SimulatorHost.StartAsync();
         ChannelSettings = SandboxSettings.For(Simulators);
-        Gateway = await GatewayUnderTest.StartAsync(ChannelSettings, _dataDirectory);
+        Gateway = await GatewayUnderTest.StartAsync(ChannelSettings, _dataDirectory, ExtraSettings);
     }
 
     public async Task DisposeAsync()

@@ -49,8 +49,12 @@ public static class ChannelHttp
         }
     }
 
-    /// <summary>What a gateway-level HTTP error (not the network's business answer) means: 5xx unknown, else not processed.</summary>
-    public static ChannelResult StatusFailure(HttpStatusCode status) => (int)status >= 500
+    /// <summary>
+    /// What an HTTP error that is not the network's business answer means: 503 (service unavailable: refused before
+    /// processing) and 4xx are not processed, safe to fail over; other 5xx (500, 502, 504: an upstream may have
+    /// processed it) are unknown.
+    /// </summary>
+    public static ChannelResult StatusFailure(HttpStatusCode status) => (int)status >= 500 && status != HttpStatusCode.ServiceUnavailable
         ? ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, $"HTTP {(int)status}", "server error")
-        : new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = $"HTTP {(int)status}", NativeMessage = "unexpected HTTP status" };
+        : new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = $"HTTP {(int)status}", NativeMessage = "the channel refused the call" };
 }

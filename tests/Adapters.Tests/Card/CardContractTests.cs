@@ -131,7 +131,8 @@ public sealed class CardContractTests : IDisposable
     [InlineData(401, "unauthorized", ChannelOutcome.Failed, "PM-6005")]
     [InlineData(409, "idempotency_conflict", ChannelOutcome.Failed, "PM-6007")]
     [InlineData(400, "invalid_request", ChannelOutcome.Failed, "PM-5002")]
-    [InlineData(503, "unavailable", ChannelOutcome.Unknown, "PM-2001")]
+    [InlineData(502, "bad_gateway", ChannelOutcome.Unknown, "PM-2001")]
+    [InlineData(503, "unavailable", ChannelOutcome.Failed, "PM-4002")]
     public async Task Create_HttpErrors_MapToOutcomes(int status, string code, ChannelOutcome outcome, string pmCode)
     {
         var body = $"{{\"error\":{{\"code\":\"{code}\",\"message\":\"m\"}}}}";
