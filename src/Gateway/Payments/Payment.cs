@@ -83,4 +83,12 @@ public sealed class Attempt
     public string? ErrorCode { get; set; }
     public required DateTimeOffset CreateTime { get; init; }
     public DateTimeOffset UpdateTime { get; set; }
+    /// <summary>Set when this attempt took money the payment did not need (a late or second success): it is refunded.</summary>
+    public DuplicateRefund? DuplicateRefund { get; set; }
 }
+
+/// <summary>The automatic refund of money an attempt took that the payment did not need.</summary>
+/// <param name="Reference">The refund's idempotency key at the network, stable across resends.</param>
+/// <param name="RequestTime">When it was first requested (stable: UnionPay keys refunds by it).</param>
+/// <param name="Done">Whether the network confirmed the money went back.</param>
+public sealed record DuplicateRefund(string Reference, DateTimeOffset RequestTime, bool Done);

@@ -22,5 +22,6 @@ public static class PaymentEventTypes
     public const string FailedOver = "attempt.failed_over";
     public const string Retried = "payment.retried";
     public const string LateSuccessFlagged = "payment.late_success_flagged";
+    public const string DuplicateRefunded = "payment.duplicate_refunded";
     public const string AmountMismatchFlagged = "payment.amount_mismatch_flagged";
 }

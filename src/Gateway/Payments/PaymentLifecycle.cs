@@ -374,17 +374,57 @@ public sealed class PaymentLifecycle(
         }
     }
 
-    private Task<Payment> ApplyResultAsync(string paymentId, string channelId, string reference, ChannelResult result) =>
-        MutateAsync(paymentId, p =>
+    private async Task<Payment> ApplyResultAsync(string paymentId, string channelId, string reference, ChannelResult result)
+    {
+        string? change = null;
+        var payment = await MutateAsync(paymentId, p =>
         {
             var attempt = p.FindAttempt(channelId, reference) ?? throw new InvalidOperationException($"payment {p.Id} has no attempt {reference}");
-            var change = PaymentTransitions.ApplyChannelResult(p, attempt, result, clock.GetUtcNow());
-            if (change is PaymentEventTypes.LateSuccessFlagged or PaymentEventTypes.AmountMismatchFlagged)
-            {
-                logger.LogError("Payment {PaymentId}: {Event} on {Channel} order {Reference}; an operator must act", p.Id, change, channelId, reference);
-            }
+            change = PaymentTransitions.ApplyChannelResult(p, attempt, result, clock.GetUtcNow());
             return change;
         }, null);
+        if (change is PaymentEventTypes.LateSuccessFlagged or PaymentEventTypes.AmountMismatchFlagged)
+        {
+            logger.LogError("Payment {PaymentId}: {Event} on {Channel} order {Reference}; flagged for operators", paymentId, change, channelId, reference);
+        }
+        if (change == PaymentEventTypes.LateSuccessFlagged)
+        {
+            payment = await RefundDuplicatesAsync(payment);
+        }
+        return payment;
+    }
+
+    /// <summary>
+    /// Gives back money that attempts took when the payment did not need it (a second success, or a success after
+    /// the payment ended). Resending is safe: the refund's reference is its idempotency key at the network; an
+    /// unknown outcome is asked about, never refunded a second time. What is not confirmed is retried by the worker.
+    /// </summary>
+    public async Task<Payment> RefundDuplicatesAsync(Payment payment)
+    {
+        foreach (var attempt in payment.Attempts.Where(a => a.DuplicateRefund is { Done: false }).ToList())
+        {
+            var channel = channels.Get(attempt.Channel);
+            var refund = attempt.DuplicateRefund!;
+            var request = new ChannelRefundRequest(attempt.Reference, refund.Reference, payment.Amount, payment.Amount,
+                "duplicate payment refunded automatically", attempt.TransactionId, refund.RequestTime);
+            var result = await calls.RefundAsync(channel, request);
+            if (result.Outcome == ChannelOutcome.Unknown)
+            {
+                result = await calls.QueryRefundAsync(channel, request);
+            }
+            if (result.Outcome == ChannelOutcome.Succeeded)
+            {
+                payment = await MutateAsync(payment.Id, p => PaymentTransitions.DuplicateRefunded(p, p.FindAttempt(channel.Id, attempt.Reference)!, clock.GetUtcNow()), null);
+                logger.LogWarning("Payment {PaymentId}: duplicate success on {Channel} order {Reference} refunded ({Refund})", payment.Id, channel.Id, attempt.Reference, refund.Reference);
+            }
+            else
+            {
+                logger.LogError("Payment {PaymentId}: refund {Refund} of a duplicate success not confirmed yet ({Outcome} {Native}); retrying later",
+                    payment.Id, refund.Reference, result.Outcome, result.NativeCode);
+            }
+        }
+        return payment;
+    }
 
     /// <summary>Loads, changes and saves a payment, starting again when another writer saved it in between.</summary>
     private async Task<Payment> MutateAsync(string paymentId, Func<Payment, string?> change, IdempotencyRecord? idempotency)

@@ -92,8 +92,10 @@ public static class PaymentTransitions
             payment.NextAction = null;
             return Move(payment, PaymentState.Succeeded, now, PaymentEventTypes.Succeeded);
         }
-        // Money arrived for a payment that already ended (canceled, expired, or paid on another attempt).
+        // Money arrived for a payment that already ended (canceled, expired, or paid on another attempt):
+        // it goes back to the payer automatically, and the payment is flagged for operators.
         payment.Flagged = true;
+        attempt.DuplicateRefund = new DuplicateRefund(attempt.Reference + "R1", now, Done: false);
         payment.UpdateTime = now;
         return PaymentEventTypes.LateSuccessFlagged;
     }
@@ -130,6 +132,19 @@ public static class PaymentTransitions
         payment.Attempts.Add(next);
         payment.Error = null;
         return Move(payment, PaymentState.Processing, now, PaymentEventTypes.Retried);
+    }
+
+    /// <summary>Records that the network confirmed the automatic refund of a duplicate success.</summary>
+    public static string? DuplicateRefunded(Payment payment, Attempt attempt, DateTimeOffset now)
+    {
+        if (attempt.DuplicateRefund is not { Done: false } refund)
+        {
+            return null;
+        }
+        attempt.DuplicateRefund = refund with { Done = true };
+        attempt.UpdateTime = now;
+        payment.UpdateTime = now;
+        return PaymentEventTypes.DuplicateRefunded;
     }
 
     /// <summary>Records that the channel confirmed an attempt's order closed.</summary>

@@ -41,7 +41,8 @@ public sealed class RecoveryWorker(
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                var current = await lifecycle.ResolveOpenAttemptsAsync(payment);
+                var current = await lifecycle.RefundDuplicatesAsync(payment);
+                current = await lifecycle.ResolveOpenAttemptsAsync(current);
                 if (!current.State.IsFinal() && current.ExpireTime <= now)
                 {
                     await lifecycle.ExpireAsync(current);

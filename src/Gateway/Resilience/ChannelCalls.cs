@@ -44,6 +44,9 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
     public Task<ChannelResult> RefundAsync(IPaymentChannel channel, ChannelRefundRequest request, DateTimeOffset? deadline = null) =>
         RunAsync(channel, "refund", token => channel.RefundAsync(request, token), deadline);
 
+    public Task<ChannelResult> QueryRefundAsync(IPaymentChannel channel, ChannelRefundRequest request, DateTimeOffset? deadline = null) =>
+        RunAsync(channel, "refund-query", token => channel.QueryRefundAsync(request, token), deadline);
+
     private async Task<ChannelResult> RunAsync(IPaymentChannel channel, string operation, Func<CancellationToken, Task<ChannelResult>> call, DateTimeOffset? deadline)
     {
         var pipeline = _pipelines.GetOrAdd(channel.Id, Build);

@@ -36,8 +36,9 @@ public interface IPaymentStore
     Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Unfinished payments that need the recovery worker: past their expiry, or with an attempt whose outcome
-    /// is unknown (or pending since before <paramref name="pendingBefore"/>).
+    /// Payments that need the recovery worker: unfinished ones past their expiry or with an attempt whose outcome
+    /// is unknown (or pending since before <paramref name="pendingBefore"/>), and any with a duplicate success
+    /// still to refund.
     /// </summary>
     Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken);
 

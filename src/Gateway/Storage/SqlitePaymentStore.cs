@@ -65,8 +65,8 @@ public sealed class SqlitePaymentStore : IPaymentStore
         }
         payment.Version = 1;
         await ExecuteAsync(connection, tx, """
-            INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, version, body)
-            VALUES ($id, $state, $ct, $ut, $et, $open, $version, $body)
+            INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body)
+            VALUES ($id, $state, $ct, $ut, $et, $open, $refund, $version, $body)
             """, cancellationToken, PaymentParameters(payment));
         await WriteAttemptsAndEventAsync(connection, tx, payment, eventType, cancellationToken);
         await tx.CommitAsync(cancellationToken);
@@ -82,7 +82,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
         }
         payment.Version = expectedVersion + 1;
         var changed = await ExecuteAsync(connection, tx, """
-            UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, version = $version, body = $body
+            UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, pending_refund = $refund, version = $version, body = $body
             WHERE id = $id AND version = $expected
             """, cancellationToken, [.. PaymentParameters(payment), ("$expected", expectedVersion)]);
         if (changed == 0)
@@ -139,8 +139,9 @@ public sealed class SqlitePaymentStore : IPaymentStore
         await using var connection = await OpenAsync(cancellationToken);
         return await ReadPaymentsAsync(connection, """
             SELECT body, version FROM payments
-            WHERE state IN ($processing, $action, $failed)
-              AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending))
+            WHERE pending_refund = 1
+               OR (state IN ($processing, $action, $failed)
+                   AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending)))
             ORDER BY expire_time LIMIT $limit
             """, cancellationToken,
             ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed),
@@ -200,6 +201,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
         ("$id", payment.Id), ("$state", (int)payment.State), ("$ct", payment.CreateTime.ToUnixTimeMilliseconds()),
         ("$ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$et", payment.ExpireTime.ToUnixTimeMilliseconds()),
         ("$open", OpenAttemptMarker(payment)),
+        ("$refund", payment.Attempts.Any(a => a.DuplicateRefund is { Done: false }) ? 1 : 0),
         ("$version", payment.Version), ("$body", PaymentJson.Serialize(payment)),
     ];
 

@@ -47,5 +47,10 @@ internal static class SqliteSchema
                 PRIMARY KEY (scope, key)
             );
             """),
+        (2, """
+            -- 1 while an attempt's duplicate success waits for its automatic refund, whatever the payment's state.
+            ALTER TABLE payments ADD COLUMN pending_refund INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_payments_pending_refund ON payments (pending_refund);
+            """),
     ];
 }

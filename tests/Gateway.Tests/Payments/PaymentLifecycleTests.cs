@@ -171,6 +171,55 @@ public sealed class PaymentLifecycleTests : IAsyncLifetime
         Assert.Contains($"close {expired.Attempts[0].Reference}", _channel.Calls);
     }
 
+    private async Task<Payment> CanceledPaymentAsync()
+    {
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+        var payment = await _lifecycle.CreateAsync(Command(amount: 4200), CancellationToken.None);
+        _channel.CloseAnswers.Enqueue(() => ChannelResult.Success("10000", "closed"));
+        return await _lifecycle.CancelAsync(payment.Id, null, CancellationToken.None);
+    }
+
+    private static ChannelNotification PaidNotice(Payment payment) =>
+        new(payment.Attempts[0].Reference, "n1", ChannelResult.Success("TRADE_SUCCESS", "", "T-LATE", 4200));
+
+    [Fact]
+    public async Task LateSuccess_AfterCancel_IsRefundedAutomaticallyAndFlagged()
+    {
+        var canceled = await CanceledPaymentAsync();
+        _channel.RefundAnswers.Enqueue(() => ChannelResult.Success("10000", "refunded"));
+
+        await _lifecycle.ApplyNotificationAsync("alipay", PaidNotice(canceled), CancellationToken.None);
+
+        var payment = await _lifecycle.GetAsync(canceled.Id, CancellationToken.None);
+        Assert.Equal(PaymentState.Canceled, payment.State);
+        Assert.True(payment.Flagged);
+        Assert.True(payment.Attempts[0].DuplicateRefund!.Done);
+        var refund = Assert.Single(_channel.Refunds);
+        Assert.Equal((payment.Attempts[0].Reference + "R1", 4200L, "T-LATE"), (refund.RefundReference, refund.Amount.AmountMinor, refund.PaymentTransactionId));
+        var events = (await _store.EventsAsync(canceled.Id, 0, CancellationToken.None)).Select(e => e.Type).ToList();
+        Assert.Equal([PaymentEventTypes.LateSuccessFlagged, PaymentEventTypes.DuplicateRefunded], events.TakeLast(2));
+    }
+
+    [Fact]
+    public async Task LateSuccess_RefundOutcomeUnknown_IsAskedAboutThenRetriedByTheWorkerWithTheSameReference()
+    {
+        var canceled = await CanceledPaymentAsync();
+        _channel.RefundAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+        _channel.RefundQueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+
+        await _lifecycle.ApplyNotificationAsync("alipay", PaidNotice(canceled), CancellationToken.None);
+        Assert.False((await _lifecycle.GetAsync(canceled.Id, CancellationToken.None)).Attempts[0].DuplicateRefund!.Done);
+
+        _channel.RefundAnswers.Enqueue(() => ChannelResult.Success("10000", "refunded"));
+        var worker = new RecoveryWorker(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
+        await worker.SweepAsync(CancellationToken.None);
+
+        var payment = await _lifecycle.GetAsync(canceled.Id, CancellationToken.None);
+        Assert.True(payment.Attempts[0].DuplicateRefund!.Done);
+        Assert.Equal(2, _channel.Refunds.Count);
+        Assert.Single(_channel.Refunds.Select(r => (r.RefundReference, r.RequestTime)).Distinct()); // the same refund, resent
+    }
+
     [Fact]
     public async Task Create_NoChannelFits_IsRefusedBeforeAnythingIsWritten()
     {

@@ -9,6 +9,9 @@ internal sealed class ScriptedChannel : IPaymentChannel
     public Queue<Func<ChannelResult>> CreateAnswers { get; } = new();
     public Queue<Func<ChannelResult>> QueryAnswers { get; } = new();
     public Queue<Func<ChannelResult>> CloseAnswers { get; } = new();
+    public Queue<Func<ChannelResult>> RefundAnswers { get; } = new();
+    public Queue<Func<ChannelResult>> RefundQueryAnswers { get; } = new();
+    public List<ChannelRefundRequest> Refunds { get; } = [];
     public List<string> Calls { get; } = [];
     /// <summary>Runs when Create is called, before it answers: lets a test look at the store at that moment.</summary>
     public Action<ChannelPaymentRequest>? OnCreate { get; set; }
@@ -44,9 +47,18 @@ internal sealed class ScriptedChannel : IPaymentChannel
         return Task.FromResult(CloseAnswers.Dequeue()());
     }
 
-    public Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
+    {
+        Calls.Add("refund " + request.RefundReference);
+        Refunds.Add(request);
+        return Task.FromResult(RefundAnswers.Dequeue()());
+    }
 
-    public Task<ChannelResult> QueryRefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<ChannelResult> QueryRefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
+    {
+        Calls.Add("refund-query " + request.RefundReference);
+        return Task.FromResult(RefundQueryAnswers.Dequeue()());
+    }
 
     public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body) => throw new NotSupportedException();
 
