@@ -22,6 +22,13 @@ public sealed class ChannelBehaviourTests(GatewayFixture fixture) : IClassFixtur
         var paid = await Gateway.WaitForAsync(created.Id, p => p.State == Payment.Types.State.Succeeded);
         Assert.False(string.IsNullOrEmpty(paid.Attempts[0].ChannelTransactionId));
         Assert.Equal([6100L], fixture.Simulators.Charges(channel, created.Attempts[0].ChannelReference));
+        // The reply was the one the network expects, so it stops resending.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!fixture.Simulators.NotificationAcknowledged(channel, created.Attempts[0].ChannelReference) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(fixture.Simulators.NotificationAcknowledged(channel, created.Attempts[0].ChannelReference));
     }
 
     [Theory]

@@ -38,6 +38,15 @@ internal static class SimulatedNetworks
         _ => throw new ArgumentOutOfRangeException(nameof(channel)),
     };
 
+    /// <summary>Whether the gateway acknowledged a notification about this order, as the network requires.</summary>
+    public static bool NotificationAcknowledged(this SimulatorHost host, string channel, string reference) => channel switch
+    {
+        "alipay" => host.Alipay.Notifier.Deliveries.Any(d => d.OutTradeNo == reference && d.Acknowledged),
+        "wechatpay" => host.WeChatPay.Notifier.Deliveries.Any(d => d.OutTradeNo == reference && d.Acknowledged),
+        "unionpay" => host.UnionPay.Notifier.Deliveries.Any(d => d.OutTradeNo == reference && d.Acknowledged),
+        _ => throw new ArgumentOutOfRangeException(nameof(channel)),
+    };
+
     /// <summary>A native business error, in the network's own form, that means the payer's balance is insufficient.</summary>
     public static string InsufficientBalance(string channel) => channel switch
     {

@@ -38,6 +38,7 @@ public sealed class UnionPayTests(GatewayFixture fixture) : IClassFixture<Gatewa
         var paid = await Gateway.WaitForAsync(created.Id, p => p.State == Payment.Types.State.Succeeded);
         Assert.False(string.IsNullOrEmpty(paid.Attempts[0].ChannelTransactionId)); // the queryId
         Assert.Equal(1, Charges(orderId));
+        Assert.True(fixture.Simulators.NotificationAcknowledged("unionpay", orderId));
     }
 
     [Fact]

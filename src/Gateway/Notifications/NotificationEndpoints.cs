@@ -60,5 +60,7 @@ public static class NotificationEndpoints
         return Reply(target.NotificationReply(accepted: applied));
     }
 
-    private static IResult Reply(NotificationReply reply) => Results.Text(reply.Body, reply.ContentType, statusCode: reply.StatusCode);
+    private static IResult Reply(NotificationReply reply) => reply.Body.Length == 0
+        ? Results.StatusCode(reply.StatusCode) // 204 and friends carry no body at all
+        : Results.Text(reply.Body, reply.ContentType, statusCode: reply.StatusCode);
 }
