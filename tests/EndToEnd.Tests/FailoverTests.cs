@@ -59,7 +59,7 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
     [Fact]
     public async Task Decline_NoFailover_ThenThePayerPaysAgainWithAnotherMethod()
     {
-        fixture.Simulators.AlipayFaults.Plan = new FaultPlan { ErrorRate = 1, ErrorCode = "40004/ACQ.BUYER_BALANCE_NOT_ENOUGH", Limit = 1 };
+        fixture.Simulators.AlipayFaults.Plan = new FaultPlan { ErrorRate = 1, ErrorCode = "40004/ACQ.BUYER_BALANCE_NOT_ENOUGH", Limit = 1, Methods = ["alipay.trade.precreate"] };
 
         var declined = await Gateway.Payments.CreatePaymentAsync(Checkout(8100));
 
@@ -85,7 +85,7 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
     [Fact]
     public async Task RateLimited_RetriedOnTheSameChannelWithTheSameOrderNumber()
     {
-        fixture.Simulators.AlipayFaults.Plan = new FaultPlan { ErrorRate = 1, ErrorCode = "40005/isv.app-call-limited", Limit = 1 };
+        fixture.Simulators.AlipayFaults.Plan = new FaultPlan { ErrorRate = 1, ErrorCode = "40005/isv.app-call-limited", Limit = 1, Methods = ["alipay.trade.precreate"] };
 
         var payment = await Gateway.Payments.CreatePaymentAsync(Checkout(8200));
 
@@ -109,6 +109,40 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Assert.Null(fixture.Simulators.WeChatPay.BuyerPays(payment.NextAction.QrCode));
         var paid = await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Succeeded);
         Assert.Equal(1, ChargesAcrossNetworks(paid));
+    }
+
+    [Fact]
+    public async Task CallerDeadline_BoundsEveryChannelCall_ThePaymentWaitsForTheWorker()
+    {
+        // Alipay hangs for 3 s without processing; the merchant gives the call 1 s.
+        fixture.Simulators.AlipayFaults.Plan = new FaultPlan { TimeoutRate = 1, TimeoutMs = 3000, Methods = ["alipay.trade.precreate", "alipay.trade.query", "alipay.trade.close"] };
+        var request = Checkout(8450);
+        request.RequestId = Guid.NewGuid().ToString();
+
+        try
+        {
+            await Gateway.Payments.CreatePaymentAsync(request, deadline: DateTime.UtcNow.AddSeconds(1));
+        }
+        catch (Grpc.Core.RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
+        {
+            // Either the client gave up at its deadline or the gateway answered just before it: both are fine.
+        }
+
+        // Shortly after the deadline the gateway has stopped calling: the attempt is settled as unknown, not still in flight.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var id = (await Gateway.Payments.ListPaymentsAsync(new ListPaymentsRequest { PageSize = 1 })).Payments.Single().Id;
+        var waiting = await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = id });
+        Assert.Equal((Payment.Types.State.Processing, Attempt.Types.State.Unknown), (waiting.State, waiting.Attempts.Single().State));
+
+        fixture.Simulators.AlipayFaults.Plan = FaultPlan.None;
+        var settled = await Gateway.WaitForAsync(id, p => p.State == Payment.Types.State.RequiresAction);
+        // Never created at Alipay: either the same order number was sent again, or it was confirmed absent and the
+        // payment moved on; either way exactly one live order exists for it.
+        var orders = settled.Attempts.Sum(a => fixture.Simulators.Alipay.Orders.Count(o => o.OutTradeNo == a.ChannelReference)
+            + fixture.Simulators.WeChatPay.Orders.Count(o => o.OutTradeNo == a.ChannelReference));
+        Assert.Equal(1, orders);
+        var again = await Gateway.Payments.CreatePaymentAsync(request);
+        Assert.Equal(id, again.Id);
     }
 
     [Fact]

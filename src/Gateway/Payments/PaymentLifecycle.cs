@@ -114,7 +114,7 @@ public sealed class PaymentLifecycle(
             {
                 // The recovery worker picks up an attempt whose call was cut off or whose outcome is unknown.
                 resumeUnknown = false;
-                result = await ResolveUnknownAsync(channel, request);
+                result = await ResolveUnknownAsync(channel, request, deadline);
             }
             else
             {
@@ -123,12 +123,12 @@ public sealed class PaymentLifecycle(
                 if (result.Outcome == ChannelOutcome.Unknown)
                 {
                     await ApplyResultAsync(paymentId, channel.Id, attempt.Reference, result);
-                    result = await ResolveUnknownAsync(channel, request);
+                    result = await ResolveUnknownAsync(channel, request, deadline);
                 }
             }
             if (result.Outcome == ChannelOutcome.Unknown && channel.Capabilities.SupportsClose)
             {
-                result = await CloseAndConfirmAsync(channel, request.Order, result);
+                result = await CloseAndConfirmAsync(channel, request.Order, result, deadline);
             }
             var index = candidates.ToList().IndexOf(channel.Id);
             var next = index >= 0 && index + 1 < candidates.Count ? candidates[index + 1] : null;
@@ -152,10 +152,10 @@ public sealed class PaymentLifecycle(
     /// An order whose fate stays unknown is closed at the network, and the close confirmed by a query, before another
     /// channel may be tried: then it is definitely not paid (Failed). A query that finds it paid wins.
     /// </summary>
-    private async Task<ChannelResult> CloseAndConfirmAsync(IPaymentChannel channel, ChannelOrder order, ChannelResult unknown)
+    private async Task<ChannelResult> CloseAndConfirmAsync(IPaymentChannel channel, ChannelOrder order, ChannelResult unknown, DateTimeOffset? deadline)
     {
-        var closed = await calls.CloseAsync(channel, order);
-        var confirm = await calls.QueryAsync(channel, order);
+        var closed = await calls.CloseAsync(channel, order, deadline);
+        var confirm = await calls.QueryAsync(channel, order, deadline);
         return confirm.Outcome switch
         {
             ChannelOutcome.Succeeded => confirm,
@@ -221,16 +221,16 @@ public sealed class PaymentLifecycle(
     /// unpaid, or never reached the network, sending the same order number again is safe (the network
     /// de-duplicates by it) and gives the payer's instructions back.
     /// </summary>
-    private async Task<ChannelResult> ResolveUnknownAsync(IPaymentChannel channel, ChannelPaymentRequest request)
+    private async Task<ChannelResult> ResolveUnknownAsync(IPaymentChannel channel, ChannelPaymentRequest request, DateTimeOffset? deadline = null)
     {
-        var query = await calls.QueryAsync(channel, request.Order);
+        var query = await calls.QueryAsync(channel, request.Order, deadline);
         var resend = query.Outcome == ChannelOutcome.RequiresAction
             || (query.Outcome == ChannelOutcome.Failed && query.Error == ErrorCatalogue.ChannelOrderNotFound);
         // Card details live for the first call only: without them, "never reached the network" stays a failure.
         var complete = !channel.Capabilities.Flows.Contains(PaymentFlow.Card) || request.Card is not null;
         if (resend && complete && clock.GetUtcNow() < request.ExpireTime)
         {
-            return await calls.CreateAsync(channel, request, null);
+            return await calls.CreateAsync(channel, request, deadline);
         }
         return query;
     }

@@ -20,7 +20,8 @@ namespace Paygate.Gateway.Resilience;
 /// </summary>
 public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHealth health, TimeProvider clock, ILogger<ChannelCalls> logger)
 {
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<ChannelResult>> _pipelines = new(StringComparer.Ordinal);
+    // Lazy: GetOrAdd may run its factory twice under contention, and a circuit's state provider can serve one pipeline only.
+    private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline<ChannelResult>>> _pipelines = new(StringComparer.Ordinal);
 
     public Task<ChannelResult> CreateAsync(IPaymentChannel channel, ChannelPaymentRequest request, DateTimeOffset? deadline) =>
         RunAsync(channel, "create", token => channel.CreateAsync(request, token), deadline);
@@ -49,7 +50,7 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
 
     private async Task<ChannelResult> RunAsync(IPaymentChannel channel, string operation, Func<CancellationToken, Task<ChannelResult>> call, DateTimeOffset? deadline)
     {
-        var pipeline = _pipelines.GetOrAdd(channel.Id, Build);
+        var pipeline = _pipelines.GetOrAdd(channel.Id, id => new Lazy<ResiliencePipeline<ChannelResult>>(() => Build(id))).Value;
         using var bound = new CancellationTokenSource();
         if (deadline is { } d)
         {
