@@ -189,14 +189,10 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
             return (default, failure);
         }
         var status = (int)response!.Status;
-        if (status is >= 200 and < 300 || response.Headers.ContainsKey(CardSignature.Header))
+        if (ChannelHttp.Unverified(response, CardSignature.Header,
+            () => CardSignature.Refusal(response.Headers, response.Body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds), logger, operation) is { } unverified)
         {
-            var refusal = CardSignature.Refusal(response.Headers, response.Body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds);
-            if (refusal is not null)
-            {
-                logger.LogWarning("{Operation}: response refused: {Reason}", operation, refusal);
-                return (default, ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "INVALID_RESPONSE_SIGNATURE", refusal));
-            }
+            return (default, unverified);
         }
         var (json, malformed) = ChannelJson.Parse(response);
         if (malformed is not null)

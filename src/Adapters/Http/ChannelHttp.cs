@@ -50,6 +50,26 @@ public static class ChannelHttp
     }
 
     /// <summary>
+    /// The one rule for signed answers: a success must carry a valid signature, and a signed error must verify too;
+    /// an unsigned error is taken as sent (networks leave some errors unsigned). Null when the answer may be used,
+    /// else an unknown outcome: the network may have done what was asked, but its word cannot be trusted.
+    /// </summary>
+    public static ChannelResult? Unverified(ChannelHttpResponse response, string signatureHeader, Func<string?> refusal, ILogger logger, string operation)
+    {
+        if ((int)response.Status is < 200 or >= 300 && !response.Headers.ContainsKey(signatureHeader))
+        {
+            return null;
+        }
+        var reason = refusal();
+        if (reason is null)
+        {
+            return null;
+        }
+        logger.LogWarning("{Operation}: response refused: {Reason}", operation, reason);
+        return ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "INVALID_RESPONSE_SIGNATURE", reason);
+    }
+
+    /// <summary>
     /// What an HTTP error that is not the network's business answer means: 503 (service unavailable: refused before
     /// processing) and 4xx are not processed, safe to fail over; other 5xx (500, 502, 504: an upstream may have
     /// processed it) are unknown.

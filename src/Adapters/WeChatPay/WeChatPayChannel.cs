@@ -228,15 +228,10 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
             return (null, failure);
         }
         var status = (int)response!.Status;
-        var signed = response.Headers.ContainsKey("Wechatpay-Signature");
-        if (status is >= 200 and < 300 || signed)
+        if (ChannelHttp.Unverified(response, "Wechatpay-Signature",
+            () => WeChatPaySignature.Refusal(response.Headers, response.Body, _platformKeys, _clock.GetUtcNow(), _options.MaxClockSkewSeconds), _logger, operation) is { } unverified)
         {
-            var refusal = WeChatPaySignature.Refusal(response.Headers, response.Body, _platformKeys, _clock.GetUtcNow(), _options.MaxClockSkewSeconds);
-            if (refusal is not null)
-            {
-                _logger.LogWarning("{Operation}: response refused: {Reason}", operation, refusal);
-                return (null, ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "INVALID_RESPONSE_SIGNATURE", refusal));
-            }
+            return (null, unverified);
         }
         var (json, malformed) = ChannelJson.Parse(response);
         if (malformed is not null)
