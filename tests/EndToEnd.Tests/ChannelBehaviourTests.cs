@@ -35,7 +35,7 @@ public sealed class ChannelBehaviourTests(GatewayFixture fixture) : IClassFixtur
     [MemberData(nameof(QrChannels))]
     public async Task Decline_InsufficientBalance_FailsWithPm1001AndNoSecondCall(string channel)
     {
-        fixture.Simulators.Faults(channel).Plan = new FaultPlan { ErrorRate = 1, ErrorCode = SimulatedNetworks.InsufficientBalance(channel), Limit = 1 };
+        fixture.Simulators.Faults(channel).Plan = new FaultPlan { ErrorRate = 1, ErrorCode = SimulatedNetworks.InsufficientBalance(channel), Limit = 1, Methods = [SimulatedNetworks.CreateMethod(channel)] };
 
         var created = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(6200, channel: channel));
 
