@@ -38,7 +38,7 @@ public static class GatewayServiceCollectionExtensions
             options.MaxReceiveMessageSize = MaxRequestBytes;
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         return services;
     }
 }

@@ -144,6 +144,17 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
         Assert.Equal(new[] { expired.Id, unknown.Id, waiting.Id }.Order(), dueLater.Select(p => p.Id).Order());
     }
 
+    [Fact]
+    public async Task HealthCheck_ReadableStore_IsHealthy_UnreadableIsNot()
+    {
+        var healthy = await new StoreHealthCheck(_store).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, healthy.Status);
+
+        var uninitialised = new SqlitePaymentStore(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "empty", "none.db") }));
+        var broken = await new StoreHealthCheck(uninitialised).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, broken.Status);
+    }
+
     public Task DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
