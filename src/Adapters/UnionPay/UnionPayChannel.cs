@@ -141,7 +141,7 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
 
     public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body)
     {
-        var fields = Form(body);
+        var fields = ChannelForm.Parse(body);
         var refusal = UnionPaySignature.Refusal(fields, _root, _options.SignerCommonName, _clock.GetUtcNow());
         if (refusal is not null)
         {
@@ -240,17 +240,6 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
     }
 
     private static string Beijing(DateTimeOffset time) => time.ToOffset(BeijingOffset).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
-
-    private static Dictionary<string, string> Form(string body)
-    {
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = pair.IndexOf('=');
-            fields[WebUtility.UrlDecode(eq < 0 ? pair : pair[..eq])] = eq < 0 ? "" : WebUtility.UrlDecode(pair[(eq + 1)..]);
-        }
-        return fields;
-    }
 
     public void Dispose()
     {

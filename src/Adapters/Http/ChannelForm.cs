@@ -1,9 +1,9 @@
 using System.Net;
 
-namespace Paygate.Adapters.Alipay;
+namespace Paygate.Adapters.Http;
 
-/// <summary>Reads an <c>application/x-www-form-urlencoded</c> body into decoded key/value pairs.</summary>
-internal static class AlipayForm
+/// <summary>Reads an <c>application/x-www-form-urlencoded</c> body (notifications of Alipay and UnionPay) into decoded key/value pairs.</summary>
+internal static class ChannelForm
 {
     public static Dictionary<string, string> Parse(string body)
     {
