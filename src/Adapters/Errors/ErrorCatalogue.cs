@@ -94,6 +94,10 @@ public static class ErrorCatalogue
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment method is not available for this payment.");
     public static readonly ErrorCode CallerCanceled = new("PM-6011", "The caller canceled the call or its deadline passed.",
         StatusCode.Cancelled, ErrorDecision.DoNotRetry, "The request was canceled.");
+    public static readonly ErrorCode RefundExceedsCaptured = new("PM-6012", "The refund amount is more than what is left to refund of the payment.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The refund amount is more than the payment allows.");
+    public static readonly ErrorCode RefundNotFound = new("PM-6013", "No refund has that id.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The refund could not be found.");
     public static readonly ErrorCode MerchantTimestampRejected = new("PM-6010", "The channel rejected the request timestamp: check the gateway's clock.",
         StatusCode.Internal, ErrorDecision.RetrySame, "The payment could not be processed. Please try again later.");
 

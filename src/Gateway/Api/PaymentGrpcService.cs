@@ -15,6 +15,9 @@ public sealed class PaymentGrpcService(
 {
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
+    private const int MaxRefundReasonLength = 80;
+    private const string DefaultRefundReason = "refund";
+    private const int StreamBatchSize = 200;
     private static readonly TimeSpan WatchPollInterval = TimeSpan.FromSeconds(1);
 
     public override async Task<V1.Payment> CreatePayment(CreatePaymentRequest request, ServerCallContext context)
@@ -88,7 +91,7 @@ public sealed class PaymentGrpcService(
             EventType = "payment.snapshot",
             EventTime = Timestamp.FromDateTimeOffset(payment.UpdateTime),
         }, cancel);
-        var final = payment.State.IsFinal();
+        var final = IsSettled(payment.ToProto());
         while (!final)
         {
             await Task.WhenAny(change, Task.Delay(WatchPollInterval, cancel));
@@ -100,16 +103,80 @@ public sealed class PaymentGrpcService(
             foreach (var evt in await store.EventsAsync(id, seen, cancel))
             {
                 seen = evt.Sequence;
+                var proto = evt.ToProto();
                 await responseStream.WriteAsync(new WatchPaymentResponse
                 {
-                    Payment = PaymentJson.Deserialize(evt.Snapshot).ToProto(),
+                    Payment = proto.Payment,
                     EventType = evt.Type,
-                    EventTime = Timestamp.FromDateTimeOffset(evt.Time),
+                    EventTime = proto.CreateTime,
+                    Refund = proto.Refund,
                 }, cancel);
-                final = evt.State.IsFinal();
+                final = IsSettled(proto.Payment);
             }
         }
     }
+
+    public override async Task<V1.Refund> RefundPayment(RefundPaymentRequest request, ServerCallContext context)
+    {
+        var id = ValidId(request.Id);
+        var requestId = RequestIds.Validate(request.RequestId, "request_id", (f, r) => throw PaymentException.InvalidField(f, r));
+        if (request.AmountMinor < 0)
+        {
+            throw PaymentException.InvalidField("amount_minor", "must not be negative (0 refunds everything left)");
+        }
+        var reason = request.Reason.Trim();
+        if (reason.Length > MaxRefundReasonLength)
+        {
+            throw PaymentException.InvalidField("reason", $"at most {MaxRefundReasonLength} characters");
+        }
+        if (reason.Any(char.IsControl))
+        {
+            throw PaymentException.InvalidField("reason", "must not contain control characters");
+        }
+        var (payment, refund) = await lifecycle.RefundAsync(id, request.AmountMinor, reason.Length == 0 ? DefaultRefundReason : reason, requestId,
+            Deadline(context), context.CancellationToken);
+        return refund.ToProto(payment);
+    }
+
+    public override async Task<V1.Refund> GetRefund(GetRefundRequest request, ServerCallContext context)
+    {
+        if (!PaymentIds.LooksLikeRefundId(request.Id))
+        {
+            throw PaymentException.InvalidField("id", "must be a refund id: re_ followed by 26 characters");
+        }
+        var (payment, refund) = await lifecycle.GetRefundAsync(request.Id, context.CancellationToken);
+        return refund.ToProto(payment);
+    }
+
+    public override async Task StreamEvents(StreamEventsRequest request, IServerStreamWriter<Event> responseStream, ServerCallContext context)
+    {
+        long after = 0;
+        if (request.AfterCursor.Length > 0 && (!long.TryParse(request.AfterCursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after) || after < 0))
+        {
+            throw PaymentException.InvalidField("after_cursor", "must be the cursor of an event this stream sent, or empty");
+        }
+        var cancel = context.CancellationToken;
+        while (!cancel.IsCancellationRequested)
+        {
+            var change = signals.NextAnyChangeAsync();
+            var batch = await store.AllEventsAsync(after, StreamBatchSize, cancel);
+            foreach (var evt in batch)
+            {
+                await responseStream.WriteAsync(evt.ToProto(), cancel);
+                after = evt.Sequence;
+            }
+            if (batch.Count < StreamBatchSize)
+            {
+                // Caught up: wait for a change here, or poll for one made by another gateway instance.
+                await Task.WhenAny(change, Task.Delay(WatchPollInterval, cancel));
+            }
+        }
+    }
+
+    /// <summary>Nothing more will happen to the payment: it is final and no refund of it is pending.</summary>
+    private static bool IsSettled(V1.Payment payment) =>
+        payment.State is V1.Payment.Types.State.Succeeded or V1.Payment.Types.State.Canceled or V1.Payment.Types.State.Expired
+        && payment.Refunds.All(r => r.State != V1.Refund.Types.State.Pending);
 
     private static string ValidId(string id) =>
         PaymentIds.LooksLikePaymentId(id) ? id : throw PaymentException.InvalidField("id", "must be a payment id: pay_ followed by 26 characters");

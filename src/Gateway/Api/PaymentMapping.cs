@@ -29,6 +29,8 @@ public static class PaymentMapping
             Metadata = { payment.Metadata },
         };
         proto.Attempts.AddRange(payment.Attempts.Select(ToProto));
+        proto.Refunds.AddRange(payment.Refunds.Select(r => r.ToProto(payment)));
+        proto.AmountRefundedMinor = payment.RefundedMinor;
         if (payment.NextAction is { } action && payment.State == PaymentState.RequiresAction)
         {
             proto.NextAction = action.QrCode is { } qr
@@ -51,6 +53,40 @@ public static class PaymentMapping
         }
         return proto;
     }
+
+    public static Proto.Refund ToProto(this Refund refund, Payment payment) => new()
+    {
+        Id = refund.Id,
+        PaymentId = payment.Id,
+        State = (Proto.Refund.Types.State)(int)refund.State,
+        AmountMinor = refund.AmountMinor,
+        Currency = payment.Currency,
+        Reason = refund.Reason,
+        Channel = refund.Channel,
+        ChannelReference = refund.Reference,
+        ChannelRefundId = refund.ChannelRefundId ?? "",
+        NativeCode = refund.NativeCode ?? "",
+        Error = refund.Error is { } e ? new Proto.PaymentError { Code = e.Code, Message = e.Message, Channel = e.Channel ?? "", NativeCode = e.NativeCode ?? "" } : null,
+        CreateTime = Timestamp.FromDateTimeOffset(refund.CreateTime),
+        UpdateTime = Timestamp.FromDateTimeOffset(refund.UpdateTime),
+    };
+
+    /// <summary>A stored event as the API shows it; its cursor is its sequence number.</summary>
+    public static Proto.Event ToProto(this PaymentEvent evt)
+    {
+        var payment = Storage.PaymentJson.Deserialize(evt.Snapshot);
+        return new Proto.Event
+        {
+            Id = EventId(evt.Sequence),
+            Cursor = evt.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Type = evt.Type,
+            CreateTime = Timestamp.FromDateTimeOffset(evt.Time),
+            Payment = payment.ToProto(),
+            Refund = evt.RefundId is { } id && payment.FindRefund(id) is { } refund ? refund.ToProto(payment) : null,
+        };
+    }
+
+    public static string EventId(long sequence) => "evt_" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static Proto.RoutingDecision ToProto(this RoutingDecision routing) => new()
     {

@@ -47,6 +47,8 @@ public sealed class Payment
     public string? PreferredChannel { get; init; }
     public CardSummary? Card { get; init; }
     public List<Attempt> Attempts { get; init; } = [];
+    /// <summary>Refunds requested by the merchant, oldest first.</summary>
+    public List<Refund> Refunds { get; init; } = [];
     /// <summary>What the payer must do while the payment requires action (QR code, redirect).</summary>
     public PayerAction? NextAction { get; set; }
     public PaymentError? Error { get; set; }
@@ -63,6 +65,19 @@ public sealed class Payment
     public Money Amount => new(AmountMinor, Adapters.Money.Currency.TryFind(Currency, out var c) ? c : throw new InvalidOperationException($"unsupported currency {Currency}"));
 
     public Attempt? CurrentAttempt => Attempts.Count == 0 ? null : Attempts[^1];
+
+    /// <summary>The attempt that collected the payment (not one whose money was a duplicate given back).</summary>
+    public Attempt? PaidAttempt => Attempts.FirstOrDefault(a => a.State == AttemptState.Succeeded && a.DuplicateRefund is null);
+
+    /// <summary>What refunds gave back, confirmed by the network.</summary>
+    public long RefundedMinor => Refunds.Where(r => r.State == RefundState.Succeeded).Sum(r => r.AmountMinor);
+
+    /// <summary>What may still be refunded: the amount less every refund not failed (pending ones are reserved).</summary>
+    public long RefundableMinor => State == PaymentState.Succeeded
+        ? AmountMinor - Refunds.Where(r => r.State != RefundState.Failed).Sum(r => r.AmountMinor)
+        : 0;
+
+    public Refund? FindRefund(string id) => Refunds.FirstOrDefault(r => r.Id == id);
 
     public Attempt? FindAttempt(string channel, string reference) =>
         Attempts.FirstOrDefault(a => a.Channel == channel && a.Reference == reference);

@@ -7,7 +7,17 @@ namespace Paygate.Gateway.Payments;
 /// <param name="State">The payment's state after it.</param>
 /// <param name="Time">When it happened.</param>
 /// <param name="Snapshot">The payment as it was right after the change (JSON).</param>
-public sealed record PaymentEvent(long Sequence, string PaymentId, string Type, PaymentState State, DateTimeOffset Time, string Snapshot);
+/// <param name="RefundId">The refund it is about, for <c>refund.*</c> events.</param>
+public sealed record PaymentEvent(long Sequence, string PaymentId, string Type, PaymentState State, DateTimeOffset Time, string Snapshot, string? RefundId = null);
+
+/// <summary>What a change of a payment records as its event: the type, and the refund it is about, if any.</summary>
+/// <param name="Type">The event type, e.g. <c>payment.succeeded</c>.</param>
+/// <param name="RefundId">The refund, for <c>refund.*</c> events.</param>
+public sealed record PaymentChange(string Type, string? RefundId = null)
+{
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(type))]
+    public static implicit operator PaymentChange?(string? type) => type is null ? null : new PaymentChange(type);
+}
 
 public static class PaymentEventTypes
 {
@@ -24,4 +34,7 @@ public static class PaymentEventTypes
     public const string LateSuccessFlagged = "payment.late_success_flagged";
     public const string DuplicateRefunded = "payment.duplicate_refunded";
     public const string AmountMismatchFlagged = "payment.amount_mismatch_flagged";
+    public const string RefundCreated = "refund.created";
+    public const string RefundSucceeded = "refund.succeeded";
+    public const string RefundFailed = "refund.failed";
 }

@@ -14,6 +14,8 @@ public static class PaymentIds
 
     public static string NewAttemptId(TimeProvider clock) => "att_" + NewBody(clock);
 
+    public static string NewRefundId(TimeProvider clock) => "re_" + NewBody(clock);
+
     /// <summary>
     /// The channel order number of an attempt: letters and digits only, 29 characters, so it fits every
     /// network's rule (Alipay 64, WeChat Pay 6-32, UnionPay 8-40 without '-' or '_').
@@ -21,8 +23,18 @@ public static class PaymentIds
     public static string AttemptReference(string paymentId, int attemptNumber) =>
         $"{paymentId["pay_".Length..]}A{attemptNumber:D2}";
 
-    public static bool LooksLikePaymentId(string? id) =>
-        id is { Length: 30 } && id.StartsWith("pay_", StringComparison.Ordinal) && id[4..].All(c => Alphabet.Contains(c));
+    /// <summary>
+    /// The network's key for a merchant refund of an attempt: the attempt's order number, <c>F</c> and the refund's
+    /// number (32 characters; automatic refunds of duplicates use <c>R</c>, so the two never meet).
+    /// </summary>
+    public static string RefundReference(string attemptReference, int refundNumber) => $"{attemptReference}F{refundNumber:D2}";
+
+    public static bool LooksLikePaymentId(string? id) => HasShape(id, "pay_");
+
+    public static bool LooksLikeRefundId(string? id) => HasShape(id, "re_");
+
+    private static bool HasShape(string? id, string prefix) =>
+        id is not null && id.Length == prefix.Length + 26 && id.StartsWith(prefix, StringComparison.Ordinal) && id[prefix.Length..].All(c => Alphabet.Contains(c));
 
     private static string NewBody(TimeProvider clock)
     {

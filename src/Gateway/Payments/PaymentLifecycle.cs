@@ -12,7 +12,7 @@ namespace Paygate.Gateway.Payments;
 /// expires. The rule that keeps money safe: an attempt is written durably before its channel is called, and
 /// every change is saved with its event in one transaction, re-applied on a concurrent change.
 /// </summary>
-public sealed class PaymentLifecycle(
+public sealed partial class PaymentLifecycle(
     IPaymentStore store,
     ChannelRegistry channels,
     PaymentRouter router,
@@ -90,7 +90,7 @@ public sealed class PaymentLifecycle(
         };
         var idempotency = fingerprint is null ? null : new IdempotencyRecord(CreateScope, command.RequestId!, fingerprint, id, now);
         // Durable before the channel hears of it: a crash from here on leaves an attempt the recovery worker resolves.
-        await store.InsertAsync(payment, PaymentEventTypes.Created, idempotency, cancellationToken);
+        await store.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), idempotency, cancellationToken);
         signals.Changed(id);
         logger.LogInformation("Payment {PaymentId} created: {Amount}, routed to {Channels} ({Reason})", id, command.Amount, string.Join(" > ", routing.Candidates), routing.Reason);
         return await RunAttemptsAsync(id, routing.Candidates, command.Card, deadline);
@@ -427,18 +427,17 @@ public sealed class PaymentLifecycle(
     }
 
     /// <summary>Loads, changes and saves a payment, starting again when another writer saved it in between.</summary>
-    private async Task<Payment> MutateAsync(string paymentId, Func<Payment, string?> change, IdempotencyRecord? idempotency)
+    private async Task<Payment> MutateAsync(string paymentId, Func<Payment, PaymentChange?> change, IdempotencyRecord? idempotency)
     {
         while (true)
         {
             var payment = await GetAsync(paymentId, CancellationToken.None);
             var expected = payment.Version;
-            var eventType = change(payment);
-            if (eventType is null)
+            if (change(payment) is not { } recorded)
             {
                 return payment;
             }
-            if (await store.TryUpdateAsync(payment, expected, eventType, idempotency, CancellationToken.None))
+            if (await store.TryUpdateAsync(payment, expected, recorded, idempotency, CancellationToken.None))
             {
                 signals.Changed(paymentId);
                 return payment;

@@ -24,13 +24,21 @@ public sealed class PaymentSignals
         return waiter.Task;
     }
 
+    /// <summary>A task that completes at the next change of any payment (event streams and webhook delivery wait on it).</summary>
+    public Task NextAnyChangeAsync() => NextChangeAsync(AnyPayment);
+
     public void Changed(string paymentId)
     {
         List<TaskCompletionSource>? list;
+        List<TaskCompletionSource>? any;
         lock (_sync)
         {
             _waiters.Remove(paymentId, out list);
+            _waiters.Remove(AnyPayment, out any);
         }
         list?.ForEach(w => w.TrySetResult());
+        any?.ForEach(w => w.TrySetResult());
     }
+
+    private const string AnyPayment = "*";
 }

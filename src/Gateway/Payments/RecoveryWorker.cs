@@ -4,8 +4,8 @@ using Paygate.Gateway.Storage;
 namespace Paygate.Gateway.Payments;
 
 /// <summary>
-/// Expires unpaid payments (closing their channel orders) and resolves attempts whose outcome is unknown,
-/// on a schedule. It reads its work from the store, so it picks up where it left off after a restart.
+/// Expires unpaid payments (closing their channel orders), resolves attempts whose outcome is unknown and settles
+/// pending refunds, on a schedule. It reads its work from the store, so it picks up where it left off after a restart.
 /// </summary>
 public sealed class RecoveryWorker(
     IPaymentStore store,
@@ -42,6 +42,7 @@ public sealed class RecoveryWorker(
             try
             {
                 var current = await lifecycle.RefundDuplicatesAsync(payment);
+                current = await lifecycle.ResolvePendingRefundsAsync(current);
                 current = await lifecycle.ResolveOpenAttemptsAsync(current);
                 if (!current.State.IsFinal() && current.ExpireTime <= now)
                 {

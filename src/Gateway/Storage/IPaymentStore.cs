@@ -18,7 +18,7 @@ public interface IPaymentStore
     /// Writes a new payment, its first event and (when given) its idempotency key in one transaction.
     /// Throws <see cref="IdempotencyKeyTakenException"/> when the key exists already (another instance won).
     /// </summary>
-    Task InsertAsync(Payment payment, string eventType, IdempotencyRecord? idempotency, CancellationToken cancellationToken);
+    Task InsertAsync(Payment payment, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken);
 
     /// <summary>
     /// Saves a changed payment, its event and (when given) the idempotency key of the operation, if nobody saved
@@ -26,9 +26,12 @@ public interface IPaymentStore
     /// re-apply). Increments <see cref="Payment.Version"/>. Throws <see cref="IdempotencyKeyTakenException"/>
     /// when the key exists already, saving nothing.
     /// </summary>
-    Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, string eventType, IdempotencyRecord? idempotency, CancellationToken cancellationToken);
+    Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken);
 
     Task<Payment?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The payment that holds the refund <paramref name="refundId"/>.</summary>
+    Task<Payment?> FindByRefundIdAsync(string refundId, CancellationToken cancellationToken);
 
     Task<Payment?> FindByAttemptReferenceAsync(string channel, string reference, CancellationToken cancellationToken);
 
@@ -37,13 +40,20 @@ public interface IPaymentStore
 
     /// <summary>
     /// Payments that need the recovery worker: unfinished ones past their expiry or with an attempt whose outcome
-    /// is unknown (or pending since before <paramref name="pendingBefore"/>), and any with a duplicate success
-    /// still to refund.
+    /// is unknown (or pending since before <paramref name="pendingBefore"/>), and any with a refund still pending (a
+    /// duplicate success to give back, or a merchant refund to confirm).
     /// </summary>
     Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken);
 
     /// <summary>A payment's events after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every payment's events after <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/>.
+    /// Sequences are assigned in commit order (one writer at a time), so a reader that resumes after the last
+    /// sequence it saw misses nothing.
+    /// </summary>
+    Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>A used idempotency key: which operation, the request's fingerprint and the payment it produced.</summary>

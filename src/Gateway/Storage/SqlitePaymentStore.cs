@@ -55,7 +55,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
         return new IdempotencyRecord(scope, key, reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
     }
 
-    public async Task InsertAsync(Payment payment, string eventType, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    public async Task InsertAsync(Payment payment, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -68,11 +68,11 @@ public sealed class SqlitePaymentStore : IPaymentStore
             INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body)
             VALUES ($id, $state, $ct, $ut, $et, $open, $refund, $version, $body)
             """, cancellationToken, PaymentParameters(payment));
-        await WriteAttemptsAndEventAsync(connection, tx, payment, eventType, cancellationToken);
+        await WriteAttemptsAndEventAsync(connection, tx, payment, change, cancellationToken);
         await tx.CommitAsync(cancellationToken);
     }
 
-    public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, string eventType, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -90,7 +90,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
             payment.Version = expectedVersion;
             return false;
         }
-        await WriteAttemptsAndEventAsync(connection, tx, payment, eventType, cancellationToken);
+        await WriteAttemptsAndEventAsync(connection, tx, payment, change, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return true;
     }
@@ -99,6 +99,14 @@ public sealed class SqlitePaymentStore : IPaymentStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         var list = await ReadPaymentsAsync(connection, "SELECT body, version FROM payments WHERE id = $id", cancellationToken, ("$id", id));
+        return list.SingleOrDefault();
+    }
+
+    public async Task<Payment?> FindByRefundIdAsync(string refundId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var list = await ReadPaymentsAsync(connection,
+            "SELECT p.body, p.version FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id = $id", cancellationToken, ("$id", refundId));
         return list.SingleOrDefault();
     }
 
@@ -151,21 +159,35 @@ public sealed class SqlitePaymentStore : IPaymentStore
     public async Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
-            SELECT sequence, type, state, time, snapshot FROM payment_events
+        return await ReadEventsAsync(connection, """
+            SELECT sequence, payment_id, type, state, time, snapshot, refund_id FROM payment_events
             WHERE payment_id = $id AND sequence > $after ORDER BY sequence
-            """, ("$id", paymentId), ("$after", afterSequence));
+            """, cancellationToken, ("$id", paymentId), ("$after", afterSequence));
+    }
+
+    public async Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadEventsAsync(connection, """
+            SELECT sequence, payment_id, type, state, time, snapshot, refund_id FROM payment_events
+            WHERE sequence > $after ORDER BY sequence LIMIT $limit
+            """, cancellationToken, ("$after", afterSequence), ("$limit", limit));
+    }
+
+    private static async Task<IReadOnlyList<PaymentEvent>> ReadEventsAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object)[] parameters)
+    {
+        await using var command = Command(connection, null, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<PaymentEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new PaymentEvent(reader.GetInt64(0), paymentId, reader.GetString(1), (PaymentState)reader.GetInt32(2),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), reader.GetString(4)));
+            events.Add(new PaymentEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (PaymentState)reader.GetInt32(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
         return events;
     }
 
-    private static async Task WriteAttemptsAndEventAsync(SqliteConnection connection, SqliteTransaction tx, Payment payment, string eventType, CancellationToken cancellationToken)
+    private static async Task WriteAttemptsAndEventAsync(SqliteConnection connection, SqliteTransaction tx, Payment payment, PaymentChange change, CancellationToken cancellationToken)
     {
         foreach (var attempt in payment.Attempts)
         {
@@ -174,10 +196,15 @@ public sealed class SqlitePaymentStore : IPaymentStore
                 ON CONFLICT (channel, reference) DO NOTHING
                 """, cancellationToken, ("$c", attempt.Channel), ("$r", attempt.Reference), ("$p", payment.Id), ("$a", attempt.Id));
         }
+        foreach (var refund in payment.Refunds)
+        {
+            await ExecuteAsync(connection, tx, "INSERT INTO refunds (id, payment_id) VALUES ($r, $p) ON CONFLICT (id) DO NOTHING",
+                cancellationToken, ("$r", refund.Id), ("$p", payment.Id));
+        }
         await ExecuteAsync(connection, tx, """
-            INSERT INTO payment_events (payment_id, type, state, time, snapshot) VALUES ($p, $type, $state, $time, $snapshot)
-            """, cancellationToken, ("$p", payment.Id), ("$type", eventType), ("$state", (int)payment.State),
-            ("$time", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$snapshot", PaymentJson.Serialize(payment)));
+            INSERT INTO payment_events (payment_id, type, state, time, snapshot, refund_id) VALUES ($p, $type, $state, $time, $snapshot, $refund)
+            """, cancellationToken, ("$p", payment.Id), ("$type", change.Type), ("$state", (int)payment.State),
+            ("$time", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$snapshot", PaymentJson.Serialize(payment)), ("$refund", (object?)change.RefundId ?? DBNull.Value));
     }
 
     private static async Task<bool> TryInsertIdempotencyAsync(SqliteConnection connection, SqliteTransaction? tx, IdempotencyRecord record, CancellationToken cancellationToken)
@@ -201,7 +228,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
         ("$id", payment.Id), ("$state", (int)payment.State), ("$ct", payment.CreateTime.ToUnixTimeMilliseconds()),
         ("$ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$et", payment.ExpireTime.ToUnixTimeMilliseconds()),
         ("$open", OpenAttemptMarker(payment)),
-        ("$refund", payment.Attempts.Any(a => a.DuplicateRefund is { Done: false }) ? 1 : 0),
+        ("$refund", payment.Attempts.Any(a => a.DuplicateRefund is { Done: false }) || payment.Refunds.Any(r => r.State == RefundState.Pending) ? 1 : 0),
         ("$version", payment.Version), ("$body", PaymentJson.Serialize(payment)),
     ];
 

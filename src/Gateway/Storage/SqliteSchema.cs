@@ -52,5 +52,13 @@ internal static class SqliteSchema
             ALTER TABLE payments ADD COLUMN pending_refund INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX ix_payments_pending_refund ON payments (pending_refund);
             """),
+        (3, """
+            -- Merchant refunds live in their payment's body; this finds the payment of a refund id.
+            CREATE TABLE refunds (
+                id TEXT PRIMARY KEY,
+                payment_id TEXT NOT NULL REFERENCES payments (id)
+            );
+            ALTER TABLE payment_events ADD COLUMN refund_id TEXT;
+            """),
     ];
 }

@@ -49,15 +49,22 @@ internal sealed class ScriptedChannel : IPaymentChannel
 
     public Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
     {
-        Calls.Add("refund " + request.RefundReference);
-        Refunds.Add(request);
-        return Task.FromResult(RefundAnswers.Dequeue()());
+        // Refund tests call concurrently.
+        lock (Refunds)
+        {
+            Calls.Add("refund " + request.RefundReference);
+            Refunds.Add(request);
+            return Task.FromResult(RefundAnswers.Dequeue()());
+        }
     }
 
     public Task<ChannelResult> QueryRefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
     {
-        Calls.Add("refund-query " + request.RefundReference);
-        return Task.FromResult(RefundQueryAnswers.Dequeue()());
+        lock (Refunds)
+        {
+            Calls.Add("refund-query " + request.RefundReference);
+            return Task.FromResult(RefundQueryAnswers.Dequeue()());
+        }
     }
 
     public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body) => throw new NotSupportedException();

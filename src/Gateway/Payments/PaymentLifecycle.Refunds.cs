@@ -1,0 +1,123 @@
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Errors;
+using Paygate.Gateway.Resilience;
+using Paygate.Gateway.Storage;
+
+namespace Paygate.Gateway.Payments;
+
+/// <summary>
+/// Merchant refunds. A refund is reserved against the payment in one write (so concurrent refunds can never give back
+/// more than was captured), then sent with a stable reference that is its idempotency key at the network. An unknown
+/// outcome is settled by querying that reference, never by sending a second refund.
+/// </summary>
+public sealed partial class PaymentLifecycle
+{
+    private const string RefundScope = "refund";
+
+    /// <summary>Refunds <paramref name="amountMinor"/> (0: all that is left) of a SUCCEEDED payment. Idempotent by <paramref name="requestId"/>.</summary>
+    public async Task<(Payment Payment, Refund Refund)> RefundAsync(string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        if (requestId is null)
+        {
+            return await RefundOnceAsync(paymentId, amountMinor, reason, null, deadline, cancellationToken);
+        }
+        var fingerprint = string.Join('\u001f', paymentId, amountMinor, reason);
+        using (await locks.AcquireAsync($"{RefundScope}:{requestId}", cancellationToken))
+        {
+            var earlier = await store.FindIdempotencyAsync(RefundScope, requestId, cancellationToken);
+            if (earlier is null)
+            {
+                try
+                {
+                    return await RefundOnceAsync(paymentId, amountMinor, reason, new IdempotencyRecord(RefundScope, requestId, fingerprint, paymentId, clock.GetUtcNow()), deadline, cancellationToken);
+                }
+                catch (IdempotencyKeyTakenException)
+                {
+                    earlier = await store.FindIdempotencyAsync(RefundScope, requestId, cancellationToken);
+                }
+            }
+            if (earlier!.Fingerprint != fingerprint)
+            {
+                throw new PaymentException(ErrorCatalogue.RequestIdReused,
+                    $"request_id {requestId} was already used for another refund request (payment {earlier.PaymentId})",
+                    metadata: new Dictionary<string, string> { ["request_id"] = requestId, ["payment_id"] = earlier.PaymentId });
+            }
+            var payment = await GetAsync(earlier.PaymentId, cancellationToken);
+            return (payment, payment.Refunds.Single(r => r.RequestId == requestId));
+        }
+    }
+
+    private async Task<(Payment, Refund)> RefundOnceAsync(string paymentId, long amountMinor, string reason, IdempotencyRecord? idempotency, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        await GetAsync(paymentId, cancellationToken);
+        var refundId = PaymentIds.NewRefundId(clock);
+        // Reserved and durable before the network hears of it: a crash from here on leaves a PENDING refund the worker queries.
+        var payment = await MutateAsync(paymentId, p => RefundTransitions.Request(p, refundId, amountMinor, reason, idempotency?.Key, clock.GetUtcNow()), idempotency);
+        logger.LogInformation("Payment {PaymentId}: refund {RefundId} of {Amount} requested", paymentId, refundId, payment.FindRefund(refundId)!.AmountMinor);
+        payment = await SendRefundAsync(payment, payment.FindRefund(refundId)!, deadline);
+        return (payment, payment.FindRefund(refundId)!);
+    }
+
+    private async Task<Payment> SendRefundAsync(Payment payment, Refund refund, DateTimeOffset? deadline)
+    {
+        var channel = channels.Get(refund.Channel);
+        var request = RefundRequestFor(payment, refund);
+        var result = await calls.RefundAsync(channel, request, deadline);
+        if (result.Outcome == ChannelOutcome.Unknown)
+        {
+            result = await calls.QueryRefundAsync(channel, request, deadline);
+            if (result.Outcome == ChannelOutcome.Failed)
+            {
+                // "No such refund" right after a call whose outcome is unknown may just be the network catching up:
+                // it stays PENDING, and the worker asks again once the call is long over.
+                result = ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, result.NativeCode, result.NativeMessage);
+            }
+        }
+        return await ApplyRefundResultAsync(payment.Id, refund.Id, result);
+    }
+
+    /// <summary>
+    /// Settles refunds left PENDING (an unknown outcome, or a crash mid-call) by querying the network. Only refunds
+    /// pending for longer than <see cref="PaymentOptions.PendingQueryAfter"/>, so that no call is still in flight: then a
+    /// network with no record of the refund never received it, and it fails (nothing was given back).
+    /// </summary>
+    public async Task<Payment> ResolvePendingRefundsAsync(Payment payment)
+    {
+        var before = clock.GetUtcNow() - _options.PendingQueryAfter;
+        foreach (var refund in payment.Refunds.Where(r => r.State == RefundState.Pending && r.UpdateTime <= before).ToList())
+        {
+            var channel = channels.Get(refund.Channel);
+            var result = await calls.QueryRefundAsync(channel, RefundRequestFor(payment, refund));
+            if (ChannelCalls.IsChannelFault(result))
+            {
+                // A query the channel could not answer says nothing about the refund: ask again at the next sweep.
+                continue;
+            }
+            payment = await ApplyRefundResultAsync(payment.Id, refund.Id, result);
+        }
+        return payment;
+    }
+
+    public async Task<(Payment Payment, Refund Refund)> GetRefundAsync(string refundId, CancellationToken cancellationToken)
+    {
+        var payment = await store.FindByRefundIdAsync(refundId, cancellationToken)
+            ?? throw new PaymentException(ErrorCatalogue.RefundNotFound, $"no refund has id {refundId}", metadata: new Dictionary<string, string> { ["refund_id"] = refundId });
+        return (payment, payment.FindRefund(refundId)!);
+    }
+
+    private async Task<Payment> ApplyRefundResultAsync(string paymentId, string refundId, ChannelResult result)
+    {
+        var payment = await MutateAsync(paymentId, p => RefundTransitions.Apply(p, p.FindRefund(refundId)!, result, clock.GetUtcNow()), null);
+        var refund = payment.FindRefund(refundId)!;
+        logger.Log(refund.State == RefundState.Failed ? LogLevel.Warning : LogLevel.Information,
+            "Payment {PaymentId}: refund {RefundId} is {State} ({Native})", paymentId, refundId, refund.State, result.NativeCode);
+        return payment;
+    }
+
+    private static ChannelRefundRequest RefundRequestFor(Payment payment, Refund refund)
+    {
+        var attempt = payment.Attempts.First(a => a.Reference == refund.PaymentReference && a.Channel == refund.Channel);
+        var amount = payment.Amount with { AmountMinor = refund.AmountMinor };
+        return new ChannelRefundRequest(refund.PaymentReference, refund.Reference, amount, payment.Amount, refund.Reason, attempt.TransactionId, refund.CreateTime);
+    }
+}
