@@ -1,46 +1,13 @@
+using static Paygate.Gateway.Storage.SqliteDatabase;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Storage;
 
 /// <summary>The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed change survives a crash.</summary>
-public sealed class SqlitePaymentStore : IPaymentStore
+public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
 {
-    private const int SqliteConstraintError = 19;
-    private readonly string _connectionString;
-
-    public SqlitePaymentStore(IOptions<SqliteStoreOptions> options)
-    {
-        var path = System.IO.Path.GetFullPath(options.Value.Path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-    }
-
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
-        await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_time INTEGER NOT NULL);", cancellationToken);
-        foreach (var (version, sql) in SqliteSchema.Migrations)
-        {
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            var applied = await ScalarAsync(connection, tx, "SELECT COUNT(*) FROM schema_migrations WHERE version = $v", cancellationToken, ("$v", version));
-            if (Convert.ToInt64(applied) == 0)
-            {
-                await ExecuteAsync(connection, tx, sql, cancellationToken);
-                await ExecuteAsync(connection, tx, "INSERT INTO schema_migrations (version, applied_time) VALUES ($v, $t)", cancellationToken,
-                    ("$v", version), ("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-            }
-            await tx.CommitAsync(cancellationToken);
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 
     public async Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken cancellationToken)
     {
@@ -124,7 +91,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         var where = new List<string>();
-        var parameters = new List<(string, object)> { ("$limit", limit) };
+        var parameters = new List<(string, object?)> { ("$limit", limit) };
         if (state is { } s)
         {
             where.Add("state = $state");
@@ -174,7 +141,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
             """, cancellationToken, ("$after", afterSequence), ("$limit", limit));
     }
 
-    private static async Task<IReadOnlyList<PaymentEvent>> ReadEventsAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object)[] parameters)
+    private static async Task<IReadOnlyList<PaymentEvent>> ReadEventsAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         await using var command = Command(connection, null, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -204,7 +171,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
         await ExecuteAsync(connection, tx, """
             INSERT INTO payment_events (payment_id, type, state, time, snapshot, refund_id) VALUES ($p, $type, $state, $time, $snapshot, $refund)
             """, cancellationToken, ("$p", payment.Id), ("$type", change.Type), ("$state", (int)payment.State),
-            ("$time", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$snapshot", PaymentJson.Serialize(payment)), ("$refund", (object?)change.RefundId ?? DBNull.Value));
+            ("$time", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$snapshot", PaymentJson.Serialize(payment)), ("$refund", change.RefundId));
     }
 
     private static async Task<bool> TryInsertIdempotencyAsync(SqliteConnection connection, SqliteTransaction? tx, IdempotencyRecord record, CancellationToken cancellationToken)
@@ -217,13 +184,13 @@ public sealed class SqlitePaymentStore : IPaymentStore
                 ("$t", record.CreateTime.ToUnixTimeMilliseconds()));
             return true;
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraintError)
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteDatabase.ConstraintError)
         {
             return false;
         }
     }
 
-    private static (string, object)[] PaymentParameters(Payment payment) =>
+    private static (string, object?)[] PaymentParameters(Payment payment) =>
     [
         ("$id", payment.Id), ("$state", (int)payment.State), ("$ct", payment.CreateTime.ToUnixTimeMilliseconds()),
         ("$ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$et", payment.ExpireTime.ToUnixTimeMilliseconds()),
@@ -238,7 +205,7 @@ public sealed class SqlitePaymentStore : IPaymentStore
         : payment.Attempts.Any(a => a.State == AttemptState.Pending) ? 1
         : 0;
 
-    private static async Task<List<Payment>> ReadPaymentsAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object)[] parameters)
+    private static async Task<List<Payment>> ReadPaymentsAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         await using var command = Command(connection, null, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -252,36 +219,5 @@ public sealed class SqlitePaymentStore : IPaymentStore
         return result;
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // Per connection: FULL makes every commit durable in WAL mode; foreign keys are off by default.
-        await ExecuteAsync(connection, null, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", cancellationToken);
-        return connection;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        return command;
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string, object)[] parameters)
-    {
-        await using var command = Command(connection, tx, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string, object)[] parameters)
-    {
-        await using var command = Command(connection, tx, sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken);
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 }

@@ -24,7 +24,7 @@ public sealed class RefundLifecycleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = new SqlitePaymentStore(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") }));
+        _store = new SqlitePaymentStore(new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") })));
         await _store.InitializeAsync(CancellationToken.None);
         var registry = new ChannelRegistry([_channel]);
         var health = new ChannelHealth();

@@ -14,7 +14,7 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
 
     private string DbPath => Path.Combine(_dir, "db", "paygate.db");
 
-    private SqlitePaymentStore Open() => new(Options.Create(new SqliteStoreOptions { Path = DbPath }));
+    private SqlitePaymentStore Open() => new(new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = DbPath })));
 
     public async Task InitializeAsync()
     {
@@ -150,7 +150,7 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
         var healthy = await new StoreHealthCheck(_store).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, healthy.Status);
 
-        var uninitialised = new SqlitePaymentStore(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "empty", "none.db") }));
+        var uninitialised = new SqlitePaymentStore(new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "empty", "none.db") })));
         var broken = await new StoreHealthCheck(uninitialised).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, broken.Status);
     }
