@@ -98,6 +98,8 @@ public static class ErrorCatalogue
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The refund amount is more than the payment allows.");
     public static readonly ErrorCode RefundNotFound = new("PM-6013", "No refund has that id.",
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The refund could not be found.");
+    public static readonly ErrorCode WebhookEndpointNotFound = new("PM-6014", "No webhook endpoint has that id.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The webhook endpoint could not be found.");
     public static readonly ErrorCode MerchantTimestampRejected = new("PM-6010", "The channel rejected the request timestamp: check the gateway's clock.",
         StatusCode.Internal, ErrorDecision.RetrySame, "The payment could not be processed. Please try again later.");
 

@@ -15,6 +15,7 @@ public static class GatewayApplicationExtensions
         app.UseMiddleware<StatusDetailsMiddleware>();
         app.MapGrpcService<PaymentGrpcService>();
         app.MapGrpcService<ChannelGrpcService>();
+        app.MapGrpcService<WebhookGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapChannelNotifications();

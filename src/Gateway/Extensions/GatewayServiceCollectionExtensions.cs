@@ -4,6 +4,7 @@ using Paygate.Gateway.Payments;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
+using Paygate.Gateway.Webhooks;
 
 namespace Paygate.Gateway.Extensions;
 
@@ -32,6 +33,14 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<CreatePaymentValidator>();
         services.AddSingleton<RecoveryWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RecoveryWorker>());
+
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
+        services.AddSingleton<WebhookSecretBox>();
+        // Merchant endpoints answer 2xx to acknowledge; a redirect is not an acknowledgement and is not followed.
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddHostedService<WebhookDispatcher>();
 
         services.AddGrpc(options =>
         {

@@ -148,11 +148,15 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
         var events = new List<PaymentEvent>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new PaymentEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (PaymentState)reader.GetInt32(3),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+            events.Add(ReadEvent(reader, 0));
         }
         return events;
     }
+
+    /// <summary>Reads an event from the columns sequence, payment_id, type, state, time, snapshot, refund_id starting at <paramref name="first"/>.</summary>
+    internal static PaymentEvent ReadEvent(SqliteDataReader reader, int first) =>
+        new(reader.GetInt64(first), reader.GetString(first + 1), reader.GetString(first + 2), (PaymentState)reader.GetInt32(first + 3),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(first + 4)), reader.GetString(first + 5), reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6));
 
     private static async Task WriteAttemptsAndEventAsync(SqliteConnection connection, SqliteTransaction tx, Payment payment, PaymentChange change, CancellationToken cancellationToken)
     {
@@ -168,10 +172,17 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
             await ExecuteAsync(connection, tx, "INSERT INTO refunds (id, payment_id) VALUES ($r, $p) ON CONFLICT (id) DO NOTHING",
                 cancellationToken, ("$r", refund.Id), ("$p", payment.Id));
         }
-        await ExecuteAsync(connection, tx, """
+        var sequence = await ScalarAsync(connection, tx, """
             INSERT INTO payment_events (payment_id, type, state, time, snapshot, refund_id) VALUES ($p, $type, $state, $time, $snapshot, $refund)
+            RETURNING sequence
             """, cancellationToken, ("$p", payment.Id), ("$type", change.Type), ("$state", (int)payment.State),
             ("$time", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$snapshot", PaymentJson.Serialize(payment)), ("$refund", change.RefundId));
+        // The outbox: one delivery per webhook endpoint that wants this event, committed with the event or not at all.
+        await ExecuteAsync(connection, tx, """
+            INSERT INTO webhook_deliveries (endpoint_id, event_sequence, payment_id, state, attempts, next_attempt_time, create_time)
+            SELECT id, $sequence, $p, 1, 0, $time, $time FROM webhook_endpoints
+            WHERE state = 1 AND (event_types = '' OR instr(',' || event_types || ',', ',' || $type || ',') > 0)
+            """, cancellationToken, ("$sequence", sequence), ("$p", payment.Id), ("$type", change.Type), ("$time", payment.UpdateTime.ToUnixTimeMilliseconds()));
     }
 
     private static async Task<bool> TryInsertIdempotencyAsync(SqliteConnection connection, SqliteTransaction? tx, IdempotencyRecord record, CancellationToken cancellationToken)

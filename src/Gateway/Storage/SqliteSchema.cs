@@ -60,5 +60,40 @@ internal static class SqliteSchema
             );
             ALTER TABLE payment_events ADD COLUMN refund_id TEXT;
             """),
+        (4, """
+            -- Webhooks. A delivery row per (endpoint, event) is written in the same transaction as the event: the outbox.
+            CREATE TABLE webhook_endpoints (
+                id TEXT PRIMARY KEY,
+                url TEXT NOT NULL,
+                description TEXT NOT NULL,
+                event_types TEXT NOT NULL, -- comma-separated; empty for all
+                secret_sealed TEXT NOT NULL, -- AES-256-GCM under the gateway's webhook key, never the secret itself
+                state INTEGER NOT NULL,
+                create_time INTEGER NOT NULL
+            );
+            CREATE TABLE webhook_deliveries (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id),
+                event_sequence INTEGER NOT NULL REFERENCES payment_events (sequence),
+                payment_id TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_time INTEGER NOT NULL,
+                create_time INTEGER NOT NULL,
+                UNIQUE (endpoint_id, event_sequence)
+            );
+            CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries (state, next_attempt_time);
+            CREATE INDEX ix_webhook_deliveries_order ON webhook_deliveries (endpoint_id, payment_id, state, event_sequence);
+            CREATE INDEX ix_webhook_deliveries_payment ON webhook_deliveries (payment_id);
+            CREATE TABLE webhook_attempts (
+                delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries (id),
+                number INTEGER NOT NULL,
+                time INTEGER NOT NULL,
+                http_status INTEGER NOT NULL,
+                error TEXT NOT NULL,
+                duration_ms INTEGER NOT NULL,
+                PRIMARY KEY (delivery_id, number)
+            );
+            """),
     ];
 }

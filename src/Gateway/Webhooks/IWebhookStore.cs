@@ -1,0 +1,27 @@
+namespace Paygate.Gateway.Webhooks;
+
+/// <summary>
+/// Webhook endpoints and the delivery outbox. Delivery rows are written by the payment store, in the transaction of
+/// the event they carry; this store hands them to the dispatcher and keeps their history.
+/// </summary>
+public interface IWebhookStore
+{
+    Task InsertEndpointAsync(WebhookEndpoint endpoint, string sealedSecret, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes an endpoint and gives up its pending deliveries, in one transaction; null when there is no such endpoint.</summary>
+    Task<WebhookEndpoint?> DeleteEndpointAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due deliveries until <paramref name="leaseUntil"/>: for each endpoint and payment only
+    /// the oldest pending one (so a payment's events arrive in order). A claim that lapses (a crash mid-send) is due again.
+    /// </summary>
+    Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Records one try and the delivery's new state and next try, in one transaction.</summary>
+    Task RecordAttemptAsync(long deliveryId, WebhookAttempt attempt, WebhookDeliveryState state, DateTimeOffset nextAttemptTime, CancellationToken cancellationToken);
+
+    /// <summary>Deliveries newest first (ids below <paramref name="beforeId"/> when given), with their tries.</summary>
+    Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string? endpointId, string? paymentId, long? beforeId, int limit, CancellationToken cancellationToken);
+}

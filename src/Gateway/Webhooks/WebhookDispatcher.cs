@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using Paygate.Gateway.Api;
+using Paygate.Gateway.Payments;
+
+namespace Paygate.Gateway.Webhooks;
+
+/// <summary>
+/// POSTs due deliveries from the outbox to merchants' endpoints: signed, in order per payment (the store hands out
+/// only a payment's oldest pending delivery), at least once (a claim is a lease: a crash mid-send means a resend after
+/// it lapses), retried with exponential backoff and jitter until <see cref="WebhookOptions.GiveUpAfter"/> after the event.
+/// </summary>
+public sealed class WebhookDispatcher(
+    IWebhookStore store,
+    WebhookSecretBox secrets,
+    IHttpClientFactory httpClients,
+    PaymentSignals signals,
+    IOptions<WebhookOptions> options,
+    TimeProvider clock,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    public const string HttpClientName = "webhooks";
+    private const int BatchSize = 64;
+    private static readonly JsonFormatter Json = JsonFormatter.Default;
+    private readonly WebhookOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signals.NextAnyChangeAsync();
+            var sent = 0;
+            try
+            {
+                sent = await DispatchDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Webhook dispatch failed; trying again shortly");
+            }
+            if (sent == 0)
+            {
+                await Task.WhenAny(wake, Task.Delay(_options.PollInterval, clock, stoppingToken));
+            }
+        }
+    }
+
+    /// <summary>Sends one batch of due deliveries; returns how many were tried.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        // The lease outlives any one POST, so nobody else sends the same delivery meanwhile.
+        var due = await store.ClaimDueAsync(now, now + _options.Timeout * 2 + TimeSpan.FromSeconds(1), BatchSize, cancellationToken);
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
+            async (delivery, token) => await SendAsync(delivery, token));
+        return due.Count;
+    }
+
+    private async Task SendAsync(DueDelivery delivery, CancellationToken cancellationToken)
+    {
+        var evt = delivery.Event.ToProto();
+        var body = Json.Format(evt);
+        var number = delivery.Attempts + 1;
+        var started = clock.GetUtcNow();
+        var watch = Stopwatch.StartNew();
+        int status = 0;
+        string error;
+        try
+        {
+            var secret = secrets.Open(delivery.SealedSecret, delivery.EndpointId);
+            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+            {
+                Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            };
+            request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Header(secret, started, body));
+            request.Headers.Add("Paygate-Event-Id", evt.Id);
+            request.Headers.Add("Paygate-Event-Type", evt.Type);
+            request.Headers.Add("Paygate-Delivery-Id", delivery.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("Paygate-Delivery-Attempt", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.Timeout);
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            status = (int)response.StatusCode;
+            error = response.IsSuccessStatusCode ? "" : $"the endpoint answered HTTP {status}";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = $"no answer within {_options.Timeout.TotalSeconds:0.#} s";
+        }
+        catch (HttpRequestException ex)
+        {
+            error = $"could not reach the endpoint: {ex.HttpRequestError}";
+        }
+        var attempt = new WebhookAttempt(number, started, status, error, watch.ElapsedMilliseconds);
+        var now = clock.GetUtcNow();
+        if (error.Length == 0)
+        {
+            await store.RecordAttemptAsync(delivery.Id, attempt, WebhookDeliveryState.Delivered, now, CancellationToken.None);
+            return;
+        }
+        var giveUpAt = delivery.CreateTime + _options.GiveUpAfter;
+        if (now >= giveUpAt)
+        {
+            logger.LogError("Webhook delivery {DeliveryId} of {EventId} to endpoint {EndpointId} given up after {Attempts} tries: {Error}",
+                delivery.Id, evt.Id, delivery.EndpointId, number, error);
+            await store.RecordAttemptAsync(delivery.Id, attempt, WebhookDeliveryState.Failed, now, CancellationToken.None);
+            return;
+        }
+        var next = now + RetryDelay(number);
+        logger.LogWarning("Webhook delivery {DeliveryId} of {EventId} to endpoint {EndpointId} failed (try {Attempt}): {Error}; next try at {Next:O}",
+            delivery.Id, evt.Id, delivery.EndpointId, number, error, next);
+        await store.RecordAttemptAsync(delivery.Id, attempt, WebhookDeliveryState.Pending, next < giveUpAt ? next : giveUpAt, CancellationToken.None);
+    }
+
+    /// <summary>The wait after try <paramref name="number"/>: the first delay doubled each time, capped, with ±20 % jitter.</summary>
+    public TimeSpan RetryDelay(int number)
+    {
+        var doubled = _options.FirstRetryDelay * Math.Pow(2, Math.Min(number - 1, 30));
+        var capped = doubled < _options.MaxRetryDelay ? doubled : _options.MaxRetryDelay;
+        return capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
+    }
+}
