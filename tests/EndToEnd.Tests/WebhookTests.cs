@@ -1,0 +1,185 @@
+using Grpc.Core;
+using Paygate.V1;
+
+namespace Paygate.EndToEnd.Tests;
+
+/// <summary>A gateway whose webhook retries are quick, so that a test sees several.</summary>
+public sealed class QuickWebhookFixture : GatewayFixture
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>
+    {
+        ["Webhooks:FirstRetryDelay"] = "00:00:00.200",
+        ["Webhooks:PollInterval"] = "00:00:00.100",
+        ["Webhooks:Timeout"] = "00:00:02",
+    };
+}
+
+/// <summary>Merchant events through the real gateway: the event stream and webhooks to a real HTTP endpoint.</summary>
+public sealed class WebhookTests(QuickWebhookFixture fixture) : IClassFixture<QuickWebhookFixture>, IAsyncLifetime
+{
+    private WebhookReceiver _receiver = null!;
+    private WebhookService.WebhookServiceClient _webhooks = null!;
+    private string _endpointId = "";
+    private GatewayUnderTest Gateway => fixture.Gateway;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync();
+        _webhooks = new WebhookService.WebhookServiceClient(Gateway.Channel);
+        var endpoint = await _webhooks.CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = _receiver.Url, Description = "orders service" });
+        _receiver.Secret = endpoint.Secret;
+        _endpointId = endpoint.Id;
+    }
+
+    private async Task<IReadOnlyList<Event>> EventsOfAsync(string paymentId)
+    {
+        var all = new List<Event>();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var stream = Gateway.Payments.StreamEvents(new StreamEventsRequest(), cancellationToken: cancel.Token);
+        try
+        {
+            while (await stream.ResponseStream.MoveNext(cancel.Token))
+            {
+                all.Add(stream.ResponseStream.Current);
+                if (all.Count > 0 && (await Gateway.Store.AllEventsAsync(long.Parse(all[^1].Cursor), 1, CancellationToken.None)).Count == 0)
+                {
+                    break;
+                }
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled)
+        {
+        }
+        return all.Where(e => e.Payment.Id == paymentId).ToList();
+    }
+
+    [Fact]
+    public async Task EveryEventOfAPaymentAndItsRefund_IsPostedSigned_InOrder()
+    {
+        var created = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(4100));
+        fixture.Simulators.Alipay.BuyerPays(created.NextAction.QrCode);
+        await Gateway.WaitForAsync(created.Id, p => p.State == Payment.Types.State.Succeeded);
+        var refund = await Gateway.Payments.RefundPaymentAsync(new RefundPaymentRequest { Id = created.Id, AmountMinor = 100 });
+        var events = await EventsOfAsync(created.Id);
+
+        await _receiver.WaitUntilAsync(r => events.All(e => r.Acknowledged.Any(a => a.Event.Id == e.Id)));
+
+        var mine = _receiver.Acknowledged.Where(r => r.Event.Payment.Id == created.Id).ToList();
+        Assert.Equal(events.Select(e => e.Id), mine.Select(r => r.Event.Id));
+        Assert.Equal(["payment.created", "payment.requires_action", "payment.succeeded", "refund.created", "refund.succeeded"], mine.Select(r => r.Event.Type));
+        Assert.All(mine, r => Assert.True(r.SignatureValid));
+        Assert.All(mine, r => Assert.Equal(r.Event.Id, r.EventIdHeader));
+        Assert.Equal(refund.Id, mine[^1].Event.Refund.Id);
+        Assert.Equal(Refund.Types.State.Succeeded, mine[^1].Event.Refund.State);
+
+        var history = await _webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { PaymentId = created.Id, EndpointId = _endpointId });
+        Assert.Equal(events.Select(e => e.Id).Reverse(), history.Deliveries.Select(d => d.EventId));
+        Assert.All(history.Deliveries, d => Assert.Equal((WebhookDelivery.Types.State.Delivered, 200), (d.State, d.Attempts.Single().HttpStatus)));
+    }
+
+    [Fact]
+    public async Task FailingEndpoint_GetsRetriesWithBackoff_AndStillSeesEachPaymentsEventsInOrder()
+    {
+        // Every event is refused twice before it is taken.
+        _receiver.Answer = r => r.Attempt <= 2 ? 500 : 200;
+        var payments = new List<Payment>();
+        for (var i = 0; i < 3; i++)
+        {
+            payments.Add(await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(4200 + i)));
+        }
+        foreach (var p in payments)
+        {
+            fixture.Simulators.Alipay.BuyerPays(p.NextAction.QrCode);
+            await Gateway.WaitForAsync(p.Id, x => x.State == Payment.Types.State.Succeeded);
+        }
+
+        foreach (var p in payments)
+        {
+            var events = await EventsOfAsync(p.Id);
+            await _receiver.WaitUntilAsync(r => events.All(e => r.Acknowledged.Any(a => a.Event.Id == e.Id)), timeoutSeconds: 30);
+            var posts = _receiver.All.Where(r => r.Event.Payment.Id == p.Id).ToList();
+            // Each event: refused, refused, taken; and no event of the payment was posted before the previous one was taken.
+            Assert.Equal(events.SelectMany(e => Enumerable.Repeat(e.Id, 3)), posts.Select(r => r.Event.Id));
+            var history = await _webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { PaymentId = p.Id });
+            Assert.All(history.Deliveries, d => Assert.Equal([500, 500, 200], d.Attempts.Select(a => a.HttpStatus)));
+            Assert.All(history.Deliveries, d => Assert.True(d.Attempts[2].Time.ToDateTimeOffset() - d.Attempts[1].Time.ToDateTimeOffset()
+                > d.Attempts[1].Time.ToDateTimeOffset() - d.Attempts[0].Time.ToDateTimeOffset() - TimeSpan.FromMilliseconds(150)));
+        }
+    }
+
+    [Fact]
+    public async Task StreamEvents_ResumedFromACursor_MissesNothingAndRepeatsNothing()
+    {
+        var first = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(4300));
+        var seen = new List<Event>();
+        using (var cancel = new CancellationTokenSource())
+        using (var stream = Gateway.Payments.StreamEvents(new StreamEventsRequest(), cancellationToken: cancel.Token))
+        {
+            while (await stream.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                seen.Add(stream.ResponseStream.Current);
+                if (stream.ResponseStream.Current.Payment.Id == first.Id && stream.ResponseStream.Current.Type == "payment.requires_action")
+                {
+                    break; // the client goes away
+                }
+            }
+            cancel.Cancel();
+        }
+
+        // Meanwhile more happens.
+        var second = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(4301));
+        await Gateway.Payments.CancelPaymentAsync(new CancelPaymentRequest { Id = first.Id });
+
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        using (var resumed = Gateway.Payments.StreamEvents(new StreamEventsRequest { AfterCursor = seen[^1].Cursor }, cancellationToken: cancel.Token))
+        {
+            while (await resumed.ResponseStream.MoveNext(cancel.Token))
+            {
+                seen.Add(resumed.ResponseStream.Current);
+                if (resumed.ResponseStream.Current.Payment.Id == first.Id && resumed.ResponseStream.Current.Type == "payment.canceled")
+                {
+                    break;
+                }
+            }
+        }
+
+        var stored = await Gateway.Store.AllEventsAsync(0, 100_000, CancellationToken.None);
+        var upTo = stored.TakeWhile(e => e.Sequence <= long.Parse(seen[^1].Cursor)).Select(e => "evt_" + e.Sequence);
+        Assert.Equal(upTo, seen.Select(e => e.Id));
+        Assert.Contains(seen, e => e.Payment.Id == second.Id && e.Type == "payment.created");
+
+        var (code, _, bad) = await RpcErrors.CatchAsync(async () =>
+        {
+            using var call = Gateway.Payments.StreamEvents(new StreamEventsRequest { AfterCursor = "abc" });
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
+        Assert.Equal((StatusCode.InvalidArgument, "after_cursor"), (code, bad!.FieldViolations.Single().Field));
+    }
+
+    [Fact]
+    public async Task EndpointRegistration_RefusesBadInput_AndADeletedEndpointGetsNothingMore()
+    {
+        var (code, info, bad) = await RpcErrors.CatchAsync(() => _webhooks.CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = "ftp://example.com/x" }).ResponseAsync);
+        var (typeCode, _, typeBad) = await RpcErrors.CatchAsync(() => _webhooks.CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = _receiver.Url, EventTypes = { "payment.exploded" } }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "PM-6001", "url"), (code, info.Reason, bad!.FieldViolations.Single().Field));
+        Assert.Equal((StatusCode.InvalidArgument, "event_types[0]"), (typeCode, typeBad!.FieldViolations.Single().Field));
+
+        var listed = await _webhooks.ListWebhookEndpointsAsync(new ListWebhookEndpointsRequest());
+        Assert.All(listed.Endpoints, e => Assert.Empty(e.Secret));
+
+        var deleted = await _webhooks.DeleteWebhookEndpointAsync(new DeleteWebhookEndpointRequest { Id = _endpointId });
+        Assert.Equal(WebhookEndpoint.Types.State.Deleted, deleted.State);
+        var after = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(4400));
+        await Task.Delay(500);
+        Assert.DoesNotContain(_receiver.All, r => r.Event.Payment.Id == after.Id);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_endpointId.Length > 0)
+        {
+            await _webhooks.DeleteWebhookEndpointAsync(new DeleteWebhookEndpointRequest { Id = _endpointId });
+        }
+        await _receiver.DisposeAsync();
+    }
+}
