@@ -68,7 +68,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         return new GatewayUnderTest(app, channel, $"http://127.0.0.1:{httpPort}", (grpcPort, httpPort));
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
