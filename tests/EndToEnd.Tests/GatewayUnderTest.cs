@@ -35,6 +35,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     public (int Grpc, int Http) Ports { get; }
     public string HttpBaseUrl { get; }
     public IPaymentStore Store => _app.Services.GetRequiredService<IPaymentStore>();
+    public IServiceProvider Services => _app.Services;
 
     public static async Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?> channelSettings, string dataDirectory,
         IReadOnlyDictionary<string, string?>? extra = null, (int Grpc, int Http)? ports = null)

@@ -110,9 +110,11 @@ public sealed class NotificationOutbox : IDisposable
     {
         int status;
         string reply;
+        SentRequest? sent = null;
         try
         {
             using var request = _build(item);
+            sent = await SentRequest.OfAsync(request, cancellationToken);
             using var response = await _http.SendAsync(request, cancellationToken);
             status = (int)response.StatusCode;
             reply = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
@@ -125,7 +127,7 @@ public sealed class NotificationOutbox : IDisposable
         var acknowledged = status != 0 && _acknowledged(status, reply);
         lock (_gate)
         {
-            _deliveries.Add(new NotificationDelivery(item.OrderNumber, item.NotificationId, item.Sends + 1, _clock.GetUtcNow(), status, acknowledged));
+            _deliveries.Add(new NotificationDelivery(item.OrderNumber, item.NotificationId, item.Sends + 1, _clock.GetUtcNow(), status, acknowledged, sent));
         }
         return acknowledged;
     }
@@ -156,4 +158,35 @@ public sealed record OutgoingNotification(string OrderNumber, string Notificatio
 /// <param name="Time">When it was sent.</param>
 /// <param name="HttpStatus">The merchant's HTTP status, 0 when unreachable.</param>
 /// <param name="Acknowledged">Whether the merchant acknowledged it.</param>
-public sealed record NotificationDelivery(string OutTradeNo, string NotifyId, int SendNumber, DateTimeOffset Time, int HttpStatus, bool Acknowledged);
+/// <param name="Request">What was sent, exactly (for drills and tests that replay or tamper with a genuine notification).</param>
+public sealed record NotificationDelivery(string OutTradeNo, string NotifyId, int SendNumber, DateTimeOffset Time, int HttpStatus, bool Acknowledged, SentRequest? Request = null);
+
+/// <summary>A notification request as it went on the wire.</summary>
+/// <param name="Url">Where it went.</param>
+/// <param name="Headers">Its headers, content headers included.</param>
+/// <param name="Body">Its body.</param>
+public sealed record SentRequest(string Url, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public static async Task<SentRequest> OfAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        var headers = request.Headers.Concat(request.Content?.Headers.AsEnumerable() ?? [])
+            .ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+        return new SentRequest(request.RequestUri!.ToString(), headers, body);
+    }
+
+    /// <summary>The same request again, optionally with another body (the signature headers stay as they were).</summary>
+    public HttpRequestMessage ToMessage(string? body = null)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, Url) { Content = new StringContent(body ?? Body) };
+        message.Content.Headers.Remove("Content-Type");
+        foreach (var (name, value) in Headers.Where(h => !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+        {
+            if (!message.Headers.TryAddWithoutValidation(name, value))
+            {
+                message.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        return message;
+    }
+}

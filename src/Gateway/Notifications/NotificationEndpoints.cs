@@ -1,6 +1,7 @@
 using Paygate.Adapters.Contract;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Routing;
+using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Notifications;
 
@@ -20,7 +21,8 @@ public static class NotificationEndpoints
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(string channel, HttpContext context, ChannelRegistry channels, PaymentLifecycle lifecycle, ILoggerFactory loggers)
+    private static async Task<IResult> HandleAsync(string channel, HttpContext context, ChannelRegistry channels, PaymentLifecycle lifecycle, IPaymentStore store,
+        TimeProvider clock, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("Paygate.Notifications");
         var target = channels.Find(channel);
@@ -56,7 +58,20 @@ public static class NotificationEndpoints
             return Reply(target.NotificationReply(accepted: false));
         }
 
+        // Each verified notification is applied once; a repeat (the network resending after a lost reply, or someone
+        // replaying a captured one) is acknowledged so that the network stops, and changes nothing.
+        var id = string.IsNullOrEmpty(notification.NotificationId) ? null : notification.NotificationId + "/" + notification.Result.NativeCode;
+        if (id is not null && await store.NotificationSeenAsync(channel, id, context.RequestAborted))
+        {
+            logger.LogInformation("Repeated {Channel} notification {NotificationId} for order {Reference}: already applied, acknowledged without effect",
+                channel, notification.NotificationId, notification.Reference);
+            return Reply(target.NotificationReply(accepted: true));
+        }
         var applied = await lifecycle.ApplyNotificationAsync(channel, notification, context.RequestAborted);
+        if (applied && id is not null)
+        {
+            await store.RecordNotificationAsync(channel, id, notification.Reference, clock.GetUtcNow(), context.RequestAborted);
+        }
         return Reply(target.NotificationReply(accepted: applied));
     }
 

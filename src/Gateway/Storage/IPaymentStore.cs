@@ -49,6 +49,14 @@ public interface IPaymentStore
     Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether a verified notification with this id was applied before; counts the repeat when it was.
+    /// </summary>
+    Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken);
+
+    /// <summary>Records that a verified notification was applied (after applying it: a crash in between only means it is applied again, harmlessly).</summary>
+    Task RecordNotificationAsync(string channel, string notificationId, string reference, DateTimeOffset time, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Every payment's events after <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/>.
     /// Sequences are assigned in commit order (one writer at a time), so a reader that resumes after the last
     /// sequence it saw misses nothing.

@@ -141,6 +141,22 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
             """, cancellationToken, ("$after", afterSequence), ("$limit", limit));
     }
 
+    public async Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, null, "UPDATE channel_notifications SET repeats = repeats + 1 WHERE channel = $c AND notification_id = $n",
+            cancellationToken, ("$c", channel), ("$n", notificationId)) > 0;
+    }
+
+    public async Task RecordNotificationAsync(string channel, string notificationId, string reference, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, """
+            INSERT INTO channel_notifications (channel, notification_id, reference, first_time, repeats) VALUES ($c, $n, $r, $t, 0)
+            ON CONFLICT (channel, notification_id) DO NOTHING
+            """, cancellationToken, ("$c", channel), ("$n", notificationId), ("$r", reference), ("$t", time.ToUnixTimeMilliseconds()));
+    }
+
     private static async Task<IReadOnlyList<PaymentEvent>> ReadEventsAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         await using var command = Command(connection, null, sql, parameters);

@@ -95,5 +95,16 @@ internal static class SqliteSchema
                 PRIMARY KEY (delivery_id, number)
             );
             """),
+        (5, """
+            -- Verified channel notifications already applied: a repeat (the network's resend, or a replay) is acknowledged without effect.
+            CREATE TABLE channel_notifications (
+                channel TEXT NOT NULL,
+                notification_id TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                first_time INTEGER NOT NULL,
+                repeats INTEGER NOT NULL,
+                PRIMARY KEY (channel, notification_id)
+            );
+            """),
     ];
 }
