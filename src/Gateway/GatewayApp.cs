@@ -1,5 +1,6 @@
 using Paygate.Adapters.Alipay;
 using Paygate.Adapters.Card;
+using Paygate.Adapters.Swift;
 using Paygate.Adapters.UnionPay;
 using Paygate.Adapters.WeChatPay;
 using Paygate.Gateway.Extensions;
@@ -42,6 +43,10 @@ public static class GatewayApp
         if (channels.GetSection("UnionPay").Exists())
         {
             builder.Services.AddUnionPayChannel();
+        }
+        if (channels.GetSection("Swift").Exists())
+        {
+            builder.Services.AddSwiftChannel();
         }
 
         var app = builder.Build();

@@ -13,6 +13,7 @@ public static class SandboxSettings
         var wechat = host.WeChatPay.IssueSandboxMerchant();
         var card = host.Card.IssueSandboxAccount();
         var unionPay = host.UnionPay.IssueSandboxMerchant();
+        var swift = host.Swift.IssueSandboxClient();
         return new Dictionary<string, string?>
         {
             ["Channels:Alipay:GatewayUrl"] = host.AlipayGatewayUrl,
@@ -35,6 +36,15 @@ public static class SandboxSettings
             ["Channels:UnionPay:SigningCertificatePem"] = unionPay.SigningCertificatePem,
             ["Channels:UnionPay:PrivateKeyPem"] = unionPay.PrivateKeyPem,
             ["Channels:UnionPay:RootCertificatePem"] = unionPay.RootCertificatePem,
+            ["Channels:Swift:BaseUrl"] = host.SwiftBaseUrl,
+            ["Channels:Swift:ApiKey"] = swift.ApiKey,
+            ["Channels:Swift:SigningSecret"] = swift.SigningSecret,
+            ["Channels:Swift:SenderLogicalTerminal"] = swift.LogicalTerminal,
+            ["Channels:Swift:ReceiverAddress"] = swift.ReceiverAddress,
+            ["Channels:Swift:BeneficiaryAccount"] = "DE89370400440532013000",
+            ["Channels:Swift:BeneficiaryNameAndAddress:0"] = "PAYGATE SANDBOX MERCHANT GMBH",
+            ["Channels:Swift:BeneficiaryNameAndAddress:1"] = "FRIEDRICHSTRASSE 1",
+            ["Channels:Swift:BeneficiaryNameAndAddress:2"] = "10117 BERLIN",
         };
     }
 }

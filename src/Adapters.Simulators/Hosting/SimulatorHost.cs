@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Paygate.Simulators.Alipay;
 using Paygate.Simulators.Card;
 using Paygate.Simulators.Faults;
+using Paygate.Simulators.Swift;
 using Paygate.Simulators.UnionPay;
 using Paygate.Simulators.WeChatPay;
 
@@ -40,7 +41,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         UnionPayFaults = new FaultInjector(clock);
         app.MapCardSimulator(Card, CardFaults);
         app.MapUnionPaySimulator(UnionPay, UnionPayFaults);
-        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay, /unionpay, /card");
+        Swift = new SwiftNetworkSimulator(clock);
+        SwiftFaults = new FaultInjector(clock);
+        app.MapSwiftSimulator(Swift, SwiftFaults);
+        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay, /unionpay, /card, /swift");
     }
 
     public AlipaySimulator Alipay { get; }
@@ -51,6 +55,8 @@ public sealed class SimulatorHost : IAsyncDisposable
     public FaultInjector CardFaults { get; }
     public UnionPaySimulator UnionPay { get; }
     public FaultInjector UnionPayFaults { get; }
+    public SwiftNetworkSimulator Swift { get; }
+    public FaultInjector SwiftFaults { get; }
     public TimeProvider Clock { get; }
 
     /// <summary>The base address, e.g. <c>http://127.0.0.1:5123</c>.</summary>
@@ -66,6 +72,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>The UnionPay gateway host (in place of <c>https://gateway.95516.com</c>).</summary>
     public string UnionPayBaseUrl => BaseUrl + UnionPayEndpoints.BasePath;
+
+    /// <summary>The bank's SWIFT interface base URL.</summary>
+    public string SwiftBaseUrl => BaseUrl + SwiftEndpoints.BasePath;
 
     /// <summary>Starts the simulators on <paramref name="url"/> (port 0 picks a free one).</summary>
     public static async Task<SimulatorHost> StartAsync(string url = "http://127.0.0.1:0", TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)

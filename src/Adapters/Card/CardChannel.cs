@@ -19,6 +19,8 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
 {
     public const string ChannelId = "card";
     internal const string HttpClientName = "paygate.card";
+    /// <summary>The acquirer's signature header on answers and webhooks.</summary>
+    internal const string CardHeader = "Acquirer-Signature";
     private readonly CardOptions _options = options.Value;
 
     public string Id => ChannelId;
@@ -111,7 +113,7 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
 
     public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body)
     {
-        var refusal = CardSignature.Refusal(headers, body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds);
+        var refusal = HmacSignature.Refusal(CardHeader, headers, body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds);
         if (refusal is not null)
         {
             throw new NotificationRejectedException(refusal);
@@ -189,8 +191,8 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
             return (default, failure);
         }
         var status = (int)response!.Status;
-        if (ChannelHttp.Unverified(response, CardSignature.Header,
-            () => CardSignature.Refusal(response.Headers, response.Body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds), logger, operation) is { } unverified)
+        if (ChannelHttp.Unverified(response, CardHeader,
+            () => HmacSignature.Refusal(CardHeader, response.Headers, response.Body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds), logger, operation) is { } unverified)
         {
             return (default, unverified);
         }

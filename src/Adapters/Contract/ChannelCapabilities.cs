@@ -15,6 +15,8 @@ public enum PaymentFlow
     BankTransfer,
     /// <summary>A card is authorised and captured.</summary>
     Card,
+    /// <summary>The gateway instructs a credit transfer from the payer's account (SWIFT MT103): needs the payer's account.</summary>
+    CreditTransfer,
 }
 
 /// <summary>The inclusive amount limits of a channel for one currency, in minor units.</summary>

@@ -13,4 +13,9 @@ public enum ChannelOutcome
     Failed,
     /// <summary>May or may not have been processed (timeouts, system errors): query before anything else.</summary>
     Unknown,
+    /// <summary>
+    /// Accepted and on its way, settling later (a SWIFT transfer the bank acknowledged and is carrying): neither done nor
+    /// in doubt. The attempt stays pending and is queried on a schedule until it settles.
+    /// </summary>
+    Processing,
 }

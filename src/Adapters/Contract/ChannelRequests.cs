@@ -10,8 +10,9 @@ namespace Paygate.Adapters.Contract;
 /// <param name="NotifyUrl">Where the network posts its asynchronous notification.</param>
 /// <param name="Card">The card to charge, for card channels; held in memory for the call only, never stored.</param>
 /// <param name="CreateTime">When the attempt was made; networks that key orders by time (UnionPay <c>txnTime</c>) use it.</param>
+/// <param name="Payer">The payer's bank account, for credit transfers the gateway instructs (SWIFT).</param>
 public sealed record ChannelPaymentRequest(string Reference, Money.Money Amount, string Description, DateTimeOffset ExpireTime, string NotifyUrl,
-    PaymentCard? Card = null, DateTimeOffset? CreateTime = null)
+    PaymentCard? Card = null, DateTimeOffset? CreateTime = null, PayerAccount? Payer = null)
 {
     public ChannelOrder Order => new(Reference, CreateTime, ExpireTime);
 }
@@ -44,3 +45,10 @@ public sealed record ChannelNotification(string Reference, string NotificationId
 /// <param name="ContentType">The content type of the body.</param>
 /// <param name="Body">The body.</param>
 public sealed record NotificationReply(int StatusCode, string ContentType, string Body);
+
+/// <summary>A payer's bank account, as the payer gave it.</summary>
+/// <param name="Name">The account holder's name.</param>
+/// <param name="Account">The account number or IBAN.</param>
+/// <param name="Bic">The account's bank, when given.</param>
+/// <param name="Address">Up to three lines of the holder's address.</param>
+public sealed record PayerAccount(string Name, string Account, string? Bic, IReadOnlyList<string> Address);

@@ -14,11 +14,17 @@ public sealed record CreatePaymentCommand(
     string? PreferredChannel,
     DateTimeOffset? ExpireTime,
     IReadOnlyDictionary<string, string> Metadata,
-    PaymentCard? Card = null)
+    PaymentCard? Card = null,
+    PayerAccount? Payer = null)
 {
-    /// <summary>Whether a channel can run this payment: a card charge when a card is given, else a payer-facing flow (QR code or redirect).</summary>
+    /// <summary>
+    /// Whether a channel can run this payment: a card charge when a card is given, a credit transfer when the payer's
+    /// account is given, else a payer-facing flow (QR code, redirect, or a transfer the payer pushes).
+    /// </summary>
     public bool FitsFlows(IReadOnlySet<PaymentFlow> flows) =>
-        Card is null ? flows.Contains(PaymentFlow.QrCode) || flows.Contains(PaymentFlow.Redirect) : flows.Contains(PaymentFlow.Card);
+        Card is not null ? flows.Contains(PaymentFlow.Card)
+        : Payer is not null ? flows.Contains(PaymentFlow.CreditTransfer)
+        : flows.Contains(PaymentFlow.QrCode) || flows.Contains(PaymentFlow.Redirect) || flows.Contains(PaymentFlow.BankTransfer);
 
     /// <summary>A hash of every parameter except the request id: equal requests have equal fingerprints.</summary>
     public string Fingerprint()
@@ -30,7 +36,8 @@ public sealed record CreatePaymentCommand(
             .Append(PreferredChannel).Append('\n')
             .Append(ExpireTime?.ToUnixTimeMilliseconds()).Append('\n')
             // Never the card number itself, not even hashed: brand, last four and expiry tell cards apart well enough.
-            .Append(Card is null ? "" : $"{Card.Brand}|{Card.Last4}|{Card.ExpMonth}|{Card.ExpYear}|{(Card.Token is null ? "" : "token")}").Append('\n');
+            .Append(Card is null ? "" : $"{Card.Brand}|{Card.Last4}|{Card.ExpMonth}|{Card.ExpYear}|{(Card.Token is null ? "" : "token")}").Append('\n')
+            .Append(Payer is null ? "" : string.Join('\u001f', [Payer.Name, Payer.Account, Payer.Bic ?? "", .. Payer.Address])).Append('\n');
         foreach (var (key, value) in Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             canonical.Append(key.Length).Append(':').Append(key).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');

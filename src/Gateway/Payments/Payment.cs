@@ -46,6 +46,8 @@ public sealed class Payment
     public required CustomerInfo Customer { get; init; }
     public string? PreferredChannel { get; init; }
     public CardSummary? Card { get; init; }
+    /// <summary>The payer's bank account, for credit transfers the gateway instructs (kept: a resend must be the same message).</summary>
+    public PayerAccount? Payer { get; init; }
     public List<Attempt> Attempts { get; init; } = [];
     /// <summary>Refunds requested by the merchant, oldest first.</summary>
     public List<Refund> Refunds { get; init; } = [];

@@ -29,6 +29,7 @@ public static class PaymentEventTypes
     public const string Expired = "payment.expired";
     public const string AttemptUnknown = "attempt.unknown";
     public const string AttemptClosed = "attempt.closed";
+    public const string AttemptProcessing = "attempt.processing";
     public const string FailedOver = "attempt.failed_over";
     public const string Retried = "payment.retried";
     public const string LateSuccessFlagged = "payment.late_success_flagged";

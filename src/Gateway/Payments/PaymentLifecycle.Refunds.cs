@@ -49,7 +49,12 @@ public sealed partial class PaymentLifecycle
 
     private async Task<(Payment, Refund)> RefundOnceAsync(string paymentId, long amountMinor, string reason, IdempotencyRecord? idempotency, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        await GetAsync(paymentId, cancellationToken);
+        var current = await GetAsync(paymentId, cancellationToken);
+        if (current.PaidAttempt is { } paid && !channels.Get(paid.Channel).Capabilities.SupportsRefund)
+        {
+            throw new PaymentException(ErrorCatalogue.IllegalTransition, $"the {paid.Channel} channel that collected payment {paymentId} cannot refund; return the money outside the gateway",
+                metadata: new Dictionary<string, string> { ["payment_id"] = paymentId, ["channel"] = paid.Channel });
+        }
         var refundId = PaymentIds.NewRefundId(clock);
         // Reserved and durable before the network hears of it: a crash from here on leaves a PENDING refund the worker queries.
         var payment = await MutateAsync(paymentId, p => RefundTransitions.Request(p, refundId, amountMinor, reason, idempotency?.Key, clock.GetUtcNow()), idempotency);

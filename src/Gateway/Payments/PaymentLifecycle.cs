@@ -81,6 +81,7 @@ public sealed partial class PaymentLifecycle(
             Customer = command.Customer,
             PreferredChannel = command.PreferredChannel,
             Card = command.Card is { } card ? new CardSummary(card.Brand, card.Last4, card.ExpMonth, card.ExpYear) : null,
+            Payer = command.Payer,
             Routing = routing,
             CreateTime = now,
             UpdateTime = now,
@@ -166,7 +167,7 @@ public sealed partial class PaymentLifecycle(
     }
 
     private ChannelPaymentRequest RequestFor(Payment payment, Attempt attempt, IPaymentChannel channel, PaymentCard? card) =>
-        new(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), card, attempt.CreateTime);
+        new(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), card, attempt.CreateTime, payment.Payer);
 
     private Attempt NewAttempt(string paymentId, int number, string channel, DateTimeOffset now) => new()
     {
@@ -203,7 +204,7 @@ public sealed partial class PaymentLifecycle(
                 record = new IdempotencyRecord(RetryScope, requestId, id, id, clock.GetUtcNow());
             }
             var payment = await GetAsync(id, cancellationToken);
-            var command = new CreatePaymentCommand(null, payment.Amount, payment.Description, payment.Customer, preferredChannel, payment.ExpireTime, payment.Metadata, card);
+            var command = new CreatePaymentCommand(null, payment.Amount, payment.Description, payment.Customer, preferredChannel, payment.ExpireTime, payment.Metadata, card, payment.Payer);
             var routing = router.Route(command);
             var next = NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], clock.GetUtcNow());
             await MutateAsync(id, p => PaymentTransitions.Retry(p, next, clock.GetUtcNow()), record);

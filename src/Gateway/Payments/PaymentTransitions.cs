@@ -22,6 +22,19 @@ public static class PaymentTransitions
             // The attempt already ended; a stale or out-of-order answer changes nothing.
             return null;
         }
+        if (result.Outcome == ChannelOutcome.Processing)
+        {
+            // Accepted and settling (a SWIFT transfer in flight): the attempt stays pending and is followed by query.
+            // An outcome that was unknown (a lost ACK) is known again: in flight.
+            if (attempt.State is not (AttemptState.Pending or AttemptState.Unknown) || (attempt.State == AttemptState.Pending && attempt.NativeCode == result.NativeCode))
+            {
+                return null;
+            }
+            Touch(attempt, result, now);
+            attempt.State = AttemptState.Pending;
+            attempt.ErrorCode = null;
+            return PaymentEventTypes.AttemptProcessing;
+        }
         Touch(attempt, result, now);
         switch (result.Outcome)
         {

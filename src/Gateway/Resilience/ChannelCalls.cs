@@ -22,6 +22,8 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
 {
     // Lazy: GetOrAdd may run its factory twice under contention, and a circuit's state provider can serve one pipeline only.
     private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline<ChannelResult>>> _pipelines = new(StringComparer.Ordinal);
+    // After a bank interface timed out (PM-2003), no call reaches that bank again before its retry delay has passed.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _bankQuietUntil = new(StringComparer.Ordinal);
 
     public Task<ChannelResult> CreateAsync(IPaymentChannel channel, ChannelPaymentRequest request, DateTimeOffset? deadline) =>
         RunAsync(channel, "create", token => channel.CreateAsync(request, token), deadline);
@@ -51,6 +53,11 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
     private async Task<ChannelResult> RunAsync(IPaymentChannel channel, string operation, Func<CancellationToken, Task<ChannelResult>> call, DateTimeOffset? deadline)
     {
         var pipeline = _pipelines.GetOrAdd(channel.Id, id => new Lazy<ResiliencePipeline<ChannelResult>>(() => Build(id))).Value;
+        if (_bankQuietUntil.TryGetValue(channel.Id, out var quietUntil) && clock.GetUtcNow() < quietUntil)
+        {
+            return ChannelResult.Unknown(ErrorCatalogue.BankInterfaceTimeout, "BANK_QUIET",
+                $"the {channel.Id} bank interface timed out; not called again before {quietUntil:O}");
+        }
         using var bound = new CancellationTokenSource();
         if (deadline is { } d)
         {
@@ -84,6 +91,10 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
             result = ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "DEADLINE", "the caller's deadline cut the call short");
         }
         health.Record(channel.Id, !IsChannelFault(result), Stopwatch.GetElapsedTime(started));
+        if (result.Error == ErrorCatalogue.BankInterfaceTimeout)
+        {
+            _bankQuietUntil[channel.Id] = clock.GetUtcNow() + options.Value.For(channel.Id).RetryDelay;
+        }
         if (result.Outcome is ChannelOutcome.Unknown or ChannelOutcome.Failed)
         {
             logger.LogInformation("{Channel} {Operation}: {Outcome} {Code} ({Native})", channel.Id, operation, result.Outcome, result.Error?.Code, result.NativeCode);
