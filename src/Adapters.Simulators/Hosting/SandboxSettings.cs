@@ -2,7 +2,7 @@ namespace Paygate.Simulators.Hosting;
 
 /// <summary>
 /// Issues sandbox merchant credentials on every simulated network and writes them as the configuration keys the
-/// gateway's channels read (<c>Channels:&lt;Channel&gt;:...</c>). The simulators stay independent of the adapters:
+/// gateway's channels read (<c>Channels:&lt;Channel&gt;:...</c>), and the rates source (<c>Fx:RatesUrl</c>). The simulators stay independent of the adapters:
 /// this is only the shape of the settings.
 /// </summary>
 public static class SandboxSettings
@@ -45,6 +45,7 @@ public static class SandboxSettings
             ["Channels:Swift:BeneficiaryNameAndAddress:0"] = "PAYGATE SANDBOX MERCHANT GMBH",
             ["Channels:Swift:BeneficiaryNameAndAddress:1"] = "FRIEDRICHSTRASSE 1",
             ["Channels:Swift:BeneficiaryNameAndAddress:2"] = "10117 BERLIN",
+            ["Fx:RatesUrl"] = host.FxRatesUrl,
         };
     }
 }

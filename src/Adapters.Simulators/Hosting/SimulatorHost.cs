@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Paygate.Simulators.Alipay;
 using Paygate.Simulators.Card;
 using Paygate.Simulators.Faults;
+using Paygate.Simulators.Fx;
 using Paygate.Simulators.Swift;
 using Paygate.Simulators.UnionPay;
 using Paygate.Simulators.WeChatPay;
@@ -44,7 +45,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         Swift = new SwiftNetworkSimulator(clock);
         SwiftFaults = new FaultInjector(clock);
         app.MapSwiftSimulator(Swift, SwiftFaults);
-        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay, /unionpay, /card, /swift");
+        FxRates = new FxRatesSimulator(clock);
+        FxFaults = new FaultInjector(clock);
+        app.MapFxRatesSimulator(FxRates, FxFaults);
+        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay, /unionpay, /card, /swift, /fx");
     }
 
     public AlipaySimulator Alipay { get; }
@@ -57,6 +61,8 @@ public sealed class SimulatorHost : IAsyncDisposable
     public FaultInjector UnionPayFaults { get; }
     public SwiftNetworkSimulator Swift { get; }
     public FaultInjector SwiftFaults { get; }
+    public FxRatesSimulator FxRates { get; }
+    public FaultInjector FxFaults { get; }
     public TimeProvider Clock { get; }
 
     /// <summary>The base address, e.g. <c>http://127.0.0.1:5123</c>.</summary>
@@ -75,6 +81,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>The bank's SWIFT interface base URL.</summary>
     public string SwiftBaseUrl => BaseUrl + SwiftEndpoints.BasePath;
+
+    /// <summary>The rates source's table URL.</summary>
+    public string FxRatesUrl => BaseUrl + FxRatesSimulator.Path;
 
     /// <summary>Starts the simulators on <paramref name="url"/> (port 0 picks a free one).</summary>
     public static async Task<SimulatorHost> StartAsync(string url = "http://127.0.0.1:0", TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)

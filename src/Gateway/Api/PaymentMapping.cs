@@ -69,6 +69,7 @@ public static class PaymentMapping
         Error = refund.Error is { } e ? new Proto.PaymentError { Code = e.Code, Message = e.Message, Channel = e.Channel ?? "", NativeCode = e.NativeCode ?? "" } : null,
         CreateTime = Timestamp.FromDateTimeOffset(refund.CreateTime),
         UpdateTime = Timestamp.FromDateTimeOffset(refund.UpdateTime),
+        SettlementAmountMinor = refund.SettlementAmountMinor ?? 0,
     };
 
     /// <summary>A stored event as the API shows it; its cursor is its sequence number.</summary>
@@ -97,6 +98,11 @@ public static class PaymentMapping
 
     private static Proto.Attempt ToProto(Attempt attempt) => new()
     {
+        SettlementAmountMinor = attempt.Conversion?.SettlementAmountMinor ?? 0,
+        SettlementCurrency = attempt.Conversion?.SettlementCurrency ?? "",
+        FxRate = attempt.Conversion?.Rate.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        FxQuoteId = attempt.Conversion?.QuoteId ?? "",
+        FxQuoteExpireTime = attempt.Conversion is { } c ? Timestamp.FromDateTimeOffset(c.QuoteExpireTime) : null,
         Id = attempt.Id,
         Number = attempt.Number,
         Channel = attempt.Channel,

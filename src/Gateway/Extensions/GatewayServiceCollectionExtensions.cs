@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paygate.Gateway.Api;
+using Paygate.Gateway.Fx;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
@@ -26,6 +27,10 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ChannelHealth>();
         services.AddSingleton<ChannelCalls>();
         services.AddSingleton<ChannelRegistry>();
+        services.AddOptions<FxOptions>().BindConfiguration(FxOptions.Section);
+        services.AddHttpClient(FxRates.HttpClientName);
+        services.AddSingleton<FxRates>();
+        services.AddHostedService(sp => sp.GetRequiredService<FxRates>());
         services.AddSingleton<PaymentRouter>();
         services.AddSingleton<PaymentSignals>();
         services.AddSingleton<KeyedLock>();

@@ -102,7 +102,23 @@ public sealed class Attempt
     public DateTimeOffset UpdateTime { get; set; }
     /// <summary>Set when this attempt took money the payment did not need (a late or second success): it is refunded.</summary>
     public DuplicateRefund? DuplicateRefund { get; set; }
+    /// <summary>Set when the channel settles in another currency than the payment's: the amount it was sent, and the quote.</summary>
+    public AttemptConversion? Conversion { get; init; }
+
+    /// <summary>What the channel is asked to collect: the payment's amount, or its conversion.</summary>
+    public Money SettlementAmount(Payment payment) => Conversion is { } c
+        ? new Money(c.SettlementAmountMinor, Adapters.Money.Currency.TryFind(c.SettlementCurrency, out var currency) ? currency : throw new InvalidOperationException(c.SettlementCurrency))
+        : payment.Amount;
 }
+
+/// <summary>The conversion an attempt was sent with, at a quoted rate.</summary>
+/// <param name="QuoteId">The quote, <c>fxq_...</c>.</param>
+/// <param name="SettlementAmountMinor">The converted amount the channel collects.</param>
+/// <param name="SettlementCurrency">The channel's currency.</param>
+/// <param name="Rate">Units of the settlement currency per unit of the payment's.</param>
+/// <param name="RatesAsOf">When the rate table was taken.</param>
+/// <param name="QuoteExpireTime">Until when the quote held.</param>
+public sealed record AttemptConversion(string QuoteId, long SettlementAmountMinor, string SettlementCurrency, decimal Rate, DateTimeOffset RatesAsOf, DateTimeOffset QuoteExpireTime);
 
 /// <summary>The automatic refund of money an attempt took that the payment did not need.</summary>
 /// <param name="Reference">The refund's idempotency key at the network, stable across resends.</param>

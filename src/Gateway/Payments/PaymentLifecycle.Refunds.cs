@@ -122,7 +122,8 @@ public sealed partial class PaymentLifecycle
     private static ChannelRefundRequest RefundRequestFor(Payment payment, Refund refund)
     {
         var attempt = payment.Attempts.First(a => a.Reference == refund.PaymentReference && a.Channel == refund.Channel);
-        var amount = payment.Amount with { AmountMinor = refund.AmountMinor };
-        return new ChannelRefundRequest(refund.PaymentReference, refund.Reference, amount, payment.Amount, refund.Reason, attempt.TransactionId, refund.CreateTime);
+        var settled = attempt.SettlementAmount(payment);
+        var amount = settled with { AmountMinor = refund.SettlementAmountMinor ?? refund.AmountMinor };
+        return new ChannelRefundRequest(refund.PaymentReference, refund.Reference, amount, settled, refund.Reason, attempt.TransactionId, refund.CreateTime);
     }
 }

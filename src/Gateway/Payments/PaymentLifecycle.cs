@@ -21,7 +21,8 @@ public sealed partial class PaymentLifecycle(
     KeyedLock locks,
     IOptions<PaymentOptions> options,
     TimeProvider clock,
-    ILogger<PaymentLifecycle> logger)
+    ILogger<PaymentLifecycle> logger,
+    Fx.FxRates? fx = null)
 {
     private const string CreateScope = "create";
     private const string CancelScope = "cancel";
@@ -87,7 +88,8 @@ public sealed partial class PaymentLifecycle(
             UpdateTime = now,
             ExpireTime = command.ExpireTime ?? now + _options.DefaultExpiry,
             Metadata = new Dictionary<string, string>(command.Metadata),
-            Attempts = [NewAttempt(id, 1, routing.Candidates[0], now)],
+            Attempts = [NewAttempt(id, 1, routing.Candidates[0], command.Amount, now)
+                ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {command.Amount}: no exchange rate")],
         };
         var idempotency = fingerprint is null ? null : new IdempotencyRecord(CreateScope, command.RequestId!, fingerprint, id, now);
         // Durable before the channel hears of it: a crash from here on leaves an attempt the recovery worker resolves.
@@ -135,11 +137,13 @@ public sealed partial class PaymentLifecycle(
             var next = index >= 0 && index + 1 < candidates.Count ? candidates[index + 1] : null;
             var now = clock.GetUtcNow();
             var inTime = (deadline is null || now < deadline) && now < payment.ExpireTime;
-            if (result.Outcome == ChannelOutcome.Failed && next is not null && inTime)
+            var nextAttempt = result.Outcome == ChannelOutcome.Failed && next is not null && inTime
+                ? NewAttempt(paymentId, attempt.Number + 1, next, payment.Amount, now)
+                : null;
+            if (nextAttempt is not null)
             {
                 logger.LogWarning("Payment {PaymentId}: {Channel} did not take attempt {Number} ({Code} {Native}); failing over to {Next}",
                     paymentId, channel.Id, attempt.Number, result.Error?.Code, result.NativeCode, next);
-                var nextAttempt = NewAttempt(paymentId, attempt.Number + 1, next, now);
                 await MutateAsync(paymentId, p => p.CurrentAttempt?.Reference != attempt.Reference
                     ? null
                     : PaymentTransitions.FailOver(p, p.FindAttempt(channel.Id, attempt.Reference)!, result, nextAttempt, clock.GetUtcNow()), null);
@@ -167,18 +171,32 @@ public sealed partial class PaymentLifecycle(
     }
 
     private ChannelPaymentRequest RequestFor(Payment payment, Attempt attempt, IPaymentChannel channel, PaymentCard? card) =>
-        new(attempt.Reference, payment.Amount, payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), card, attempt.CreateTime, payment.Payer);
+        new(attempt.Reference, attempt.SettlementAmount(payment), payment.Description, payment.ExpireTime, NotifyUrl(channel.Id), card, attempt.CreateTime, payment.Payer);
 
-    private Attempt NewAttempt(string paymentId, int number, string channel, DateTimeOffset now) => new()
+    /// <summary>
+    /// A new attempt on <paramref name="channel"/>; when the channel settles in another currency, converted at a fresh quote
+    /// (null when no quote can be had).
+    /// </summary>
+    private Attempt? NewAttempt(string paymentId, int number, string channel, Adapters.Money.Money amount, DateTimeOffset now)
     {
-        Id = PaymentIds.NewAttemptId(clock),
-        Number = number,
-        Channel = channel,
-        Reference = PaymentIds.AttemptReference(paymentId, number),
-        State = AttemptState.Pending,
-        CreateTime = now,
-        UpdateTime = now,
-    };
+        var (quote, refusal) = Fx.FxSettlement.For(channels.Get(channel).Capabilities, amount, fx);
+        if (quote is null && refusal is not null && !channels.Get(channel).Capabilities.Currencies.ContainsKey(amount.Currency))
+        {
+            logger.LogWarning("Payment {PaymentId}: no attempt on {Channel}: {Refusal}", paymentId, channel, refusal);
+            return null;
+        }
+        return new Attempt
+        {
+            Id = PaymentIds.NewAttemptId(clock),
+            Number = number,
+            Channel = channel,
+            Reference = PaymentIds.AttemptReference(paymentId, number),
+            State = AttemptState.Pending,
+            CreateTime = now,
+            UpdateTime = now,
+            Conversion = quote is null ? null : new AttemptConversion(quote.Id, quote.To.AmountMinor, quote.To.Currency.Code, quote.Rate, quote.RatesAsOf, quote.ExpireTime),
+        };
+    }
 
     /// <summary>
     /// Pays a FAILED payment again before it expires, with a new attempt routed afresh (the payer may name another
@@ -206,7 +224,8 @@ public sealed partial class PaymentLifecycle(
             var payment = await GetAsync(id, cancellationToken);
             var command = new CreatePaymentCommand(null, payment.Amount, payment.Description, payment.Customer, preferredChannel, payment.ExpireTime, payment.Metadata, card, payment.Payer);
             var routing = router.Route(command);
-            var next = NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], clock.GetUtcNow());
+            var next = NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, clock.GetUtcNow())
+                ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
             await MutateAsync(id, p => PaymentTransitions.Retry(p, next, clock.GetUtcNow()), record);
             logger.LogInformation("Payment {PaymentId} paid again: attempt {Number} via {Channels}", id, next.Number, string.Join(" > ", routing.Candidates));
             return await RunAttemptsAsync(id, routing.Candidates, card, deadline);
@@ -406,7 +425,8 @@ public sealed partial class PaymentLifecycle(
         {
             var channel = channels.Get(attempt.Channel);
             var refund = attempt.DuplicateRefund!;
-            var request = new ChannelRefundRequest(attempt.Reference, refund.Reference, payment.Amount, payment.Amount,
+            var settled = attempt.SettlementAmount(payment);
+            var request = new ChannelRefundRequest(attempt.Reference, refund.Reference, settled, settled,
                 "duplicate payment refunded automatically", attempt.TransactionId, refund.RequestTime);
             var result = await calls.RefundAsync(channel, request);
             if (result.Outcome == ChannelOutcome.Unknown)

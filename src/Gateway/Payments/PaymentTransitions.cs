@@ -84,7 +84,7 @@ public static class PaymentTransitions
         {
             return null;
         }
-        if (result.ReportedAmountMinor is { } reported && reported != payment.AmountMinor)
+        if (result.ReportedAmountMinor is { } reported && reported != (attempt.Conversion?.SettlementAmountMinor ?? payment.AmountMinor))
         {
             // Never accept a success for a different amount: hold it for an operator.
             if (payment.Flagged)

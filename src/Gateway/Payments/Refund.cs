@@ -23,6 +23,8 @@ public sealed class Refund
     /// <summary>The refund's idempotency key at the network (<c>out_request_no</c>, <c>out_refund_no</c>...), stable across resends.</summary>
     public required string Reference { get; init; }
     public required long AmountMinor { get; init; }
+    /// <summary>When the paid attempt was converted: what the channel gives back, in its currency (the refund's share of the settled amount).</summary>
+    public long? SettlementAmountMinor { get; init; }
     public required string Reason { get; init; }
     /// <summary>The merchant's <c>request_id</c>, when given: a repeat returns this refund.</summary>
     public string? RequestId { get; init; }

@@ -38,6 +38,9 @@ public static class RefundTransitions
             throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} already has {MaxRefunds} refunds, the most a payment may have");
         }
         var number = payment.Refunds.Count + 1;
+        long? settlement = paid.Conversion is { } conversion
+            ? Fx.FxConversion.ShareOf(conversion.SettlementAmountMinor, payment.AmountMinor, payment.AmountMinor - refundable, amount)
+            : null;
         payment.Refunds.Add(new Refund
         {
             Id = refundId,
@@ -46,6 +49,7 @@ public static class RefundTransitions
             PaymentReference = paid.Reference,
             Reference = PaymentIds.RefundReference(paid.Reference, number),
             AmountMinor = amount,
+            SettlementAmountMinor = settlement,
             Reason = reason,
             RequestId = requestId,
             State = RefundState.Pending,

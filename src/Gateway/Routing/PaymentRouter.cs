@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Paygate.Adapters.Errors;
+using Paygate.Gateway.Fx;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Resilience;
 using Polly.CircuitBreaker;
@@ -12,7 +13,7 @@ namespace Paygate.Gateway.Routing;
 /// reordered by recent success rate and latency; channels whose circuit is open are skipped. Refuses before
 /// anything is written when none fits. Records why each channel is or is not a candidate.
 /// </summary>
-public sealed class PaymentRouter(ChannelRegistry channels, IOptionsMonitor<RoutingOptions> options, ChannelHealth health)
+public sealed class PaymentRouter(ChannelRegistry channels, IOptionsMonitor<RoutingOptions> options, ChannelHealth health, FxRates? fx = null)
 {
     public RoutingDecision Route(CreatePaymentCommand command)
     {
@@ -22,8 +23,10 @@ public sealed class PaymentRouter(ChannelRegistry channels, IOptionsMonitor<Rout
         foreach (var channel in channels.All.OrderBy(c => c.Id, StringComparer.Ordinal))
         {
             var refusal = command.FitsFlows(channel.Capabilities.Flows)
-                ? channel.Capabilities.RefusalFor(command.Amount)
-                : command.Card is null ? "the channel needs card details" : "the channel does not take cards";
+                ? FxSettlement.For(channel.Capabilities, command.Amount, fx).Refusal
+                : command.Card is not null ? "the channel does not take cards"
+                : command.Payer is not null ? "the channel does not take credit transfers from a payer's account"
+                : "the channel needs card details or the payer's bank account";
             if (refusal is null && health.Snapshot(channel.Id).Circuit is CircuitState.Open or CircuitState.Isolated)
             {
                 refusal = "circuit open: the channel is failing";

@@ -24,6 +24,7 @@ internal sealed class ScriptedChannel : IPaymentChannel
         Flows = new HashSet<PaymentFlow> { PaymentFlow.QrCode },
         SupportsQuery = true,
         SupportsClose = true,
+        SupportsRefund = true,
     };
 
     public static ChannelResult Qr(string qr = "https://qr.example/1") => new() { Outcome = ChannelOutcome.RequiresAction, Action = new PayerAction(qr, null), NativeCode = "10000" };
