@@ -1,4 +1,5 @@
 using Paygate.Adapters.Alipay;
+using Paygate.Adapters.BankTransfer;
 using Paygate.Adapters.Card;
 using Paygate.Adapters.Swift;
 using Paygate.Adapters.UnionPay;
@@ -43,6 +44,10 @@ public static class GatewayApp
         if (channels.GetSection("UnionPay").Exists())
         {
             builder.Services.AddUnionPayChannel();
+        }
+        if (channels.GetSection("BankTransfer").Exists())
+        {
+            builder.Services.AddBankTransferChannel();
         }
         if (channels.GetSection("Swift").Exists())
         {

@@ -14,6 +14,7 @@ public static class SandboxSettings
         var card = host.Card.IssueSandboxAccount();
         var unionPay = host.UnionPay.IssueSandboxMerchant();
         var swift = host.Swift.IssueSandboxClient();
+        var bank = host.Bank.IssueSandboxAccount();
         return new Dictionary<string, string?>
         {
             ["Channels:Alipay:GatewayUrl"] = host.AlipayGatewayUrl,
@@ -45,6 +46,13 @@ public static class SandboxSettings
             ["Channels:Swift:BeneficiaryNameAndAddress:0"] = "PAYGATE SANDBOX MERCHANT GMBH",
             ["Channels:Swift:BeneficiaryNameAndAddress:1"] = "FRIEDRICHSTRASSE 1",
             ["Channels:Swift:BeneficiaryNameAndAddress:2"] = "10117 BERLIN",
+            ["Channels:BankTransfer:BaseUrl"] = host.BankBaseUrl,
+            ["Channels:BankTransfer:ApiKey"] = bank.ApiKey,
+            ["Channels:BankTransfer:SigningSecret"] = bank.SigningSecret,
+            ["Channels:BankTransfer:Account"] = bank.Account,
+            ["Channels:BankTransfer:AccountName"] = bank.AccountName,
+            ["Channels:BankTransfer:BankName"] = bank.BankName,
+            ["Channels:BankTransfer:Bic"] = bank.Bic,
             ["Fx:RatesUrl"] = host.FxRatesUrl,
         };
     }

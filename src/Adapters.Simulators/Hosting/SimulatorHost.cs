@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Paygate.Simulators.Alipay;
+using Paygate.Simulators.BankTransfer;
 using Paygate.Simulators.Card;
 using Paygate.Simulators.Faults;
 using Paygate.Simulators.Fx;
@@ -48,7 +49,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         FxRates = new FxRatesSimulator(clock);
         FxFaults = new FaultInjector(clock);
         app.MapFxRatesSimulator(FxRates, FxFaults);
-        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay, /unionpay, /card, /swift, /fx");
+        Bank = new BankSimulator(clock);
+        BankFaults = new FaultInjector(clock);
+        app.MapBankSimulator(Bank, BankFaults);
+        app.MapGet("/", () => "Paygate network simulators: /alipay, /wechatpay, /unionpay, /card, /bank, /swift, /fx");
     }
 
     public AlipaySimulator Alipay { get; }
@@ -62,6 +66,8 @@ public sealed class SimulatorHost : IAsyncDisposable
     public SwiftNetworkSimulator Swift { get; }
     public FaultInjector SwiftFaults { get; }
     public FxRatesSimulator FxRates { get; }
+    public BankSimulator Bank { get; }
+    public FaultInjector BankFaults { get; }
     public FaultInjector FxFaults { get; }
     public TimeProvider Clock { get; }
 
@@ -81,6 +87,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>The bank's SWIFT interface base URL.</summary>
     public string SwiftBaseUrl => BaseUrl + SwiftEndpoints.BasePath;
+
+    /// <summary>The bank's corporate API base URL.</summary>
+    public string BankBaseUrl => BaseUrl + BankEndpoints.BasePath;
 
     /// <summary>The rates source's table URL.</summary>
     public string FxRatesUrl => BaseUrl + FxRatesSimulator.Path;
@@ -115,6 +124,7 @@ public sealed class SimulatorHost : IAsyncDisposable
                 await WeChatPay.Notifier.DeliverDueAsync(stop);
                 await Card.Notifier.DeliverDueAsync(stop);
                 await UnionPay.Notifier.DeliverDueAsync(stop);
+                await Bank.Notifier.DeliverDueAsync(stop);
             }
         }
         catch (OperationCanceledException)
@@ -135,6 +145,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         WeChatPay.Dispose();
         Card.Dispose();
         UnionPay.Dispose();
+        Bank.Dispose();
         _stop.Dispose();
     }
 }

@@ -30,4 +30,16 @@ public sealed record ChannelResult
 /// <param name="QrCode">The content of a QR code to show.</param>
 /// <param name="RedirectUrl">Where to send the payer's browser.</param>
 /// <param name="RedirectForm">When set, the browser must POST these fields to <paramref name="RedirectUrl"/> (an auto-submitting form).</param>
-public sealed record PayerAction(string? QrCode, string? RedirectUrl, IReadOnlyDictionary<string, string>? RedirectForm = null);
+/// <param name="Transfer">When set, the payer must push a bank transfer as these instructions say.</param>
+public sealed record PayerAction(string? QrCode, string? RedirectUrl, IReadOnlyDictionary<string, string>? RedirectForm = null, TransferInstructions? Transfer = null);
+
+/// <summary>What a payer needs to push a bank transfer that the gateway can match.</summary>
+/// <param name="BeneficiaryName">Whom to pay.</param>
+/// <param name="Account">The account to pay into: the payment's own virtual account when the bank gives one.</param>
+/// <param name="BankName">The beneficiary's bank.</param>
+/// <param name="Bic">Its BIC, for transfers from abroad.</param>
+/// <param name="Reference">The reference the payer must quote.</param>
+/// <param name="AmountMinor">The exact amount to transfer, in minor units.</param>
+/// <param name="Currency">Its currency.</param>
+/// <param name="Deadline">Until when the transfer is matched to the payment.</param>
+public sealed record TransferInstructions(string BeneficiaryName, string Account, string BankName, string Bic, string Reference, long AmountMinor, string Currency, DateTimeOffset Deadline);

@@ -1,3 +1,5 @@
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Reconciliation;
 using Grpc.Core;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Resilience;
@@ -7,9 +9,30 @@ using Paygate.V1;
 namespace Paygate.Gateway.Api;
 
 /// <summary>The operators' API: channels and their health, routing previews, the error catalogue.</summary>
-public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth health, PaymentRouter router, CreatePaymentValidator validator)
+public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth health, PaymentRouter router, CreatePaymentValidator validator, BankCreditStore credits)
     : ChannelService.ChannelServiceBase
 {
+    public override async Task<ListHeldCreditsResponse> ListHeldCredits(ListHeldCreditsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize is < 0 or > 500)
+        {
+            throw PaymentException.InvalidField("page_size", "must be between 0 and 500");
+        }
+        var held = await credits.InStateAsync(BankCreditState.Held, request.PageSize == 0 ? 100 : request.PageSize, context.CancellationToken);
+        return new ListHeldCreditsResponse
+        {
+            Credits =
+            {
+                held.Select(c => new HeldCredit
+                {
+                    Channel = c.Channel, AccountServicerRef = c.AccountServicerReference, AmountMinor = c.AmountMinor, Currency = c.Currency,
+                    Reference = c.Reference ?? "", PaymentId = c.PaymentId ?? "", Reason = c.Reason, BookingDate = c.BookingDate,
+                    DebtorName = c.DebtorName ?? "", Source = c.Source,
+                }),
+            },
+        };
+    }
+
     public override Task<ListChannelsResponse> ListChannels(ListChannelsRequest request, ServerCallContext context)
     {
         var response = new ListChannelsResponse();

@@ -33,7 +33,23 @@ public static class PaymentMapping
         proto.AmountRefundedMinor = payment.RefundedMinor;
         if (payment.NextAction is { } action && payment.State == PaymentState.RequiresAction)
         {
-            proto.NextAction = action.QrCode is { } qr
+            proto.NextAction = action.Transfer is { } transfer
+                ? new Proto.NextAction
+                {
+                    Type = Proto.NextAction.Types.Type.BankTransfer,
+                    BankTransfer = new Proto.BankTransferInstructions
+                    {
+                        BeneficiaryName = transfer.BeneficiaryName,
+                        Account = transfer.Account,
+                        BankName = transfer.BankName,
+                        Bic = transfer.Bic,
+                        Reference = transfer.Reference,
+                        AmountMinor = transfer.AmountMinor,
+                        Currency = transfer.Currency,
+                        Deadline = Timestamp.FromDateTimeOffset(transfer.Deadline),
+                    },
+                }
+                : action.QrCode is { } qr
                 ? new Proto.NextAction { Type = Proto.NextAction.Types.Type.DisplayQrCode, QrCode = qr }
                 : new Proto.NextAction
                 {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Fx;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
@@ -46,6 +47,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddHostedService<WebhookDispatcher>();
+
+        services.AddSingleton<BankCreditStore>();
+        services.AddSingleton<BankReconciliation>();
+        services.AddSingleton<BankStatementWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<BankStatementWorker>());
 
         services.AddGrpc(options =>
         {

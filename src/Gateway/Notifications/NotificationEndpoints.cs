@@ -1,4 +1,6 @@
+using Paygate.Adapters.BankTransfer;
 using Paygate.Adapters.Contract;
+using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
@@ -46,6 +48,10 @@ public static class NotificationEndpoints
             body = new string(buffer, 0, read);
         }
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        if (target is IStatementChannel bank)
+        {
+            return await HandleStatementAsync(target, bank, headers, body, context, logger);
+        }
 
         ChannelNotification notification;
         try
@@ -73,6 +79,25 @@ public static class NotificationEndpoints
             await store.RecordNotificationAsync(channel, id, notification.Reference, clock.GetUtcNow(), context.RequestAborted);
         }
         return Reply(target.NotificationReply(accepted: applied));
+    }
+
+    /// <summary>A bank's camt.054: verified first, then every credit in it reconciled; acknowledged once all are recorded.</summary>
+    private static async Task<IResult> HandleStatementAsync(IPaymentChannel target, IStatementChannel bank, IReadOnlyDictionary<string, string> headers, string body,
+        HttpContext context, ILogger logger)
+    {
+        BankStatement statement;
+        try
+        {
+            statement = bank.ParseStatement(headers, body);
+        }
+        catch (NotificationRejectedException ex)
+        {
+            logger.LogWarning("Rejected a {Channel} notification from {Remote}: {Reason}", target.Id, context.Connection.RemoteIpAddress, ex.Message);
+            return Reply(target.NotificationReply(accepted: false));
+        }
+        var reconciliation = context.RequestServices.GetRequiredService<BankReconciliation>();
+        await reconciliation.ApplyAsync(target.Id, statement, context.RequestAborted);
+        return Reply(target.NotificationReply(accepted: true));
     }
 
     private static IResult Reply(NotificationReply reply) => reply.Body.Length == 0

@@ -35,6 +35,7 @@ public static class PaymentEventTypes
     public const string LateSuccessFlagged = "payment.late_success_flagged";
     public const string DuplicateRefunded = "payment.duplicate_refunded";
     public const string AmountMismatchFlagged = "payment.amount_mismatch_flagged";
+    public const string CreditHeld = "payment.credit_held";
     public const string RefundCreated = "refund.created";
     public const string RefundSucceeded = "refund.succeeded";
     public const string RefundFailed = "refund.failed";

@@ -275,6 +275,10 @@ public sealed partial class PaymentLifecycle(
         return true;
     }
 
+    /// <summary>Flags a payment for which money arrived that could not be matched as is; the credit waits for review.</summary>
+    public Task<Payment> FlagHeldCreditAsync(string paymentId) =>
+        MutateAsync(paymentId, p => PaymentTransitions.CreditHeld(p, clock.GetUtcNow()), null);
+
     public async Task<Payment> CancelAsync(string id, string? requestId, CancellationToken cancellationToken)
     {
         if (requestId is null)

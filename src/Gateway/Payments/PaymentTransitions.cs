@@ -160,6 +160,14 @@ public static class PaymentTransitions
         return PaymentEventTypes.DuplicateRefunded;
     }
 
+    /// <summary>Money arrived for the payment that could not be matched to it as is (wrong amount, a second payment...): an operator must act.</summary>
+    public static string CreditHeld(Payment payment, DateTimeOffset now)
+    {
+        payment.Flagged = true;
+        payment.UpdateTime = now;
+        return PaymentEventTypes.CreditHeld;
+    }
+
     /// <summary>Records that the channel confirmed an attempt's order closed.</summary>
     public static string? MarkClosed(Payment payment, Attempt attempt, DateTimeOffset now)
     {

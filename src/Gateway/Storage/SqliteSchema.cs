@@ -106,5 +106,25 @@ internal static class SqliteSchema
                 PRIMARY KEY (channel, notification_id)
             );
             """),
+        (6, """
+            -- Credits bank documents reported, and what became of each: matched to a payment, or held for review with why.
+            CREATE TABLE bank_credits (
+                account_servicer_ref TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                reference TEXT,
+                payment_id TEXT,
+                state INTEGER NOT NULL, -- 0 received, 1 matched, 2 held
+                reason TEXT NOT NULL,
+                booking_date TEXT NOT NULL,
+                debtor_name TEXT,
+                debtor_account TEXT,
+                source TEXT NOT NULL,
+                first_time INTEGER NOT NULL,
+                PRIMARY KEY (channel, account_servicer_ref)
+            );
+            CREATE INDEX ix_bank_credits_state ON bank_credits (state, first_time);
+            """),
     ];
 }

@@ -1,0 +1,94 @@
+using Paygate.Adapters.BankTransfer;
+using Paygate.Adapters.Contract;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Storage;
+
+namespace Paygate.Gateway.Reconciliation;
+
+/// <summary>
+/// Matches the credits of a bank document to payments by the reference the payer quoted. An exact match (the payment's
+/// open attempt, the same currency and amount) makes the payment SUCCEEDED. Everything else is held for review with the
+/// reason, never matched silently and never lost: no or an unknown reference, an under- or over-payment, a second
+/// payment of a paid payment, a credit after the payment ended, an entry reported again with other content. The payment
+/// concerned, if any, is flagged (event <c>payment.credit_held</c>). An entry reported again as it was (the day's
+/// camt.053 repeating a camt.054) changes nothing.
+/// </summary>
+public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore payments, PaymentLifecycle lifecycle, TimeProvider clock, ILogger<BankReconciliation> logger)
+{
+    public async Task<IReadOnlyList<BankCreditRecord>> ApplyAsync(string channel, BankStatement statement, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<BankCreditRecord>();
+        foreach (var credit in statement.Credits)
+        {
+            var earlier = await credits.AddOrGetAsync(channel, credit, statement.Kind, clock.GetUtcNow(), cancellationToken);
+            if (earlier is not null && earlier.State != BankCreditState.Received)
+            {
+                if (earlier.AmountMinor != credit.Amount.AmountMinor || earlier.Currency != credit.Amount.Currency.Code || earlier.Reference != credit.Reference)
+                {
+                    logger.LogError("{Channel} entry {Ref} reported again with other content ({Kind} {Message}); held", channel, credit.AccountServicerReference, statement.Kind, statement.MessageId);
+                    outcomes.Add(await HoldAsync(channel, credit with { AccountServicerReference = $"{credit.AccountServicerReference}#{statement.MessageId}" }, statement.Kind,
+                        earlier.PaymentId, $"entry {credit.AccountServicerReference} was reported again with other content ({credit.Amount}, reference {credit.Reference ?? "none"}); compare with the bank", cancellationToken));
+                }
+                continue;
+            }
+            outcomes.Add(await MatchAsync(channel, credit, statement.Kind, cancellationToken));
+        }
+        return outcomes;
+    }
+
+    private async Task<BankCreditRecord> MatchAsync(string channel, BankCredit credit, string source, CancellationToken cancellationToken)
+    {
+        if (credit.Reference is null)
+        {
+            return await HoldAsync(channel, credit, source, null, "no payment reference quoted", cancellationToken);
+        }
+        var payment = await payments.FindByAttemptReferenceAsync(channel, credit.Reference, cancellationToken);
+        if (payment is null)
+        {
+            return await HoldAsync(channel, credit, source, null, $"reference {credit.Reference} matches no payment", cancellationToken);
+        }
+        var attempt = payment.FindAttempt(channel, credit.Reference)!;
+        var expected = attempt.SettlementAmount(payment);
+        if (attempt.State == AttemptState.Succeeded || payment.State == PaymentState.Succeeded)
+        {
+            var first = await credits.MatchedForAsync(payment.Id, cancellationToken);
+            return await HoldAsync(channel, credit, source, payment.Id,
+                $"duplicate payment: payment {payment.Id} was already paid{(first is null ? "" : $" by entry {first.AccountServicerReference}")}; return this one", cancellationToken);
+        }
+        if (credit.Amount.Currency != expected.Currency)
+        {
+            return await HoldAsync(channel, credit, source, payment.Id, $"currency: received {credit.Amount}, expected {expected}", cancellationToken);
+        }
+        if (credit.Amount.AmountMinor != expected.AmountMinor)
+        {
+            var kind = credit.Amount.AmountMinor < expected.AmountMinor ? "under-payment" : "over-payment";
+            return await HoldAsync(channel, credit, source, payment.Id, $"{kind}: received {credit.Amount}, expected {expected}", cancellationToken);
+        }
+        if (payment.State.IsFinal() || !attempt.State.IsOpen())
+        {
+            return await HoldAsync(channel, credit, source, payment.Id,
+                $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()} (its collection closed): the credit came too late; return it", cancellationToken);
+        }
+        var result = ChannelResult.Success("BOOK", $"credited by entry {credit.AccountServicerReference}", credit.AccountServicerReference, credit.Amount.AmountMinor);
+        await lifecycle.ApplyNotificationAsync(channel, new ChannelNotification(credit.Reference, credit.AccountServicerReference, result), cancellationToken);
+        await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Matched, payment.Id, $"matched to payment {payment.Id}", cancellationToken);
+        logger.LogInformation("{Channel} entry {Ref} of {Amount} matched to payment {PaymentId}", channel, credit.AccountServicerReference, credit.Amount, payment.Id);
+        return Record(channel, credit, source, payment.Id, BankCreditState.Matched, $"matched to payment {payment.Id}");
+    }
+
+    private async Task<BankCreditRecord> HoldAsync(string channel, BankCredit credit, string source, string? paymentId, string reason, CancellationToken cancellationToken)
+    {
+        await credits.AddOrGetAsync(channel, credit, source, clock.GetUtcNow(), cancellationToken);
+        await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Held, paymentId, reason, cancellationToken);
+        if (paymentId is not null)
+        {
+            await lifecycle.FlagHeldCreditAsync(paymentId);
+        }
+        logger.LogWarning("{Channel} entry {Ref} of {Amount} held for review: {Reason}", channel, credit.AccountServicerReference, credit.Amount, reason);
+        return Record(channel, credit, source, paymentId, BankCreditState.Held, reason);
+    }
+
+    private BankCreditRecord Record(string channel, BankCredit credit, string source, string? paymentId, BankCreditState state, string reason) =>
+        new(channel, credit.AccountServicerReference, credit.Amount.AmountMinor, credit.Amount.Currency.Code, credit.Reference, paymentId, state, reason,
+            credit.BookingDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), credit.DebtorName, credit.DebtorAccount, source, clock.GetUtcNow());
+}
