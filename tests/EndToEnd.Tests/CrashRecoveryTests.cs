@@ -61,7 +61,13 @@ public sealed class CrashRecoveryTests
                 Assert.Equal(events.Where(e => e.Payment.Id == payment.Id).Select(e => e.Id), taken);
             }
             Assert.All(receiver.All, r => Assert.True(r.SignatureValid));
+            // The receiver has answered; the gateway records each answer a moment later.
             var history = await second.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { PageSize = 100 });
+            for (var i = 0; i < 100 && history.Deliveries.Any(d => d.State != WebhookDelivery.Types.State.Delivered); i++)
+            {
+                await Task.Delay(100);
+                history = await second.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { PageSize = 100 });
+            }
             Assert.Equal(events.Count, history.Deliveries.Count);
             Assert.All(history.Deliveries, d => Assert.Equal(WebhookDelivery.Types.State.Delivered, d.State));
         }
