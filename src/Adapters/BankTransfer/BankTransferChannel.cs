@@ -23,7 +23,6 @@ public sealed class BankTransferChannel(IHttpClientFactory httpClients, IOptions
 {
     public const string ChannelId = "banktransfer";
     internal const string HttpClientName = "paygate.banktransfer";
-    internal const string SignatureHeader = "Bank-Signature";
     private const string VirtualAccountPrefix = "VA";
     private readonly BankTransferOptions _options = options.Value;
 
@@ -130,7 +129,7 @@ public sealed class BankTransferChannel(IHttpClientFactory httpClients, IOptions
 
     public BankStatement ParseStatement(IReadOnlyDictionary<string, string> headers, string body)
     {
-        if (HmacSignature.Refusal(SignatureHeader, headers, body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds) is { } refusal)
+        if (HmacSignature.Refusal(BankInterface.SignatureHeader, headers, body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds) is { } refusal)
         {
             throw new NotificationRejectedException(refusal);
         }
@@ -189,22 +188,9 @@ public sealed class BankTransferChannel(IHttpClientFactory httpClients, IOptions
         return request;
     }
 
-    private async Task<(ChannelHttpResponse? Response, ChannelResult? Failure)> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken)
-    {
-        var name = $"Bank {operation}";
-        var (response, failure) = await ChannelHttp.SendAsync(httpClients.CreateClient(HttpClientName), request, TimeSpan.FromSeconds(_options.TimeoutSeconds), logger, name, cancellationToken);
-        if (failure is not null)
-        {
-            // The bank's interface timing out has its own code: no call again for a while (PM-2003).
-            return (null, failure.NativeCode == "TIMEOUT" ? failure with { Error = ErrorCatalogue.BankInterfaceTimeout } : failure);
-        }
-        if (ChannelHttp.Unverified(response!, SignatureHeader,
-            () => HmacSignature.Refusal(SignatureHeader, response!.Headers, response.Body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds), logger, name) is { } unverified)
-        {
-            return (null, unverified);
-        }
-        return (response, null);
-    }
+    private Task<(ChannelHttpResponse? Response, ChannelResult? Failure)> SendAsync(HttpRequestMessage request, string operation, CancellationToken cancellationToken) =>
+        BankInterface.SendAsync(httpClients.CreateClient(HttpClientName), request, TimeSpan.FromSeconds(_options.TimeoutSeconds), _options.SigningSecret,
+            _options.MaxClockSkewSeconds, clock, logger, $"Bank {operation}", cancellationToken);
 
     private async Task<(JsonElement Json, ChannelResult? Failure)> CallAsync(HttpMethod method, string path, JsonObject? body, string operation, CancellationToken cancellationToken)
     {

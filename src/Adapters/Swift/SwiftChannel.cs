@@ -23,7 +23,6 @@ public sealed partial class SwiftChannel(IHttpClientFactory httpClients, IOption
 {
     public const string ChannelId = "swift";
     internal const string HttpClientName = "paygate.swift";
-    internal const string SignatureHeader = "Bank-Signature";
     private readonly SwiftOptions _options = options.Value;
 
     public string Id => ChannelId;
@@ -191,19 +190,8 @@ public sealed partial class SwiftChannel(IHttpClientFactory httpClients, IOption
         {
             request.Content = new StringContent(body, Encoding.ASCII, "text/plain");
         }
-        var name = $"SWIFT {operation}";
-        var (response, failure) = await ChannelHttp.SendAsync(httpClients.CreateClient(HttpClientName), request, TimeSpan.FromSeconds(_options.TimeoutSeconds), logger, name, cancellationToken);
-        if (failure is not null)
-        {
-            // The bank's interface timing out is its own code: no call again for a while (PM-2003).
-            return (null, failure.NativeCode == "TIMEOUT" ? failure with { Error = ErrorCatalogue.BankInterfaceTimeout } : failure);
-        }
-        if (ChannelHttp.Unverified(response!, SignatureHeader,
-            () => HmacSignature.Refusal(SignatureHeader, response!.Headers, response.Body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds), logger, name) is { } unverified)
-        {
-            return (null, unverified);
-        }
-        return (response, null);
+        return await BankInterface.SendAsync(httpClients.CreateClient(HttpClientName), request, TimeSpan.FromSeconds(_options.TimeoutSeconds), _options.SigningSecret,
+            _options.MaxClockSkewSeconds, clock, logger, $"SWIFT {operation}", cancellationToken);
     }
 
     [GeneratedRegex(@"\{4:\{177:\d{10}\}\{451:(?<result>[01])\}(\{405:(?<error>[A-Z0-9]{3,6})\})?")]
