@@ -13,27 +13,8 @@ using Paygate.Gateway.Storage;
 namespace Paygate.Gateway.Tests.Payments;
 
 /// <summary>The payment core against a real SQLite store and a scripted channel.</summary>
-public sealed class PaymentLifecycleTests : IAsyncLifetime
+public sealed class PaymentLifecycleTests : LifecycleTestBase
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("paygate-lifecycle-").FullName;
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private readonly ScriptedChannel _channel = new();
-    private readonly PaymentOptions _options = new() { NotifyBaseUrl = "http://127.0.0.1:5081" };
-    private SqlitePaymentStore _store = null!;
-    private PaymentLifecycle _lifecycle = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = new SqlitePaymentStore(new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") })));
-        await _store.InitializeAsync(CancellationToken.None);
-        var registry = new ChannelRegistry([_channel]);
-        var health = new ChannelHealth();
-        var router = new PaymentRouter(registry, new StaticOptions<RoutingOptions>(new RoutingOptions()), health);
-        var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
-        _lifecycle = new PaymentLifecycle(_store, registry, router, calls, new PaymentSignals(), new KeyedLock(),
-            Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
-    }
-
     private static CreatePaymentCommand Command(string? requestId = null, long amount = 1000) =>
         new(requestId, new Money(amount, Currency.CNY), "Cloud server", new CustomerInfo("personal", "", ""), null, null, new Dictionary<string, string>());
 
@@ -88,7 +69,7 @@ public sealed class PaymentLifecycleTests : IAsyncLifetime
 
         // Later the network answers: the order was paid.
         _channel.QueryAnswers.Enqueue(() => ChannelResult.Success("10000/TRADE_SUCCESS", "", "T9", 1000));
-        var worker = new RecoveryWorker(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
+        var worker = NewWorker();
         await worker.SweepAsync(CancellationToken.None);
 
         var resolved = await _lifecycle.GetAsync(payment.Id, CancellationToken.None);
@@ -157,7 +138,7 @@ public sealed class PaymentLifecycleTests : IAsyncLifetime
         _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
         var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
         _channel.CloseAnswers.Enqueue(() => ChannelResult.Success("10000", ""));
-        var worker = new RecoveryWorker(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
+        var worker = NewWorker();
 
         await worker.SweepAsync(CancellationToken.None);
         Assert.Equal(PaymentState.RequiresAction, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
@@ -211,7 +192,7 @@ public sealed class PaymentLifecycleTests : IAsyncLifetime
         Assert.False((await _lifecycle.GetAsync(canceled.Id, CancellationToken.None)).Attempts[0].DuplicateRefund!.Done);
 
         _channel.RefundAnswers.Enqueue(() => ChannelResult.Success("10000", "refunded"));
-        var worker = new RecoveryWorker(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
+        var worker = NewWorker();
         await worker.SweepAsync(CancellationToken.None);
 
         var payment = await _lifecycle.GetAsync(canceled.Id, CancellationToken.None);
@@ -229,12 +210,5 @@ public sealed class PaymentLifecycleTests : IAsyncLifetime
         Assert.Contains("minimum", error.Message, StringComparison.Ordinal);
         Assert.Empty(await _store.ListAsync(null, null, 10, CancellationToken.None));
         Assert.Empty(_channel.Calls);
-    }
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
     }
 }

@@ -12,29 +12,8 @@ using Paygate.Gateway.Storage;
 namespace Paygate.Gateway.Tests.Payments;
 
 /// <summary>Merchant refunds against a real SQLite store and a scripted channel.</summary>
-public sealed class RefundLifecycleTests : IAsyncLifetime
+public sealed class RefundLifecycleTests : LifecycleTestBase
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("paygate-refunds-").FullName;
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private readonly ScriptedChannel _channel = new();
-    private readonly PaymentOptions _options = new() { NotifyBaseUrl = "http://127.0.0.1:5081" };
-    private SqlitePaymentStore _store = null!;
-    private PaymentLifecycle _lifecycle = null!;
-    private RecoveryWorker _worker = null!;
-
-    public async Task InitializeAsync()
-    {
-        _store = new SqlitePaymentStore(new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") })));
-        await _store.InitializeAsync(CancellationToken.None);
-        var registry = new ChannelRegistry([_channel]);
-        var health = new ChannelHealth();
-        var router = new PaymentRouter(registry, new StaticOptions<RoutingOptions>(new RoutingOptions()), health);
-        var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
-        _lifecycle = new PaymentLifecycle(_store, registry, router, calls, new PaymentSignals(), new KeyedLock(),
-            Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
-        _worker = new RecoveryWorker(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
-    }
-
     private static ChannelResult Refunded(string id = "2026112622001") => ChannelResult.Success("10000", "Success", id);
 
     private async Task<Payment> PaidPaymentAsync(long amount = 1000)
@@ -148,10 +127,10 @@ public sealed class RefundLifecycleTests : IAsyncLifetime
         Assert.Equal(RefundState.Pending, refund.State);
 
         // Before the call is long over the worker leaves it alone; after, it asks the network, and only asks.
-        await _worker.SweepAsync(CancellationToken.None);
+        await NewWorker().SweepAsync(CancellationToken.None);
         _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
         _channel.RefundQueryAnswers.Enqueue(() => Refunded("late"));
-        await _worker.SweepAsync(CancellationToken.None);
+        await NewWorker().SweepAsync(CancellationToken.None);
 
         var (_, settled) = await _lifecycle.GetRefundAsync(refund.Id, CancellationToken.None);
         Assert.Equal(RefundState.Succeeded, settled.State);
@@ -173,7 +152,7 @@ public sealed class RefundLifecycleTests : IAsyncLifetime
 
         _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
         _channel.RefundQueryAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = "10000" });
-        await _worker.SweepAsync(CancellationToken.None);
+        await NewWorker().SweepAsync(CancellationToken.None);
 
         var payment = await _lifecycle.GetAsync(paid.Id, CancellationToken.None);
         Assert.Equal(RefundState.Failed, payment.FindRefund(refund.Id)!.State);
@@ -199,12 +178,5 @@ public sealed class RefundLifecycleTests : IAsyncLifetime
     {
         var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.GetRefundAsync(PaymentIds.NewRefundId(_clock), CancellationToken.None));
         Assert.Equal(ErrorCatalogue.RefundNotFound, error.Code);
-    }
-
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
     }
 }

@@ -1,0 +1,42 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Resilience;
+using Paygate.Gateway.Routing;
+using Paygate.Gateway.Storage;
+
+namespace Paygate.Gateway.Tests.Payments;
+
+/// <summary>The payment core against a real SQLite store in a temporary folder, a fake clock and a scripted channel.</summary>
+public abstract class LifecycleTestBase : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("paygate-lifecycle-").FullName;
+    private protected readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private protected readonly ScriptedChannel _channel = new();
+    private protected readonly PaymentOptions _options = new() { NotifyBaseUrl = "http://127.0.0.1:5081" };
+    private protected SqlitePaymentStore _store = null!;
+    private protected PaymentLifecycle _lifecycle = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqlitePaymentStore(new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") })));
+        await _store.InitializeAsync(CancellationToken.None);
+        var registry = new ChannelRegistry([_channel]);
+        var health = new ChannelHealth();
+        var router = new PaymentRouter(registry, new StaticOptions<RoutingOptions>(new RoutingOptions()), health);
+        var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
+        _lifecycle = new PaymentLifecycle(_store, registry, router, calls, new PaymentSignals(), new KeyedLock(),
+            Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
+    }
+
+    private protected RecoveryWorker NewWorker() => new(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+}
