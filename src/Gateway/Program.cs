@@ -17,8 +17,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
               grpcurl -plaintext -d '{{"id": "<payment id>"}}' localhost:5080 paygate.v1.PaymentService/GetPayment
             Other channels: "payment_method": {{"channel": "wechatpay"}} (pay: curl -d code_url=... {Simulators}/wechatpay/buyer/pay),
             {{"channel": "unionpay"}} (post next_action.redirect_form, then curl -d orderId=... {Simulators}/unionpay/buyer/pay),
-            {{"card": {{"number": "4242424242424242", "exp_month": 12, "exp_year": 2031}}}} with USD 100.00 or more.
-            """, sandbox.BaseUrl, sandbox.BaseUrl, sandbox.BaseUrl, sandbox.BaseUrl);
+            {{"card": {{"number": "4242424242424242", "exp_month": 12, "exp_year": 2031}}}} with USD 100.00 or more (or CNY, converted).
+            Bank transfer: an enterprise customer and more than CNY 5,000.00; pay with
+              curl -d amount_minor=<amount> -d reference=<next_action.bank_transfer.reference> {Simulators}/bank/payer/transfer
+            SWIFT: "payment_method": {{"channel": "swift", "bank_account": {{"name": "ACME TRADING LTD", "account": "GB82WEST12345698765432"}}}} in USD.
+            """, sandbox.BaseUrl, sandbox.BaseUrl, sandbox.BaseUrl, sandbox.BaseUrl, sandbox.BaseUrl);
     }
 });
 await app.RunAsync();

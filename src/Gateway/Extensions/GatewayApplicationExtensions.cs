@@ -19,7 +19,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapChannelNotifications();
-        app.MapGet("/", () => "Paygate: gRPC API paygate.v1.PaymentService; channel notifications at /notify/<channel>");
+        app.MapGet("/", () => "Paygate: gRPC API paygate.v1.PaymentService, ChannelService, WebhookService; channel notifications at /notify/<channel>");
         return app;
     }
 }
