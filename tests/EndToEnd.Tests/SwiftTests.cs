@@ -11,6 +11,7 @@ public sealed class QuickFollowUpFixture : GatewayFixture
     protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>
     {
         ["Paygate:PendingQueryAfter"] = "00:00:00.300",
+        ["Paygate:InFlightQueryMin"] = "00:00:00.200",
     };
 }
 

@@ -343,6 +343,13 @@ public sealed partial class PaymentLifecycle(
             if (attempt == payment.CurrentAttempt && !payment.State.IsFinal())
             {
                 payment = await RunAttemptsAsync(payment.Id, payment.Routing.Candidates, null, null, resumeUnknown: true);
+                if (payment.CurrentAttempt is { State: AttemptState.Pending } still && still.Reference == attempt.Reference)
+                {
+                    // Still in flight (a transfer settling over days): ask again after a tenth of its age so far, within bounds.
+                    var age = clock.GetUtcNow() - still.CreateTime;
+                    var wait = TimeSpan.FromTicks(Math.Clamp(age.Ticks / 10, _options.InFlightQueryMin.Ticks, Math.Max(_options.InFlightQueryMin.Ticks, _options.InFlightQueryMax.Ticks)));
+                    await store.DeferChecksAsync(payment.Id, clock.GetUtcNow() + wait, CancellationToken.None);
+                }
                 continue;
             }
             // An attempt already superseded is only asked about, never sent again: that could open a second live order.

@@ -26,4 +26,13 @@ public sealed class PaymentOptions
 
     /// <summary>How long an attempt may stay pending (a call in flight) before the worker queries it.</summary>
     public TimeSpan PendingQueryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A call the network says is in flight (a SWIFT transfer settling) is asked about again after a tenth of its age,
+    /// at least this long after the last question...
+    /// </summary>
+    public TimeSpan InFlightQueryMin { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>...and at most this long.</summary>
+    public TimeSpan InFlightQueryMax { get; set; } = TimeSpan.FromHours(1);
 }

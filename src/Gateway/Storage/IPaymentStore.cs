@@ -45,6 +45,12 @@ public interface IPaymentStore
     /// </summary>
     Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Puts off the worker's next question about the payment's call in flight until <paramref name="until"/> (scheduling, not
+    /// state: no version, no event). Any saved change of the payment clears it.
+    /// </summary>
+    Task DeferChecksAsync(string paymentId, DateTimeOffset until, CancellationToken cancellationToken);
+
     /// <summary>A payment's events after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken);
 

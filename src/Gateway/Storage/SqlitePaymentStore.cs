@@ -49,7 +49,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
         }
         payment.Version = expectedVersion + 1;
         var changed = await ExecuteAsync(connection, tx, """
-            UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, pending_refund = $refund, version = $version, body = $body
+            UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, pending_refund = $refund, version = $version, body = $body, next_check_time = 0
             WHERE id = $id AND version = $expected
             """, cancellationToken, [.. PaymentParameters(payment), ("$expected", expectedVersion)]);
         if (changed == 0)
@@ -116,11 +116,18 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
             SELECT body, version FROM payments
             WHERE pending_refund = 1
                OR (state IN ($processing, $action, $failed)
-                   AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending)))
+                   AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending AND next_check_time <= $now)))
             ORDER BY expire_time LIMIT $limit
             """, cancellationToken,
             ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed),
             ("$now", now.ToUnixTimeMilliseconds()), ("$pending", pendingBefore.ToUnixTimeMilliseconds()), ("$limit", limit));
+    }
+
+    public async Task DeferChecksAsync(string paymentId, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "UPDATE payments SET next_check_time = $t WHERE id = $id", cancellationToken,
+            ("$t", until.ToUnixTimeMilliseconds()), ("$id", paymentId));
     }
 
     public async Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken)

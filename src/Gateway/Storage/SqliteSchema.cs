@@ -126,5 +126,9 @@ internal static class SqliteSchema
             );
             CREATE INDEX ix_bank_credits_state ON bank_credits (state, first_time);
             """),
+        (7, """
+            -- When the worker may next ask about a call in flight (a SWIFT transfer settling for days is asked ever less often).
+            ALTER TABLE payments ADD COLUMN next_check_time INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }
