@@ -48,6 +48,7 @@ public sealed class SwiftTests : IClassFixture<QuickFollowUpFixture>, IDisposabl
         var uetr = SwiftChannel.UetrFor(created.Attempts[0].ChannelReference);
 
         Assert.Equal((Payment.Types.State.Processing, Attempt.Types.State.Pending, "ACK"), (created.State, created.Attempts[0].State, created.Attempts[0].NativeCode));
+        Assert.Equal(("ACME TRADING LTD", "GB82WEST12345698765432"), (created.BankAccount.Name, created.BankAccount.Account));
         var sent = Assert.Single(_fixture.Simulators.Swift.Transfers, t => t.Uetr == uetr).Message;
         Assert.Equal(("GB82WEST12345698765432", "ACME TRADING LTD"), (sent.OrderingCustomer.Account, sent.OrderingCustomer.NameAndAddress[0]));
         Assert.Equal(("DE89370400440532013000", 25000L, "USD"), (sent.Beneficiary.Account, sent.Amount.AmountMinor, sent.Amount.Currency.Code));

@@ -59,6 +59,10 @@ public static class PaymentMapping
                     RedirectForm = { new Dictionary<string, string>(action.RedirectForm ?? new Dictionary<string, string>()) },
                 };
         }
+        if (payment.Payer is { } payer)
+        {
+            proto.BankAccount = new Proto.BankAccount { Name = payer.Name, Account = payer.Account, Bic = payer.Bic ?? "", AddressLines = { payer.Address } };
+        }
         if (payment.Card is { } card)
         {
             proto.Card = new Proto.CardSummary { Brand = card.Brand, Last4 = card.Last4, ExpMonth = card.ExpMonth, ExpYear = card.ExpYear };
