@@ -192,5 +192,21 @@ public sealed class BankTransferTests(GatewayFixture fixture) : IClassFixture<Ga
         Assert.Contains("too late", (await HeldAsync(entry)).Reason);
     }
 
+    [Fact]
+    public async Task HeldCredit_IsReturnedToThePayerOnce_AndLeavesTheReviewList()
+    {
+        var entry = fixture.Simulators.Bank.PayerTransfers(432_100, remittance: "NO IDEA WHAT THIS IS FOR");
+        await HeldAsync(entry);
+
+        var returned = await Operators.ReturnHeldCreditAsync(new ReturnHeldCreditRequest { Channel = "banktransfer", AccountServicerRef = entry });
+        var again = await Operators.ReturnHeldCreditAsync(new ReturnHeldCreditRequest { Channel = "banktransfer", AccountServicerRef = entry });
+
+        Assert.Equal(("RETURNED", "RETURNED"), (returned.State, again.State));
+        Assert.Single(fixture.Simulators.Bank.Ledger, e => e.Kind == "return" && e.Reference == "RT" + entry && e.AmountMinor == 432_100);
+        Assert.DoesNotContain((await Operators.ListHeldCreditsAsync(new ListHeldCreditsRequest { PageSize = 500 })).Credits, c => c.AccountServicerRef == entry);
+        var (code, info, _) = await RpcErrors.CatchAsync(() => Operators.ReturnHeldCreditAsync(new ReturnHeldCreditRequest { Channel = "banktransfer", AccountServicerRef = "NOSUCH" }).ResponseAsync);
+        Assert.Equal((Grpc.Core.StatusCode.NotFound, "PM-6015"), (code, info.Reason));
+    }
+
     public void Dispose() => fixture.Simulators.Bank.Notifier.Pause = false;
 }

@@ -41,6 +41,16 @@ public static class BankEndpoints
             var (status, reason, bankReference) = bank.Refund(reference, original, minor, currency);
             return (200, Json(new JsonObject { ["reference"] = reference, ["status"] = status, ["reason"] = reason, ["bank_reference"] = bankReference }));
         }));
+        app.MapPost(BasePath + "/v1/returns", (HttpContext c) => HandleAsync(c, bank, faults, "return", body =>
+        {
+            if (Str(body, "reference") is not { } reference || Str(body, "entry_reference") is not { } entry || Str(body, "currency") is not { } currency
+                || !decimal.TryParse(Str(body, "amount"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+            {
+                return (400, Json(new JsonObject { ["error"] = "reference, entry_reference, amount and currency are required" }));
+            }
+            var (status, reason) = bank.Return(reference, entry, (long)(amount * (currency == "JPY" ? 1 : 100)), currency);
+            return (200, Json(new JsonObject { ["reference"] = reference, ["status"] = status, ["reason"] = reason }));
+        }));
         app.MapGet(BasePath + "/v1/refunds/{reference}", (HttpContext c, string reference) => HandleAsync(c, bank, faults, "refund-query",
             _ => bank.FindRefund(reference) is { } refund
                 ? (200, Json(new JsonObject { ["reference"] = reference, ["status"] = refund.Status, ["bank_reference"] = refund.BankReference }))

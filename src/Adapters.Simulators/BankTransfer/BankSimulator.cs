@@ -204,6 +204,31 @@ public sealed class BankSimulator : IDisposable
         }
     }
 
+    /// <summary>Sends a booked credit (or part of it) back to whoever paid it, once per <paramref name="reference"/>.</summary>
+    public (string Status, string? Reason) Return(string reference, string entryReference, long amountMinor, string currency)
+    {
+        lock (_gate)
+        {
+            if (_refunds.TryGetValue(reference, out var earlier))
+            {
+                return earlier.Original == entryReference && earlier.AmountMinor == amountMinor ? ("EXECUTED", null) : ("REJECTED", "DUPL");
+            }
+            var entry = _entries.FirstOrDefault(e => e.AccountServicerReference == entryReference);
+            if (entry is null || entry.Currency != currency)
+            {
+                return ("REJECTED", "NOORIGINAL");
+            }
+            var returned = _refunds.Values.Where(r => r.Original == entryReference).Sum(r => r.AmountMinor);
+            if (returned + amountMinor > entry.AmountMinor)
+            {
+                return ("REJECTED", "AM02");
+            }
+            _refunds[reference] = (entryReference, amountMinor, currency, $"SBCBT{++_sequence:D8}");
+            _ledger.Add(new BankLedgerEntry(reference, "return", amountMinor, currency, _clock.GetUtcNow()));
+            return ("EXECUTED", null);
+        }
+    }
+
     public (string Status, string? BankReference)? FindRefund(string reference)
     {
         lock (_gate)

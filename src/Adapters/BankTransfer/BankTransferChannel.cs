@@ -115,6 +115,19 @@ public sealed class BankTransferChannel(IHttpClientFactory httpClients, IOptions
         return failure ?? FromRefund(json);
     }
 
+    public async Task<ChannelResult> ReturnCreditAsync(string entryReference, Money.Money amount, string returnReference, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["reference"] = returnReference,
+            ["entry_reference"] = entryReference,
+            ["amount"] = amount.ToMajorUnitString(),
+            ["currency"] = amount.Currency.Code,
+        };
+        var (json, failure) = await CallAsync(HttpMethod.Post, "/v1/returns", body, "return", cancellationToken);
+        return failure ?? FromRefund(json);
+    }
+
     public async Task<ChannelResult> QueryRefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
     {
         var (json, failure) = await CallAsync(HttpMethod.Get, $"/v1/refunds/{Uri.EscapeDataString(request.RefundReference)}", null, "refund query", cancellationToken);

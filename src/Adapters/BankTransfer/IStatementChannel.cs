@@ -12,4 +12,10 @@ public interface IStatementChannel
 
     /// <summary>Pulls the end-of-day camt.053 statement of <paramref name="date"/>.</summary>
     Task<BankStatement> FetchStatementAsync(DateOnly date, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends a booked credit back to whoever paid it (a credit held for review that belongs to no payment). Resending the
+    /// same <paramref name="returnReference"/> never returns twice.
+    /// </summary>
+    Task<Contract.ChannelResult> ReturnCreditAsync(string entryReference, Money.Money amount, string returnReference, CancellationToken cancellationToken);
 }

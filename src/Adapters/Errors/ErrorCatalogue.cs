@@ -100,6 +100,8 @@ public static class ErrorCatalogue
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The refund could not be found.");
     public static readonly ErrorCode WebhookEndpointNotFound = new("PM-6014", "No webhook endpoint has that id.",
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The webhook endpoint could not be found.");
+    public static readonly ErrorCode HeldCreditNotFound = new("PM-6015", "No bank credit held for review has that entry reference.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The bank credit could not be found.");
     public static readonly ErrorCode MerchantTimestampRejected = new("PM-6010", "The channel rejected the request timestamp: check the gateway's clock.",
         StatusCode.Internal, ErrorDecision.RetrySame, "The payment could not be processed. Please try again later.");
 

@@ -9,9 +9,38 @@ using Paygate.V1;
 namespace Paygate.Gateway.Api;
 
 /// <summary>The operators' API: channels and their health, routing previews, the error catalogue.</summary>
-public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth health, PaymentRouter router, CreatePaymentValidator validator, BankCreditStore credits)
+public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth health, PaymentRouter router, CreatePaymentValidator validator, BankCreditStore credits,
+    BankReconciliation reconciliation)
     : ChannelService.ChannelServiceBase
 {
+    public override async Task<HeldCredit> ReturnHeldCredit(ReturnHeldCreditRequest request, ServerCallContext context)
+    {
+        if (channels.Find(request.Channel) is null)
+        {
+            throw PaymentException.InvalidField("channel", "unknown channel");
+        }
+        if (request.AccountServicerRef.Length is 0 or > 100)
+        {
+            throw PaymentException.InvalidField("account_servicer_ref", "1 to 100 characters");
+        }
+        return ToProto(await reconciliation.ReturnAsync(request.Channel, request.AccountServicerRef, context.CancellationToken));
+    }
+
+    private static HeldCredit ToProto(BankCreditRecord c) => new()
+    {
+        Channel = c.Channel,
+        AccountServicerRef = c.AccountServicerReference,
+        AmountMinor = c.AmountMinor,
+        Currency = c.Currency,
+        Reference = c.Reference ?? "",
+        PaymentId = c.PaymentId ?? "",
+        Reason = c.Reason,
+        BookingDate = c.BookingDate,
+        DebtorName = c.DebtorName ?? "",
+        Source = c.Source,
+        State = c.State.ToString().ToUpperInvariant(),
+    };
+
     public override async Task<ListHeldCreditsResponse> ListHeldCredits(ListHeldCreditsRequest request, ServerCallContext context)
     {
         if (request.PageSize is < 0 or > 500)
@@ -21,15 +50,7 @@ public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth h
         var held = await credits.InStateAsync(BankCreditState.Held, request.PageSize == 0 ? 100 : request.PageSize, context.CancellationToken);
         return new ListHeldCreditsResponse
         {
-            Credits =
-            {
-                held.Select(c => new HeldCredit
-                {
-                    Channel = c.Channel, AccountServicerRef = c.AccountServicerReference, AmountMinor = c.AmountMinor, Currency = c.Currency,
-                    Reference = c.Reference ?? "", PaymentId = c.PaymentId ?? "", Reason = c.Reason, BookingDate = c.BookingDate,
-                    DebtorName = c.DebtorName ?? "", Source = c.Source,
-                }),
-            },
+            Credits = { held.Select(ToProto) },
         };
     }
 

@@ -9,6 +9,8 @@ public enum BankCreditState
     Received = 0,
     Matched = 1,
     Held = 2,
+    /// <summary>A held credit sent back to whoever paid it.</summary>
+    Returned = 3,
 }
 
 /// <summary>A credit as the gateway keeps it, with what became of it.</summary>
@@ -38,6 +40,9 @@ public sealed class BankCreditStore(SqliteDatabase database)
         await ExecuteAsync(connection, null, "UPDATE bank_credits SET state = $state, payment_id = $payment, reason = $reason WHERE channel = $channel AND account_servicer_ref = $ref",
             cancellationToken, ("$state", (int)state), ("$payment", paymentId), ("$reason", reason), ("$channel", channel), ("$ref", accountServicerReference));
     }
+
+    public async Task<BankCreditRecord?> FindAsync(string channel, string accountServicerReference, CancellationToken cancellationToken) =>
+        (await ListAsync("WHERE channel = $channel AND account_servicer_ref = $ref", cancellationToken, ("$channel", channel), ("$ref", accountServicerReference))).SingleOrDefault();
 
     /// <summary>The credit already matched to a payment, if any.</summary>
     public async Task<BankCreditRecord?> MatchedForAsync(string paymentId, CancellationToken cancellationToken) =>

@@ -1,6 +1,9 @@
 using Paygate.Adapters.BankTransfer;
 using Paygate.Adapters.Contract;
 using Paygate.Gateway.Payments;
+using Paygate.Adapters.Errors;
+using Paygate.Adapters.Money;
+using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Reconciliation;
@@ -13,8 +16,47 @@ namespace Paygate.Gateway.Reconciliation;
 /// concerned, if any, is flagged (event <c>payment.credit_held</c>). An entry reported again as it was (the day's
 /// camt.053 repeating a camt.054) changes nothing.
 /// </summary>
-public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore payments, PaymentLifecycle lifecycle, TimeProvider clock, ILogger<BankReconciliation> logger)
+public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore payments, PaymentLifecycle lifecycle, ChannelRegistry channels, TimeProvider clock,
+    ILogger<BankReconciliation> logger)
 {
+    /// <summary>
+    /// Sends a held credit back to whoever paid it, in full: the bank keys the return by <c>RT</c> + the entry reference, so
+    /// asking again never returns twice. An outcome the bank leaves unknown keeps the credit held; ask again.
+    /// </summary>
+    public async Task<BankCreditRecord> ReturnAsync(string channel, string accountServicerReference, CancellationToken cancellationToken)
+    {
+        var credit = await credits.FindAsync(channel, accountServicerReference, cancellationToken)
+            ?? throw new PaymentException(ErrorCatalogue.HeldCreditNotFound, $"no {channel} credit has entry reference {accountServicerReference}",
+                metadata: new Dictionary<string, string> { ["channel"] = channel, ["account_servicer_ref"] = accountServicerReference });
+        if (credit.State == BankCreditState.Returned)
+        {
+            return credit;
+        }
+        if (credit.State != BankCreditState.Held)
+        {
+            throw new PaymentException(ErrorCatalogue.IllegalTransition, $"credit {accountServicerReference} is {credit.State.ToString().ToUpperInvariant()}, not held: refund its payment instead");
+        }
+        if (channels.Find(channel) is not IStatementChannel bank || !Currency.TryFind(credit.Currency, out var currency))
+        {
+            throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"channel {channel} cannot return credits");
+        }
+        var result = await bank.ReturnCreditAsync(accountServicerReference, new Money(credit.AmountMinor, currency), "RT" + accountServicerReference, cancellationToken);
+        switch (result.Outcome)
+        {
+            case ChannelOutcome.Succeeded:
+                var reason = credit.Reason + "; returned to the payer";
+                await credits.SettleAsync(channel, accountServicerReference, BankCreditState.Returned, credit.PaymentId, reason, cancellationToken);
+                logger.LogInformation("{Channel} entry {Ref} of {Amount} {Currency} returned to the payer", channel, accountServicerReference, credit.AmountMinor, credit.Currency);
+                return credit with { State = BankCreditState.Returned, Reason = reason };
+            case ChannelOutcome.Failed or ChannelOutcome.Declined:
+                throw new PaymentException(result.Error ?? ErrorCatalogue.ChannelBusinessFailure, $"the bank refused to return entry {accountServicerReference}: {result.NativeCode} {result.NativeMessage}",
+                    metadata: new Dictionary<string, string> { ["channel"] = channel, ["native_code"] = result.NativeCode });
+            default:
+                throw new PaymentException(ErrorCatalogue.OutcomeUnknown, $"the bank did not say whether entry {accountServicerReference} was returned; ask again",
+                    metadata: new Dictionary<string, string> { ["channel"] = channel, ["native_code"] = result.NativeCode });
+        }
+    }
+
     public async Task<IReadOnlyList<BankCreditRecord>> ApplyAsync(string channel, BankStatement statement, CancellationToken cancellationToken)
     {
         var outcomes = new List<BankCreditRecord>();
