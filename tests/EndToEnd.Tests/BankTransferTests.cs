@@ -65,7 +65,7 @@ public sealed class BankTransferTests(GatewayFixture fixture) : IClassFixture<Ga
 
         var paid = await Gateway.WaitForAsync(created.Id, p => p.State == Payment.Types.State.Succeeded);
         Assert.Equal(entry, paid.Attempts[0].ChannelTransactionId);
-        Assert.Contains(fixture.Simulators.Bank.Notifier.Deliveries, d => d.NotifyId == "NTF" + entry && d.Acknowledged);
+        Assert.True(fixture.Simulators.NotificationAcknowledged("banktransfer", transfer.Reference));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class PaymentFlowTests(GatewayFixture fixture) : IClassFixture<Gat
         Assert.Null(paid.NextAction);
         var charge = Assert.Single(fixture.Simulators.Alipay.Ledger, e => e.OutTradeNo == attempt.ChannelReference);
         Assert.Equal(8888, charge.AmountFen);
-        Assert.Contains(fixture.Simulators.Alipay.Notifier.Deliveries, d => d.OutTradeNo == attempt.ChannelReference && d.Acknowledged);
+        Assert.True(fixture.Simulators.NotificationAcknowledged("alipay", attempt.ChannelReference));
     }
 
     [Fact]

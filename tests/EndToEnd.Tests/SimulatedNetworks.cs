@@ -38,12 +38,26 @@ internal static class SimulatedNetworks
         _ => throw new ArgumentOutOfRangeException(nameof(channel)),
     };
 
-    /// <summary>Whether the gateway acknowledged a notification about this order, as the network requires.</summary>
-    public static bool NotificationAcknowledged(this SimulatorHost host, string channel, string reference) => channel switch
+    /// <summary>
+    /// Whether the gateway acknowledged a notification about this order, as the network requires. The network records the
+    /// reply when it arrives, a moment after the gateway applied the notification: this waits up to 10 s for it.
+    /// </summary>
+    public static bool NotificationAcknowledged(this SimulatorHost host, string channel, string reference)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!Acknowledged(host, channel, reference) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+        }
+        return Acknowledged(host, channel, reference);
+    }
+
+    private static bool Acknowledged(SimulatorHost host, string channel, string reference) => channel switch
     {
         "alipay" => host.Alipay.Notifier.Deliveries.Any(d => d.OutTradeNo == reference && d.Acknowledged),
         "wechatpay" => host.WeChatPay.Notifier.Deliveries.Any(d => d.OutTradeNo == reference && d.Acknowledged),
         "unionpay" => host.UnionPay.Notifier.Deliveries.Any(d => d.OutTradeNo == reference && d.Acknowledged),
+        "banktransfer" => host.Bank.Notifier.Deliveries.Any(d => d.OutTradeNo == reference && d.Acknowledged),
         _ => throw new ArgumentOutOfRangeException(nameof(channel)),
     };
 

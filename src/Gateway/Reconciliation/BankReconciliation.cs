@@ -16,8 +16,8 @@ namespace Paygate.Gateway.Reconciliation;
 /// concerned, if any, is flagged (event <c>payment.credit_held</c>). An entry reported again as it was (the day's
 /// camt.053 repeating a camt.054) changes nothing.
 /// </summary>
-public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore payments, PaymentLifecycle lifecycle, ChannelRegistry channels, TimeProvider clock,
-    ILogger<BankReconciliation> logger)
+public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore payments, PaymentLifecycle lifecycle, ChannelRegistry channels, KeyedLock locks,
+    TimeProvider clock, ILogger<BankReconciliation> logger)
 {
     /// <summary>
     /// Sends a held credit back to whoever paid it, in full: the bank keys the return by <c>RT</c> + the entry reference, so
@@ -62,6 +62,8 @@ public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore pa
         var outcomes = new List<BankCreditRecord>();
         foreach (var credit in statement.Credits)
         {
+            // One entry at a time: the camt.054 and the camt.053 reporting it may arrive together.
+            using var held = await locks.AcquireAsync($"credit:{channel}:{credit.AccountServicerReference}", cancellationToken);
             var earlier = await credits.AddOrGetAsync(channel, credit, statement.Kind, clock.GetUtcNow(), cancellationToken);
             if (earlier is not null && earlier.State != BankCreditState.Received)
             {
@@ -91,6 +93,12 @@ public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore pa
         }
         var attempt = payment.FindAttempt(channel, credit.Reference)!;
         var expected = attempt.SettlementAmount(payment);
+        if (attempt.State == AttemptState.Succeeded && attempt.TransactionId == credit.AccountServicerReference)
+        {
+            // This very entry paid it (its outcome was applied, then the gateway stopped before recording the match).
+            await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Matched, payment.Id, $"matched to payment {payment.Id}", cancellationToken);
+            return Record(channel, credit, source, payment.Id, BankCreditState.Matched, $"matched to payment {payment.Id}");
+        }
         if (attempt.State == AttemptState.Succeeded || payment.State == PaymentState.Succeeded)
         {
             var first = await credits.MatchedForAsync(payment.Id, cancellationToken);

@@ -19,9 +19,13 @@ public abstract class LifecycleTestBase : IAsyncLifetime
     private protected SqlitePaymentStore _store = null!;
     private protected PaymentLifecycle _lifecycle = null!;
 
+    /// <summary>The database file the store uses (other stores of the same file share it).</summary>
+    private protected SqliteDatabase Database { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
-        _store = new SqlitePaymentStore(new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") })));
+        Database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") }));
+        _store = new SqlitePaymentStore(Database);
         await _store.InitializeAsync(CancellationToken.None);
         var registry = new ChannelRegistry([_channel]);
         var health = new ChannelHealth();
