@@ -69,6 +69,22 @@ public sealed class BankTransferTests(GatewayFixture fixture) : IClassFixture<Ga
     }
 
     [Fact]
+    public async Task APersonPlayingThePayer_PaysThroughTheSimulatorsHttpEndpoint()
+    {
+        var created = await CreateAsync(510_000);
+        using var http = new HttpClient();
+
+        using var response = await http.PostAsync(fixture.Simulators.BankBaseUrl + "/payer/transfer", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["amount_minor"] = "510000",
+            ["reference"] = created.NextAction.BankTransfer.Reference,
+        }));
+
+        Assert.True(response.IsSuccessStatusCode);
+        await Gateway.WaitForAsync(created.Id, p => p.State == Payment.Types.State.Succeeded);
+    }
+
+    [Fact]
     public async Task TransferToTheVirtualAccount_WithoutAReference_IsMatchedByTheAccount()
     {
         var created = await CreateAsync(880_000);
