@@ -44,7 +44,9 @@ public sealed class RecoveryWorker(
                 var current = await lifecycle.RefundDuplicatesAsync(payment);
                 current = await lifecycle.ResolvePendingRefundsAsync(current);
                 current = await lifecycle.ResolveOpenAttemptsAsync(current);
-                if (!current.State.IsFinal() && current.ExpireTime <= now)
+                // A call still in flight after its question (a transfer the network is carrying) settles by itself: it cannot
+                // be closed, so the payment does not expire under it.
+                if (!current.State.IsFinal() && current.ExpireTime <= now && current.CurrentAttempt?.State != AttemptState.Pending)
                 {
                     await lifecycle.ExpireAsync(current);
                 }

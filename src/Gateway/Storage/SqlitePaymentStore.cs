@@ -115,8 +115,8 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
         return await ReadPaymentsAsync(connection, """
             SELECT body, version FROM payments
             WHERE pending_refund = 1
-               OR (state IN ($processing, $action, $failed)
-                   AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending AND next_check_time <= $now)))
+               OR (state IN ($processing, $action, $failed) AND next_check_time <= $now
+                   AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending)))
             ORDER BY expire_time LIMIT $limit
             """, cancellationToken,
             ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed),

@@ -42,6 +42,23 @@ public sealed class InFlightTests : LifecycleTestBase
     }
 
     [Fact]
+    public async Task TransferInFlight_PastTheExpiry_IsNotClosedOrExpired_AndNotAskedMoreOften()
+    {
+        _channel.CreateAnswers.Enqueue(() => InFlight("ACK"));
+        var command = Command() with { ExpireTime = _clock.GetUtcNow().AddMinutes(2) };
+        var payment = await _lifecycle.CreateAsync(command, CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromMinutes(3));
+        _channel.QueryAnswers.Enqueue(() => InFlight());
+        await NewWorker().SweepAsync(CancellationToken.None);
+        await NewWorker().SweepAsync(CancellationToken.None);
+
+        Assert.Equal(PaymentState.Processing, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
+        Assert.DoesNotContain(_channel.Calls, c => c.StartsWith("close ", StringComparison.Ordinal));
+        Assert.Single(_channel.Calls, c => c.StartsWith("query ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Processing_AfterAnUnknownOutcome_MakesTheAttemptPendingAgain_AndRepeatsAreNoChange()
     {
         var payment = TestPayments.New(_clock, attemptState: AttemptState.Unknown);
