@@ -22,7 +22,10 @@ public sealed class BankTransferContractTests : IDisposable
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
     private readonly ServiceProvider _services;
 
-    public BankTransferContractTests() => _services = new ServiceCollection()
+    public BankTransferContractTests() => _services = Build(10);
+
+    /// <summary>The adapter with its own HTTP timeout (short only where a test waits for it).</summary>
+    private ServiceProvider Build(int timeoutSeconds) => new ServiceCollection()
         .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Channels:BankTransfer:BaseUrl"] = _server.Url,
@@ -32,7 +35,7 @@ public sealed class BankTransferContractTests : IDisposable
             ["Channels:BankTransfer:AccountName"] = "Paygate Merchant Co., Ltd.",
             ["Channels:BankTransfer:BankName"] = "Sandbox Bank",
             ["Channels:BankTransfer:Bic"] = "SBCBCNSHXXX",
-            ["Channels:BankTransfer:TimeoutSeconds"] = "1",
+            ["Channels:BankTransfer:TimeoutSeconds"] = timeoutSeconds.ToString(CultureInfo.InvariantCulture),
         }).Build())
         .AddSingleton<TimeProvider>(_clock)
         .AddLogging()
@@ -79,8 +82,9 @@ public sealed class BankTransferContractTests : IDisposable
     public async Task BankInterfaceTimeout_IsPm2003()
     {
         Serve("/v1/collections", "POST", 200, "{\"status\":\"OPEN\"}", delayMs: 3000);
+        using var quick = Build(1);
 
-        var result = await Channel.CreateAsync(Collect(), CancellationToken.None);
+        var result = await quick.GetRequiredService<BankTransferChannel>().CreateAsync(Collect(), CancellationToken.None);
 
         Assert.Equal((ChannelOutcome.Unknown, "PM-2003"), (result.Outcome, result.Error?.Code));
     }

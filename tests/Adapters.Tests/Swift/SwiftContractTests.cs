@@ -22,7 +22,10 @@ public sealed class SwiftContractTests : IDisposable
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
     private readonly ServiceProvider _services;
 
-    public SwiftContractTests() => _services = new ServiceCollection()
+    public SwiftContractTests() => _services = Build(10);
+
+    /// <summary>The adapter with its own HTTP timeout (short only where a test waits for it).</summary>
+    private ServiceProvider Build(int timeoutSeconds) => new ServiceCollection()
         .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Channels:Swift:BaseUrl"] = _server.Url,
@@ -32,7 +35,7 @@ public sealed class SwiftContractTests : IDisposable
             ["Channels:Swift:ReceiverAddress"] = "CLDSDEFFAXXX",
             ["Channels:Swift:BeneficiaryAccount"] = "DE89370400440532013000",
             ["Channels:Swift:BeneficiaryNameAndAddress:0"] = "CLOUD SERVICES GMBH",
-            ["Channels:Swift:TimeoutSeconds"] = "1",
+            ["Channels:Swift:TimeoutSeconds"] = timeoutSeconds.ToString(CultureInfo.InvariantCulture),
         }).Build())
         .AddSingleton<TimeProvider>(_clock)
         .AddLogging()
@@ -105,8 +108,9 @@ public sealed class SwiftContractTests : IDisposable
     public async Task Create_BankInterfaceTimeout_IsPm2003AndUnknown()
     {
         Serve("/v1/messages", "POST", 200, "{4:{177:2611260600}{451:0}}", delayMs: 3000);
+        using var quick = Build(1);
 
-        var result = await Channel.CreateAsync(Transfer(), CancellationToken.None);
+        var result = await quick.GetRequiredService<SwiftChannel>().CreateAsync(Transfer(), CancellationToken.None);
 
         Assert.Equal((ChannelOutcome.Unknown, "PM-2003"), (result.Outcome, result.Error?.Code));
     }
