@@ -1,3 +1,4 @@
+using Paygate.Simulators.Signing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -37,8 +38,7 @@ public static class BankEndpoints
             {
                 return (400, Json(new JsonObject { ["error"] = "reference, original_reference, amount and currency are required" }));
             }
-            var minor = (long)(amount * (currency == "JPY" ? 1 : 100));
-            var (status, reason, bankReference) = bank.Refund(reference, original, minor, currency);
+            var (status, reason, bankReference) = bank.Refund(reference, original, MinorUnits(amount, currency), currency);
             return (200, Json(new JsonObject { ["reference"] = reference, ["status"] = status, ["reason"] = reason, ["bank_reference"] = bankReference }));
         }));
         app.MapPost(BasePath + "/v1/returns", (HttpContext c) => HandleAsync(c, bank, faults, "return", body =>
@@ -48,7 +48,7 @@ public static class BankEndpoints
             {
                 return (400, Json(new JsonObject { ["error"] = "reference, entry_reference, amount and currency are required" }));
             }
-            var (status, reason) = bank.Return(reference, entry, (long)(amount * (currency == "JPY" ? 1 : 100)), currency);
+            var (status, reason) = bank.Return(reference, entry, MinorUnits(amount, currency), currency);
             return (200, Json(new JsonObject { ["reference"] = reference, ["status"] = status, ["reason"] = reason }));
         }));
         app.MapGet(BasePath + "/v1/refunds/{reference}", (HttpContext c, string reference) => HandleAsync(c, bank, faults, "refund-query",
@@ -109,7 +109,7 @@ public static class BankEndpoints
         }
         context.Response.StatusCode = status;
         context.Response.ContentType = text.StartsWith('<') ? "application/xml; charset=utf-8" : "application/json";
-        context.Response.Headers[BankSimulator.SignatureHeader] = BankSimulator.Sign(text, account.SigningSecret, bank.Clock.GetUtcNow());
+        context.Response.Headers[BankSimulator.SignatureHeader] = HmacHeader.Sign(text, account.SigningSecret, bank.Clock.GetUtcNow());
         await context.Response.WriteAsync(FaultGate.Deliver(text, fault), Encoding.UTF8);
     }
 
@@ -123,6 +123,9 @@ public static class BankEndpoints
     });
 
     private static string Json(JsonObject o) => o.ToJsonString();
+
+    /// <summary>A decimal amount as the bank's API takes it, in minor units (JPY has none).</summary>
+    private static long MinorUnits(decimal amount, string currency) => (long)(amount * (currency == "JPY" ? 1 : 100));
 
     private static string? Str(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,3 +1,4 @@
+using Paygate.Simulators.Signing;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -237,12 +238,6 @@ public sealed class BankSimulator : IDisposable
         }
     }
 
-    internal static string Sign(string body, string secret, DateTimeOffset now)
-    {
-        var t = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return $"t={t},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}")))}";
-    }
-
     private HttpRequestMessage Build(OutgoingNotification item)
     {
         var account = _account!;
@@ -250,7 +245,7 @@ public sealed class BankSimulator : IDisposable
         var xml = CamtWriter.Notification(item.NotificationId, account.Account, (BookedEntry[])item.Order, now);
         var request = new HttpRequestMessage(HttpMethod.Post, item.Url) { Content = new StringContent(xml, Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/xml") { CharSet = "utf-8" };
-        request.Headers.TryAddWithoutValidation(SignatureHeader, Sign(xml, account.SigningSecret, now));
+        request.Headers.TryAddWithoutValidation(SignatureHeader, HmacHeader.Sign(xml, account.SigningSecret, now));
         return request;
     }
 

@@ -1,3 +1,4 @@
+using Paygate.Simulators.Signing;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -292,7 +293,7 @@ public sealed class CardAcquirerSimulator : IDisposable
         }
         var body = new JsonObject { ["id"] = item.NotificationId, ["type"] = "payment." + item.Status, ["data"] = PaymentJson(payment) }.ToJsonString();
         var request = new HttpRequestMessage(HttpMethod.Post, item.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation(CardEndpoints.SignatureHeader, CardEndpoints.Sign(body, account.SigningSecret, _clock.GetUtcNow()));
+        request.Headers.TryAddWithoutValidation(CardEndpoints.SignatureHeader, HmacHeader.Sign(body, account.SigningSecret, _clock.GetUtcNow()));
         return request;
     }
 

@@ -1,3 +1,4 @@
+using Paygate.Simulators.Signing;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -86,15 +87,8 @@ public static class CardEndpoints
         context.Response.ContentType = "application/json";
         if (account is not null)
         {
-            context.Response.Headers[SignatureHeader] = Sign(body, account.SigningSecret, acquirer.Clock.GetUtcNow());
+            context.Response.Headers[SignatureHeader] = HmacHeader.Sign(body, account.SigningSecret, acquirer.Clock.GetUtcNow());
         }
         await context.Response.WriteAsync(FaultGate.Deliver(body, fault), Encoding.UTF8);
-    }
-
-    internal static string Sign(string body, string secret, DateTimeOffset now)
-    {
-        var t = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}"));
-        return $"t={t},v1={Convert.ToHexString(mac).ToLowerInvariant()}";
     }
 }

@@ -1,3 +1,4 @@
+using Paygate.Simulators.Signing;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -63,13 +64,7 @@ public static class SwiftEndpoints
         }
         context.Response.StatusCode = status;
         context.Response.ContentType = type;
-        context.Response.Headers[SignatureHeader] = Sign(body, client.SigningSecret, network.Clock.GetUtcNow());
+        context.Response.Headers[SignatureHeader] = HmacHeader.Sign(body, client.SigningSecret, network.Clock.GetUtcNow());
         await context.Response.WriteAsync(FaultGate.Deliver(body, fault), Encoding.UTF8);
-    }
-
-    private static string Sign(string body, string secret, DateTimeOffset now)
-    {
-        var t = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        return $"t={t},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}")))}";
     }
 }

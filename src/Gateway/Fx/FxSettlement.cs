@@ -22,7 +22,7 @@ public static class FxSettlement
             return (null, refusal);
         }
         string? why = null;
-        foreach (var currency in capabilities.Currencies.Keys.OrderBy(c => FxRateTable.Bases.ToList().IndexOf(c) is var i and >= 0 ? i : 99).ThenBy(c => c.Code, StringComparer.Ordinal))
+        foreach (var currency in capabilities.Currencies.Keys.OrderBy(BaseRank).ThenBy(c => c.Code, StringComparer.Ordinal))
         {
             var (quote, problem) = fx.Quote(amount, currency);
             if (quote is null)
@@ -39,4 +39,7 @@ public static class FxSettlement
         }
         return (null, $"{refusal}, and no FX conversion fits ({why})");
     }
+
+    /// <summary>USD, EUR, CNY first (the bases, in that order), then the rest.</summary>
+    private static int BaseRank(Currency currency) => FxRateTable.Bases.Contains(currency) ? FxRateTable.Bases.TakeWhile(b => b != currency).Count() : FxRateTable.Bases.Count;
 }

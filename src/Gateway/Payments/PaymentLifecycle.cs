@@ -179,8 +179,9 @@ public sealed partial class PaymentLifecycle(
     /// </summary>
     private Attempt? NewAttempt(string paymentId, int number, string channel, Adapters.Money.Money amount, DateTimeOffset now)
     {
-        var (quote, refusal) = Fx.FxSettlement.For(channels.Get(channel).Capabilities, amount, fx);
-        if (quote is null && refusal is not null && !channels.Get(channel).Capabilities.Currencies.ContainsKey(amount.Currency))
+        var capabilities = channels.Get(channel).Capabilities;
+        var (quote, refusal) = Fx.FxSettlement.For(capabilities, amount, fx);
+        if (quote is null && refusal is not null && !capabilities.Currencies.ContainsKey(amount.Currency))
         {
             logger.LogWarning("Payment {PaymentId}: no attempt on {Channel}: {Refusal}", paymentId, channel, refusal);
             return null;

@@ -70,7 +70,9 @@ public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore pa
                 if (earlier.AmountMinor != credit.Amount.AmountMinor || earlier.Currency != credit.Amount.Currency.Code || earlier.Reference != credit.Reference)
                 {
                     logger.LogError("{Channel} entry {Ref} reported again with other content ({Kind} {Message}); held", channel, credit.AccountServicerReference, statement.Kind, statement.MessageId);
-                    outcomes.Add(await HoldAsync(channel, credit with { AccountServicerReference = $"{credit.AccountServicerReference}#{statement.MessageId}" }, statement.Kind,
+                    var copy = credit with { AccountServicerReference = $"{credit.AccountServicerReference}#{statement.MessageId}" };
+                    await credits.AddOrGetAsync(channel, copy, statement.Kind, clock.GetUtcNow(), cancellationToken);
+                    outcomes.Add(await HoldAsync(channel, copy, statement.Kind,
                         earlier.PaymentId, $"entry {credit.AccountServicerReference} was reported again with other content ({credit.Amount}, reference {credit.Reference ?? "none"}); compare with the bank", cancellationToken));
                 }
                 continue;
@@ -126,9 +128,9 @@ public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore pa
         return Record(channel, credit, source, payment.Id, BankCreditState.Matched, $"matched to payment {payment.Id}");
     }
 
+    /// <summary>Holds a credit already recorded (<see cref="BankCreditStore.AddOrGetAsync"/>) for review.</summary>
     private async Task<BankCreditRecord> HoldAsync(string channel, BankCredit credit, string source, string? paymentId, string reason, CancellationToken cancellationToken)
     {
-        await credits.AddOrGetAsync(channel, credit, source, clock.GetUtcNow(), cancellationToken);
         await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Held, paymentId, reason, cancellationToken);
         if (paymentId is not null)
         {

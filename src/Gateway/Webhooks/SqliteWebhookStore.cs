@@ -108,20 +108,27 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
                 rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5), reader.GetInt64(6), reader.GetInt64(7)));
             }
         }
-        var deliveries = new List<WebhookDelivery>();
-        foreach (var row in rows)
+        // Every try of the page's deliveries in one query.
+        var attempts = new Dictionary<long, List<WebhookAttempt>>();
+        if (rows.Count > 0)
         {
-            var attempts = new List<WebhookAttempt>();
-            await using var command = Command(connection, null,
-                "SELECT number, time, http_status, error, duration_ms FROM webhook_attempts WHERE delivery_id = $id ORDER BY number", ("$id", row.Id));
+            await using var command = Command(connection, null, $"""
+                SELECT delivery_id, number, time, http_status, error, duration_ms FROM webhook_attempts
+                WHERE delivery_id IN ({string.Join(", ", rows.Select((_, i) => "$d" + i))}) ORDER BY delivery_id, number
+                """, [.. rows.Select((r, i) => ("$d" + i, (object?)r.Id))]);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                attempts.Add(new WebhookAttempt(reader.GetInt32(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetInt32(2), reader.GetString(3), reader.GetInt64(4)));
+                var id = reader.GetInt64(0);
+                if (!attempts.TryGetValue(id, out var list))
+                {
+                    attempts[id] = list = [];
+                }
+                list.Add(new WebhookAttempt(reader.GetInt32(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetInt32(3), reader.GetString(4), reader.GetInt64(5)));
             }
-            deliveries.Add(new WebhookDelivery(row.Id, row.Endpoint, row.Sequence, row.Type, row.Payment, (WebhookDeliveryState)row.State,
-                DateTimeOffset.FromUnixTimeMilliseconds(row.Next), DateTimeOffset.FromUnixTimeMilliseconds(row.Create), attempts));
         }
+        var deliveries = rows.Select(row => new WebhookDelivery(row.Id, row.Endpoint, row.Sequence, row.Type, row.Payment, (WebhookDeliveryState)row.State,
+            DateTimeOffset.FromUnixTimeMilliseconds(row.Next), DateTimeOffset.FromUnixTimeMilliseconds(row.Create), attempts.GetValueOrDefault(row.Id) ?? [])).ToList();
         return deliveries;
     }
 
