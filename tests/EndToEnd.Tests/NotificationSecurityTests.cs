@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Paygate.Gateway.Routing;
 using Paygate.Simulators.Notifications;
@@ -114,6 +115,72 @@ public sealed class NotificationSecurityTests(GatewayFixture fixture) : IClassFi
 
         Assert.Equal(Reply(channel, accepted: false), answer);
         Assert.Equal(before, await SnapshotAsync(victim.Id));
+    }
+
+    /// <summary>
+    /// The splice attack found by a hostile test: a 1.00 CNY payment whose description puts a second order number and
+    /// amount into Alipay's signed text, and its genuine notification re-cut into form fields that sign the same text
+    /// with the victims' order numbers. Neither victim moves, and the network charged nothing for them.
+    /// </summary>
+    [Fact]
+    public async Task SpliceAttack_DescriptionCarriesAnotherOrder_ReCutNotificationChangesNoOtherPayment()
+    {
+        var victims = new[] { await UnpaidAsync("alipay", 8_888), await UnpaidAsync("alipay", 99_999_900) };
+        var before = await Task.WhenAll(victims.Select(v => SnapshotAsync(v.Id)));
+        foreach (var victim in victims)
+        {
+            var request = GatewayUnderTest.NewRequest(100, channel: "alipay");
+            request.Description = $"x&out_trade_no={victim.Attempts[0].ChannelReference}&total_amount={victim.AmountMinor / 100}.{victim.AmountMinor % 100:D2}";
+            var attacker = await Gateway.Payments.CreatePaymentAsync(request);
+            await PayAsync("alipay", attacker);
+            var reference = attacker.Attempts[0].ChannelReference;
+            var outbox = Outbox("alipay");
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (!outbox.Deliveries.Any(d => d.OutTradeNo == reference && d.Acknowledged))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the attacker's payment was not notified");
+                await Task.Delay(50);
+            }
+            var genuine = outbox.Deliveries.First(d => d.OutTradeNo == reference && d.Acknowledged).Request!;
+
+            foreach (var forged in ReCuts(genuine.Body, reference, victim.Attempts[0].ChannelReference))
+            {
+                await PostAsync(genuine.ToMessage(forged));
+            }
+        }
+
+        Assert.Equal(before, await Task.WhenAll(victims.Select(v => SnapshotAsync(v.Id))));
+        var charged = fixture.Simulators.Alipay.Ledger.Select(e => e.OutTradeNo).ToHashSet();
+        Assert.DoesNotContain(victims, v => charged.Contains(v.Attempts[0].ChannelReference));
+    }
+
+    /// <summary>
+    /// Re-cuts of a genuine Alipay notification form that keep its signed text <c>...&amp;out_trade_no=A&amp;receipt_amount=..
+    /// &amp;subject=x&amp;out_trade_no=VICTIM&amp;total_amount=T&amp;total_amount=..&amp;...</c> when the subject went to the network as
+    /// it was: the head folded into notify_id and notify_type, the victim's number as out_trade_no; also the genuine form with the
+    /// victim's number added as a second field.
+    /// </summary>
+    private static IEnumerable<string> ReCuts(string body, string own, string victim)
+    {
+        var fields = body.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => WebUtility.UrlDecode(p[0]), p => WebUtility.UrlDecode(p[1]));
+        string Encode(Dictionary<string, string> f) => string.Join('&', f.Select(p => $"{WebUtility.UrlEncode(p.Key)}={WebUtility.UrlEncode(p.Value)}"));
+        var subject = fields["subject"];
+        var cut = subject.IndexOf("&out_trade_no=", StringComparison.Ordinal);
+        var injectedAmount = subject.Split("&total_amount=").Last();
+        var recut = new Dictionary<string, string>(fields)
+        {
+            // A notify_id that differs from the genuine one's, so that the repeat check does not catch it.
+            ["notify_id"] = $"{fields["notify_id"]}&notify_time={fields["notify_time"]}",
+            ["notify_type"] = $"{fields["notify_type"]}&out_trade_no={own}&receipt_amount={fields["receipt_amount"]}&subject={(cut < 0 ? subject : subject[..cut])}",
+            ["out_trade_no"] = victim,
+            ["total_amount"] = $"{injectedAmount}&total_amount={fields["total_amount"]}",
+        };
+        recut.Remove("notify_time");
+        recut.Remove("receipt_amount");
+        recut.Remove("subject");
+        yield return Encode(recut);
+        yield return body + "&out_trade_no=" + WebUtility.UrlEncode(victim);
+        yield return body.Replace(WebUtility.UrlEncode(own), WebUtility.UrlEncode(victim), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -55,7 +55,7 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
         {
             ["out_trade_no"] = request.Reference,
             ["total_amount"] = request.Amount.ToMajorUnitString(),
-            ["subject"] = request.Description,
+            ["subject"] = ChannelForm.FreeText(request.Description),
             ["timeout_express"] = $"{minutes}m",
         };
         var (response, failure) = await CallAsync("alipay.trade.precreate", biz, request.NotifyUrl, cancellationToken);
@@ -126,7 +126,7 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
             ["out_trade_no"] = request.PaymentReference,
             ["out_request_no"] = request.RefundReference,
             ["refund_amount"] = request.Amount.ToMajorUnitString(),
-            ["refund_reason"] = request.Reason,
+            ["refund_reason"] = ChannelForm.FreeText(request.Reason),
         };
         var (response, failure) = await CallAsync("alipay.trade.refund", biz, null, cancellationToken);
         return failure ?? Classify(response!);
@@ -162,6 +162,10 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
         if (!AlipaySignature.Verify(AlipaySignature.SignContent(form, "sign", "sign_type"), sign, _alipayKey))
         {
             throw new NotificationRejectedException("signature verification failed");
+        }
+        if (ChannelForm.Ambiguity(form, skipEmpty: true, bracesGroup: false, "sign", "sign_type") is { } ambiguity)
+        {
+            throw new NotificationRejectedException(ambiguity);
         }
         if (!form.TryGetValue("app_id", out var appId) || appId != _options.AppId)
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Paygate.Adapters.Http;
 
 namespace Paygate.Adapters.Alipay;
 
@@ -8,10 +9,7 @@ internal static class AlipaySignature
 {
     /// <summary>The string to sign: every non-empty parameter not in <paramref name="excluded"/>, keys in ordinal order.</summary>
     public static string SignContent(IEnumerable<KeyValuePair<string, string>> parameters, params string[] excluded) =>
-        string.Join('&', parameters
-            .Where(p => !string.IsNullOrEmpty(p.Value) && !excluded.Contains(p.Key, StringComparer.Ordinal))
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => $"{p.Key}={p.Value}"));
+        ChannelForm.Content(parameters, skipEmpty: true, excluded);
 
     public static string Sign(string content, RSA privateKey) =>
         Convert.ToBase64String(privateKey.SignData(Encoding.UTF8.GetBytes(content), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));

@@ -224,6 +224,11 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
             return (null, ChannelHttp.StatusFailure(response.Status));
         }
         var answer = UnionPaySignature.ParseAnswer(response.Body);
+        if (answer is null)
+        {
+            _logger.LogWarning("UnionPay {Operation}: answer refused: a field appears twice", operation);
+            return (null, ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "INVALID_RESPONSE", "a field appears twice in the answer"));
+        }
         var refusal = UnionPaySignature.Refusal(answer, _root, _options.SignerCommonName, _clock.GetUtcNow());
         if (refusal is not null)
         {

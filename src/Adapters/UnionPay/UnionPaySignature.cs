@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Paygate.Adapters.Http;
 
 namespace Paygate.Adapters.UnionPay;
 
@@ -13,8 +14,7 @@ namespace Paygate.Adapters.UnionPay;
 /// </summary>
 internal static class UnionPaySignature
 {
-    public static string Content(IReadOnlyDictionary<string, string> fields) =>
-        string.Join('&', fields.Where(f => f.Key != "signature").OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
+    public static string Content(IReadOnlyDictionary<string, string> fields) => ChannelForm.Content(fields, skipEmpty: false, "signature");
 
     private static byte[] Digest(IReadOnlyDictionary<string, string> fields) =>
         Encoding.UTF8.GetBytes(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Content(fields)))).ToLowerInvariant());
@@ -32,6 +32,10 @@ internal static class UnionPaySignature
         if (!fields.TryGetValue("signPubKeyCert", out var pem) || !fields.TryGetValue("signature", out var signature))
         {
             return "signPubKeyCert or signature missing";
+        }
+        if (ChannelForm.Ambiguity(fields, skipEmpty: false, bracesGroup: true, "signature") is { } ambiguity)
+        {
+            return ambiguity;
         }
         X509Certificate2 certificate;
         try
@@ -75,18 +79,18 @@ internal static class UnionPaySignature
     }
 
     /// <summary>
-    /// Reads a synchronous answer: raw <c>k=v</c> pairs joined by '&amp;' (not URL-encoded; values such as the
-    /// certificate contain '=' but never '&amp;'), split at each pair's first '='.
+    /// Reads a synchronous answer: raw <c>k=v</c> pairs joined by '&amp;' (not URL-encoded), split at each pair's
+    /// first '=', with <c>{...}</c> and <c>[...]</c> read as one value as UnionPay's SDK does. Null when a field
+    /// appears twice: which one the signature covered is not knowable.
     /// </summary>
-    public static Dictionary<string, string> ParseAnswer(string body)
+    public static Dictionary<string, string>? ParseAnswer(string body)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (key, value) in ChannelForm.Split(body, bracesGroup: true))
         {
-            var eq = pair.IndexOf('=');
-            if (eq > 0)
+            if (key.Length > 0 && !fields.TryAdd(key, value))
             {
-                fields[pair[..eq]] = pair[(eq + 1)..];
+                return null;
             }
         }
         return fields;

@@ -73,7 +73,7 @@ public static class NotificationEndpoints
                 channel, notification.NotificationId, notification.Reference);
             return Reply(target.NotificationReply(accepted: true));
         }
-        var applied = await lifecycle.ApplyNotificationAsync(channel, notification, context.RequestAborted);
+        var applied = await lifecycle.ApplyNotificationAsync(channel, notification, context.RequestAborted) == NotificationOutcome.Applied;
         if (applied && id is not null)
         {
             await store.RecordNotificationAsync(channel, id, notification.Reference, clock.GetUtcNow(), context.RequestAborted);

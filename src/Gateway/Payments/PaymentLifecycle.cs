@@ -263,18 +263,41 @@ public sealed partial class PaymentLifecycle(
     public Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken) =>
         store.ListAsync(state, after, limit, cancellationToken);
 
-    /// <summary>Applies a verified channel notification. Returns false when no attempt has that order number.</summary>
-    public async Task<bool> ApplyNotificationAsync(string channelId, ChannelNotification notification, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies a verified channel notification. One that would make an attempt paid is first confirmed by asking the
+    /// network about that one order (a signed answer about a single order cannot be re-cut into another's): its
+    /// answer is what gets applied, and a notification the network does not confirm (yet) changes nothing and is
+    /// refused, so that the network sends it again.
+    /// </summary>
+    public async Task<NotificationOutcome> ApplyNotificationAsync(string channelId, ChannelNotification notification, CancellationToken cancellationToken)
     {
         var payment = await store.FindByAttemptReferenceAsync(channelId, notification.Reference, cancellationToken);
         if (payment is null)
         {
             logger.LogWarning("Notification {NotificationId} from {Channel} names unknown order {Reference}", notification.NotificationId, channelId, notification.Reference);
-            return false;
+            return NotificationOutcome.UnknownOrder;
         }
-        await ApplyResultAsync(payment.Id, channelId, notification.Reference, notification.Result);
-        return true;
+        var attempt = payment.FindAttempt(channelId, notification.Reference)!;
+        var result = notification.Result;
+        var channel = channels.Get(channelId);
+        if (result.Outcome == ChannelOutcome.Succeeded && attempt.State != AttemptState.Succeeded && channel.Capabilities.SupportsQuery)
+        {
+            var confirmed = await calls.QueryAsync(channel, new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime));
+            if (confirmed.Outcome != ChannelOutcome.Succeeded)
+            {
+                logger.LogWarning("Notification {NotificationId} from {Channel} says order {Reference} is paid; the network's query says {Outcome} ({Native}): not applied",
+                    notification.NotificationId, channelId, notification.Reference, confirmed.Outcome, confirmed.NativeCode);
+                return NotificationOutcome.NotConfirmed;
+            }
+            result = confirmed;
+        }
+        await ApplyResultAsync(payment.Id, channelId, notification.Reference, result);
+        return NotificationOutcome.Applied;
     }
+
+    /// <summary>Applies what a channel's own verified record says of an order (a bank statement entry already matched).</summary>
+    public async Task ApplyChannelRecordAsync(string paymentId, string channelId, string reference, ChannelResult result) =>
+        await ApplyResultAsync(paymentId, channelId, reference, result);
 
     /// <summary>Flags a payment for which money arrived that could not be matched as is; the credit waits for review.</summary>
     public Task<Payment> FlagHeldCreditAsync(string paymentId) =>

@@ -122,7 +122,7 @@ public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore pa
                 $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()} (its collection closed): the credit came too late; return it", cancellationToken);
         }
         var result = ChannelResult.Success("BOOK", $"credited by entry {credit.AccountServicerReference}", credit.AccountServicerReference, credit.Amount.AmountMinor);
-        await lifecycle.ApplyNotificationAsync(channel, new ChannelNotification(credit.Reference, credit.AccountServicerReference, result), cancellationToken);
+        await lifecycle.ApplyChannelRecordAsync(payment.Id, channel, attempt.Reference, result);
         await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Matched, payment.Id, $"matched to payment {payment.Id}", cancellationToken);
         logger.LogInformation("{Channel} entry {Ref} of {Amount} matched to payment {PaymentId}", channel, credit.AccountServicerReference, credit.Amount, payment.Id);
         return Record(channel, credit, source, payment.Id, BankCreditState.Matched, $"matched to payment {payment.Id}");

@@ -64,6 +64,20 @@ public sealed class AlipayContractTests : IDisposable
         Assert.True(_alipay.MerchantKey.VerifyData(Encoding.UTF8.GetBytes(content), Convert.FromBase64String(form["sign"]), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
+    [Fact]
+    public async Task Create_DescriptionWithFormSeparators_IsSentAsASubjectThatSplitsNothing()
+    {
+        Serve(_alipay.SignedRecording("precreate_success"));
+
+        await _alipay.Channel.CreateAsync(new ChannelPaymentRequest(Reference, new Adapters.Money.Money(100, Currency.CNY),
+            "x&out_trade_no=VICTIM&total_amount=999999.00 [a={b}]", _alipay.Clock.GetUtcNow().AddMinutes(90), "http://127.0.0.1:5081/notify/alipay"), CancellationToken.None);
+
+        var sent = _server.LogEntries.Single().RequestMessage!;
+        var form = sent.Body!.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => WebUtility.UrlDecode(p[0]), p => WebUtility.UrlDecode(p[1]));
+        using var biz = JsonDocument.Parse(form["biz_content"]);
+        Assert.Equal("x＆out_trade_no＝VICTIM＆total_amount＝999999.00 ［a＝｛b｝］", biz.RootElement.GetProperty("subject").GetString());
+    }
+
     [Theory]
     [InlineData("precreate_acq_system_error", ChannelOutcome.Unknown, "PM-2001", "40004/ACQ.SYSTEM_ERROR")]
     [InlineData("precreate_isp_unknown_error", ChannelOutcome.Unknown, "PM-2001", "20000/isp.unknow-error")]

@@ -77,5 +77,46 @@ public sealed class AlipayNotificationTests : IDisposable
         Assert.NotEqual("success", _alipay.Channel.NotificationReply(accepted: false).Body);
     }
 
+    /// <summary>
+    /// The splice attack: a genuine notification for order A whose subject carries "&amp;out_trade_no=B&amp;total_amount=..."
+    /// re-cut into other form fields that sign the same text. Every re-cut names a field twice or has a value that does
+    /// not split back out of the signed text, and is refused.
+    /// </summary>
+    [Fact]
+    public void ParseNotification_SignedTextReCutIntoOtherFields_IsRejected()
+    {
+        var fields = Fields();
+        fields["total_amount"] = fields["receipt_amount"] = "1.00";
+        fields["subject"] = "x&out_trade_no=VICTIM0000000000000000000001&total_amount=999999.00";
+        var genuine = Signed(fields, _alipay.AlipayKey);
+        var sign = genuine[(genuine.IndexOf("&sign=", StringComparison.Ordinal) + 6)..];
+
+        // The signed text: ...&out_trade_no=A&receipt_amount=1.00&subject=x&out_trade_no=VICTIM...&total_amount=999999.00&total_amount=1.00&...
+        // Re-cut 1: the victim's order in out_trade_no, A's part folded into notify_type, the trailing amount into total_amount.
+        var recut = new Dictionary<string, string>(fields)
+        {
+            ["notify_type"] = "trade_status_sync&out_trade_no=01JDZ6Q4W5T8M2N3P4R5S6T7V8A01&receipt_amount=1.00&subject=x",
+            ["out_trade_no"] = "VICTIM0000000000000000000001",
+            ["total_amount"] = "999999.00&total_amount=1.00",
+        };
+        recut.Remove("receipt_amount");
+        recut.Remove("subject");
+        Assert.Equal(Content(fields), Content(recut)); // the same signed text, so the signature alone would pass
+        Assert.Throws<NotificationRejectedException>(() => _alipay.Channel.ParseNotification(new Dictionary<string, string>(), Form(recut, sign)));
+
+        // Re-cut 2: a field named twice (which of the two did the signature cover?).
+        var twice = Form(fields, sign) + "&out_trade_no=VICTIM0000000000000000000001";
+        Assert.Throws<NotificationRejectedException>(() => _alipay.Channel.ParseNotification(new Dictionary<string, string>(), twice));
+
+        // Even the genuine form is refused: its subject does not split back out of the signed text.
+        Assert.Throws<NotificationRejectedException>(() => _alipay.Channel.ParseNotification(new Dictionary<string, string>(), genuine));
+    }
+
+    private static string Content(Dictionary<string, string> fields) =>
+        string.Join('&', fields.Where(p => p.Key is not ("sign" or "sign_type")).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+
+    private static string Form(Dictionary<string, string> fields, string encodedSign) =>
+        string.Join('&', fields.Where(p => p.Key != "sign").Select(p => $"{WebUtility.UrlEncode(p.Key)}={WebUtility.UrlEncode(p.Value)}")) + "&sign=" + encodedSign;
+
     public void Dispose() => _alipay.Dispose();
 }

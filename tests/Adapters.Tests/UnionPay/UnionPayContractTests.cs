@@ -230,6 +230,66 @@ public sealed class UnionPayContractTests : IDisposable
         Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), body.Replace("txnAmt=8888", "txnAmt=1", StringComparison.Ordinal)));
     }
 
+    /// <summary>A genuinely signed notification whose fields are re-cut (same signed text) or named twice is refused.</summary>
+    [Fact]
+    public void ParseNotification_SignedTextReCutOrFieldNamedTwice_IsRejected()
+    {
+        Dictionary<string, string> Notice(string respMsg) => Signed(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["version"] = "5.1.0",
+            ["encoding"] = "UTF-8",
+            ["merId"] = "777290058110048",
+            ["orderId"] = OrderId,
+            ["txnTime"] = "20261126135500",
+            ["txnAmt"] = "100",
+            ["queryId"] = "782611261355000012345",
+            ["respCode"] = "00",
+            ["respMsg"] = respMsg,
+        }, _unionPayCert, UnionPayKey);
+        static string Body(IEnumerable<KeyValuePair<string, string>> fields) => string.Join('&', fields.Select(f => $"{WebUtility.UrlEncode(f.Key)}={WebUtility.UrlEncode(f.Value)}"));
+        static string Content(IEnumerable<KeyValuePair<string, string>> fields) =>
+            string.Join('&', fields.Where(f => f.Key != "signature").OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
+
+        // A value carrying "&merId=..&orderId=<victim>&..." signs the same text as extra fields: refused as it stands...
+        var spliced = Notice("ok&merId=777290058110048&orderId=VICTIM0000000000001&queryId=782611261355000012345&respCode=00&respMsg=x");
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), Body(spliced)));
+        // ...and re-cut so that the victim's order number is a field of its own: the genuine head folded into encoding.
+        var recut = new Dictionary<string, string>(spliced, StringComparer.Ordinal)
+        {
+            ["encoding"] = $"UTF-8&merId=777290058110048&orderId={OrderId}&queryId=782611261355000012345&respCode=00&respMsg=ok",
+            ["orderId"] = "VICTIM0000000000001",
+            ["respMsg"] = "x",
+        };
+        Assert.Equal(Content(spliced), Content(recut)); // the same signed text: the signature alone would pass
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), Body(recut)));
+
+        // A genuine notification with one field named twice.
+        var genuine = Notice("成功");
+        Assert.Equal(ChannelOutcome.Succeeded, Channel.ParseNotification(new Dictionary<string, string>(), Body(genuine)).Result.Outcome);
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), Body(genuine) + "&orderId=VICTIM0000000000001"));
+    }
+
+    /// <summary>UnionPay reads a {...} value as one field, as its SDK does: a reserved field holding '&amp;' and '=' still verifies.</summary>
+    [Fact]
+    public void ParseNotification_BracedValueWithSeparators_IsOneField()
+    {
+        var fields = Signed(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["version"] = "5.1.0",
+            ["merId"] = "777290058110048",
+            ["orderId"] = OrderId,
+            ["txnTime"] = "20261126135500",
+            ["txnAmt"] = "8888",
+            ["queryId"] = "782611261355000012345",
+            ["respCode"] = "00",
+            ["respMsg"] = "成功",
+            ["reqReserved"] = "{a=1&b=2}",
+        }, _unionPayCert, UnionPayKey);
+        var body = string.Join('&', fields.Select(f => $"{WebUtility.UrlEncode(f.Key)}={WebUtility.UrlEncode(f.Value)}"));
+
+        Assert.Equal(ChannelOutcome.Succeeded, Channel.ParseNotification(new Dictionary<string, string>(), body).Result.Outcome);
+    }
+
     public void Dispose()
     {
         _services.Dispose();

@@ -167,6 +167,7 @@ public sealed class PaymentLifecycleTests : LifecycleTestBase
     public async Task LateSuccess_AfterCancel_IsRefundedAutomaticallyAndFlagged()
     {
         var canceled = await CanceledPaymentAsync();
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Success("10000/TRADE_SUCCESS", "", "T-LATE", 4200));
         _channel.RefundAnswers.Enqueue(() => ChannelResult.Success("10000", "refunded"));
 
         await _lifecycle.ApplyNotificationAsync("alipay", PaidNotice(canceled), CancellationToken.None);
@@ -185,6 +186,7 @@ public sealed class PaymentLifecycleTests : LifecycleTestBase
     public async Task LateSuccess_RefundOutcomeUnknown_IsAskedAboutThenRetriedByTheWorkerWithTheSameReference()
     {
         var canceled = await CanceledPaymentAsync();
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Success("10000/TRADE_SUCCESS", "", "T-LATE", 4200));
         _channel.RefundAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
         _channel.RefundQueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
 
@@ -210,5 +212,49 @@ public sealed class PaymentLifecycleTests : LifecycleTestBase
         Assert.Contains("minimum", error.Message, StringComparison.Ordinal);
         Assert.Empty(await _store.ListAsync(null, null, 10, CancellationToken.None));
         Assert.Empty(_channel.Calls);
+    }
+
+    [Fact]
+    public async Task SuccessNotification_TheNetworkSaysUnpaid_ChangesNothing()
+    {
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+        var payment = await _lifecycle.CreateAsync(Command(amount: 4200), CancellationToken.None);
+        _channel.QueryAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.RequiresAction, NativeCode = "10000/WAIT_BUYER_PAY" });
+
+        var outcome = await _lifecycle.ApplyNotificationAsync("alipay", PaidNotice(payment), CancellationToken.None);
+
+        Assert.Equal(NotificationOutcome.NotConfirmed, outcome);
+        var after = await _lifecycle.GetAsync(payment.Id, CancellationToken.None);
+        Assert.Equal(PaymentState.RequiresAction, after.State);
+        Assert.Equal(payment.Version, after.Version);
+        Assert.Contains($"query {payment.Attempts[0].Reference}", _channel.Calls);
+    }
+
+    [Fact]
+    public async Task SuccessNotification_TheQueryCannotBeMade_ChangesNothingSoTheNetworkResends()
+    {
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+        var payment = await _lifecycle.CreateAsync(Command(amount: 4200), CancellationToken.None);
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+
+        var outcome = await _lifecycle.ApplyNotificationAsync("alipay", PaidNotice(payment), CancellationToken.None);
+
+        Assert.Equal(NotificationOutcome.NotConfirmed, outcome);
+        Assert.Equal(PaymentState.RequiresAction, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
+    }
+
+    [Fact]
+    public async Task SuccessNotification_ConfirmedByQuery_AppliesTheNetworksOwnAnswer()
+    {
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+        var payment = await _lifecycle.CreateAsync(Command(amount: 4200), CancellationToken.None);
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Success("10000/TRADE_SUCCESS", "", "T-QUERIED", 4200));
+
+        var outcome = await _lifecycle.ApplyNotificationAsync("alipay", PaidNotice(payment), CancellationToken.None);
+
+        Assert.Equal(NotificationOutcome.Applied, outcome);
+        var paid = await _lifecycle.GetAsync(payment.Id, CancellationToken.None);
+        Assert.Equal(PaymentState.Succeeded, paid.State);
+        Assert.Equal("T-QUERIED", paid.Attempts[0].TransactionId);
     }
 }
