@@ -257,6 +257,124 @@ public sealed class NotificationSecurityTests(GatewayFixture fixture) : IClassFi
         Assert.Single(await Gateway.Store.EventsAsync(created.Id, 0, CancellationToken.None), e => e.Type == "payment.succeeded");
     }
 
+    public static TheoryData<string> AllNotifyingChannels => ["alipay", "wechatpay", "unionpay", "card", "banktransfer"];
+
+    /// <summary>
+    /// A corpus of forgeries made from one genuine notification of each channel (a fixed seed): every signature
+    /// stripped or altered, bytes flipped across the body, fields named twice, another payment's order number, the
+    /// signature header named twice, stale and empty and random bodies. None changes any payment or held credit, none
+    /// is answered with a server error, and a replay of the genuine one is acknowledged without effect.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllNotifyingChannels))]
+    public async Task ForgeryCorpus_ChangesNoPaymentAndNoHeldCredit(string channel)
+    {
+        var (paid, genuine) = channel == "banktransfer" ? await PaidByBankWithNotificationAsync(60_100_00) : await PaidWithNotificationAsync(channel, 20_500);
+        var victim = channel == "banktransfer" ? await Gateway.Payments.CreatePaymentAsync(BankRequest(60_100_00)) : await UnpaidAsync(channel, 20_500);
+        var watched = new[] { paid.Id, victim.Id };
+        var before = await Task.WhenAll(watched.Select(SnapshotAsync));
+        var heldBefore = (await HeldCreditsAsync()).Count;
+
+        var forgeries = Forgeries(genuine, paid.Attempts[0].ChannelReference, victim.Attempts[0].ChannelReference, new Random(20261128)).ToList();
+        Assert.True(forgeries.Count >= 35, $"only {forgeries.Count} forgeries");
+        var refused = Reply(channel, accepted: false);
+        foreach (var (forged, i) in forgeries.Select((f, i) => (f, i)))
+        {
+            // The channel's own "not accepted" reply (WeChat Pay's is a 500 by its protocol), or a plain 4xx.
+            var answer = await PostAsync(forged);
+            Assert.True(answer == refused || answer.Status is >= 400 and < 500, $"forgery #{i} to {channel} was answered {answer.Status} {answer.Body}");
+        }
+        await PostAsync(genuine.ToMessage());
+
+        Assert.Equal(before, await Task.WhenAll(watched.Select(SnapshotAsync)));
+        Assert.Equal(heldBefore, (await HeldCreditsAsync()).Count);
+    }
+
+    private async Task<IList<HeldCredit>> HeldCreditsAsync() =>
+        (await new ChannelService.ChannelServiceClient(Gateway.Channel).ListHeldCreditsAsync(new ListHeldCreditsRequest())).Credits;
+
+    private static CreatePaymentRequest BankRequest(long amount) => new()
+    {
+        AmountMinor = amount,
+        Currency = "CNY",
+        Description = "Private cloud cluster, 3 years",
+        Customer = new Customer { Type = Customer.Types.Type.Enterprise, Country = "CN", Device = "pc" },
+        PaymentMethod = new PaymentMethod { Channel = "banktransfer" },
+    };
+
+    private async Task<(Payment Paid, SentRequest Genuine)> PaidByBankWithNotificationAsync(long amount)
+    {
+        var created = await Gateway.Payments.CreatePaymentAsync(BankRequest(amount));
+        var entry = fixture.Simulators.Bank.PayerTransfers(amount, endToEndId: created.Attempts[0].ChannelReference);
+        var paid = await Gateway.WaitForAsync(created.Id, p => p.State == Payment.Types.State.Succeeded);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!fixture.Simulators.Bank.Notifier.Deliveries.Any(d => d.Request!.Body.Contains(entry, StringComparison.Ordinal) && d.Acknowledged))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no acknowledged camt.054");
+            await Task.Delay(50);
+        }
+        return (paid, fixture.Simulators.Bank.Notifier.Deliveries.First(d => d.Request!.Body.Contains(entry, StringComparison.Ordinal) && d.Acknowledged).Request!);
+    }
+
+    private static IEnumerable<HttpRequestMessage> Forgeries(SentRequest genuine, string own, string victim, Random random)
+    {
+        var body = genuine.Body;
+        var signatureHeaders = genuine.Headers.Keys.Where(h => h.Contains("Signature", StringComparison.OrdinalIgnoreCase)).ToList();
+        SentRequest With(string newBody, Func<IReadOnlyDictionary<string, string>, Dictionary<string, string>>? headers = null) =>
+            new(genuine.Url, headers?.Invoke(genuine.Headers) ?? genuine.Headers.ToDictionary(h => h.Key, h => h.Value), newBody);
+        var isForm = !body.TrimStart().StartsWith('{') && !body.TrimStart().StartsWith('<');
+
+        // Another payment's order number, wherever it stands in clear.
+        if (body.Contains(own, StringComparison.Ordinal))
+        {
+            yield return With(body.Replace(own, victim, StringComparison.Ordinal)).ToMessage();
+        }
+        // Bytes flipped across the body (the signature covers every one of them).
+        for (var i = 0; i < 24; i++)
+        {
+            var at = random.Next(body.Length);
+            var chars = body.ToCharArray();
+            chars[at] = chars[at] == 'A' ? 'B' : 'A';
+            yield return With(new string(chars)).ToMessage();
+        }
+        // Signatures stripped or altered: form fields, then headers.
+        if (isForm)
+        {
+            var pairs = body.Split('&');
+            yield return With(string.Join('&', pairs.Where(p => !p.StartsWith("sign=", StringComparison.Ordinal) && !p.StartsWith("signature=", StringComparison.Ordinal)))).ToMessage();
+            yield return With(string.Join('&', pairs.Select(p => p.StartsWith("sign=", StringComparison.Ordinal) || p.StartsWith("signature=", StringComparison.Ordinal) ? p[..^4] + "AAAA" : p))).ToMessage();
+            // Fields named twice: each field again, with the victim's order number or its own value.
+            foreach (var pair in pairs.Take(30))
+            {
+                var key = pair.Split('=')[0];
+                yield return With(body + "&" + key + "=" + WebUtility.UrlEncode(victim)).ToMessage();
+                yield return With(pair + "&" + body).ToMessage();
+            }
+        }
+        foreach (var header in signatureHeaders)
+        {
+            yield return With(body, h => h.Where(x => x.Key != header).ToDictionary(x => x.Key, x => x.Value)).ToMessage();
+            yield return With(body, h => h.ToDictionary(x => x.Key, x => x.Key == header ? x.Value[..^4] + "AAAA" : x.Value)).ToMessage();
+            // The header named twice: the genuine value and another.
+            yield return With(body, h => h.ToDictionary(x => x.Key, x => x.Key == header ? x.Value + ", " + x.Value[..^4] + "AAAA" : x.Value)).ToMessage();
+        }
+        // Stale: the network's timestamp moved a day back (WeChat Pay), the body unchanged.
+        foreach (var header in genuine.Headers.Keys.Where(h => h.Contains("Timestamp", StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return With(body, h => h.ToDictionary(x => x.Key, x => x.Key == header && long.TryParse(x.Value, out var t) ? (t - 86_400).ToString(System.Globalization.CultureInfo.InvariantCulture) : x.Value)).ToMessage();
+        }
+        // Empty, truncated, random and oversized bodies.
+        yield return With("").ToMessage();
+        yield return With(body[..(body.Length / 2)]).ToMessage();
+        for (var i = 0; i < 8; i++)
+        {
+            var bytes = new byte[random.Next(1, 512)];
+            random.NextBytes(bytes);
+            yield return With(Convert.ToBase64String(bytes)).ToMessage();
+        }
+        yield return With(body + new string('A', 70_000)).ToMessage();
+    }
+
     public void Dispose()
     {
         fixture.Simulators.Alipay.Notifier.Pause = false;
