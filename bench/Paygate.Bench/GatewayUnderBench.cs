@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Paygate.Gateway;
+using Paygate.V1;
+
+namespace Paygate.Bench;
+
+/// <summary>The real gateway with its sandbox defaults (SQLite, in-process simulators), on loopback ports, in this process.</summary>
+internal sealed class GatewayUnderBench : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly GrpcChannel _channel;
+
+    private GatewayUnderBench(WebApplication app, GrpcChannel channel)
+    {
+        _app = app;
+        _channel = channel;
+        Payments = new PaymentService.PaymentServiceClient(channel);
+    }
+
+    public PaymentService.PaymentServiceClient Payments { get; }
+
+    public static async Task<GatewayUnderBench> StartAsync(string databasePath)
+    {
+        var (grpc, http) = (FreePort(), FreePort());
+        var app = await GatewayApp.BuildAsync([], new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpc}",
+            ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{http}",
+            ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
+            ["Paygate:NotifyBaseUrl"] = $"http://127.0.0.1:{http}",
+            ["Storage:Sqlite:Path"] = databasePath,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await app.StartAsync();
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        });
+        return new GatewayUnderBench(app, channel);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}

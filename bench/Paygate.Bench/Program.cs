@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Paygate.Bench;
+
+var seconds = new Option<double>("--seconds") { Description = "How long each measured run lasts.", DefaultValueFactory = _ => 5 };
+var preload = new Option<int>("--preload") { Description = "How many payments to store before the last card runs.", DefaultValueFactory = _ => 1_000_000 };
+var smoke = new Option<bool>("--smoke") { Description = "A quick pass: 200 calls a run and 10,000 stored payments, to check that the bench itself works." };
+var root = new RootCommand("Paygate's benchmark: the bare gRPC floor, the RSA signing ceiling, and the real gateway's write and read paths.")
+{
+    seconds, preload, smoke,
+};
+root.SetAction(async (parsed, cancellationToken) =>
+{
+    var isSmoke = parsed.GetValue(smoke);
+    var settings = new BenchSettings(
+        TimeSpan.FromSeconds(isSmoke ? 60 : parsed.GetValue(seconds)),
+        isSmoke ? 200 : null,
+        isSmoke ? 10_000 : parsed.GetValue(preload));
+    return await Bench.RunAsync(settings, Console.Out, cancellationToken);
+});
+return await root.Parse(args).InvokeAsync();
