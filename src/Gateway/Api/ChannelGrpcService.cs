@@ -9,7 +9,7 @@ using Paygate.V1;
 namespace Paygate.Gateway.Api;
 
 /// <summary>The operators' API: channels and their health, routing previews, the error catalogue.</summary>
-public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth health, PaymentRouter router, CreatePaymentValidator validator, BankCreditStore credits,
+public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth health, PaymentRouter router, CreatePaymentValidator validator, IBankCreditStore credits,
     BankReconciliation reconciliation)
     : ChannelService.ChannelServiceBase
 {

@@ -6,6 +6,7 @@ using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
+using Paygate.Gateway.Storage.Sqlite;
 using Paygate.Gateway.Webhooks;
 
 namespace Paygate.Gateway.Extensions;
@@ -48,7 +49,7 @@ public static class GatewayServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddHostedService<WebhookDispatcher>();
 
-        services.AddSingleton<BankCreditStore>();
+        services.AddSingleton<IBankCreditStore, SqliteBankCreditStore>();
         services.AddSingleton<BankReconciliation>();
         services.AddSingleton<BankStatementWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<BankStatementWorker>());

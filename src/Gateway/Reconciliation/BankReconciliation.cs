@@ -16,7 +16,7 @@ namespace Paygate.Gateway.Reconciliation;
 /// concerned, if any, is flagged (event <c>payment.credit_held</c>). An entry reported again as it was (the day's
 /// camt.053 repeating a camt.054) changes nothing.
 /// </summary>
-public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore payments, PaymentLifecycle lifecycle, ChannelRegistry channels, KeyedLock locks,
+public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore payments, PaymentLifecycle lifecycle, ChannelRegistry channels, KeyedLock locks,
     TimeProvider clock, ILogger<BankReconciliation> logger)
 {
     /// <summary>
@@ -128,7 +128,7 @@ public sealed class BankReconciliation(BankCreditStore credits, IPaymentStore pa
         return Record(channel, credit, source, payment.Id, BankCreditState.Matched, $"matched to payment {payment.Id}");
     }
 
-    /// <summary>Holds a credit already recorded (<see cref="BankCreditStore.AddOrGetAsync"/>) for review.</summary>
+    /// <summary>Holds a credit already recorded (<see cref="IBankCreditStore.AddOrGetAsync"/>) for review.</summary>
     private async Task<BankCreditRecord> HoldAsync(string channel, BankCredit credit, string source, string? paymentId, string reason, CancellationToken cancellationToken)
     {
         await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Held, paymentId, reason, cancellationToken);

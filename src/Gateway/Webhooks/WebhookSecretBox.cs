@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Paygate.Gateway.Storage.Sqlite;
 using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Webhooks;

@@ -5,6 +5,7 @@ using Paygate.Gateway.Payments;
 using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
+using Paygate.Gateway.Storage.Sqlite;
 
 namespace Paygate.Gateway.Tests.Payments;
 
@@ -12,7 +13,7 @@ namespace Paygate.Gateway.Tests.Payments;
 public sealed class BankReconciliationTests : LifecycleTestBase
 {
     private BankReconciliation Reconciliation(SqliteDatabase database) =>
-        new(new BankCreditStore(database), _store, _lifecycle, new ChannelRegistry([_channel]), new KeyedLock(), _clock, NullLogger<BankReconciliation>.Instance);
+        new(new SqliteBankCreditStore(database), _store, _lifecycle, new ChannelRegistry([_channel]), new KeyedLock(), _clock, NullLogger<BankReconciliation>.Instance);
 
     private async Task<Payment> WaitingAsync(long amount)
     {
@@ -37,10 +38,10 @@ public sealed class BankReconciliationTests : LifecycleTestBase
             Task.Run(() => reconciliation.ApplyAsync("alipay", Statement("camt.054", credit), CancellationToken.None)),
             Task.Run(() => reconciliation.ApplyAsync("alipay", Statement("camt.053", credit), CancellationToken.None)));
 
-        var record = await new BankCreditStore(Database).FindAsync("alipay", "E1", CancellationToken.None);
+        var record = await new SqliteBankCreditStore(Database).FindAsync("alipay", "E1", CancellationToken.None);
         Assert.Equal(BankCreditState.Matched, record!.State);
         Assert.Equal(PaymentState.Succeeded, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
-        Assert.Empty(await new BankCreditStore(Database).InStateAsync(BankCreditState.Held, 10, CancellationToken.None));
+        Assert.Empty(await new SqliteBankCreditStore(Database).InStateAsync(BankCreditState.Held, 10, CancellationToken.None));
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class BankReconciliationTests : LifecycleTestBase
         var reconciliation = Reconciliation(Database);
         await reconciliation.ApplyAsync("alipay", Statement("camt.054", credit), CancellationToken.None);
         // As if the gateway had stopped after applying the payment but before recording the match.
-        await new BankCreditStore(Database).SettleAsync("alipay", "E2", BankCreditState.Received, null, "", CancellationToken.None);
+        await new SqliteBankCreditStore(Database).SettleAsync("alipay", "E2", BankCreditState.Received, null, "", CancellationToken.None);
 
         var outcome = await reconciliation.ApplyAsync("alipay", Statement("camt.053", credit), CancellationToken.None);
 
@@ -69,6 +70,6 @@ public sealed class BankReconciliationTests : LifecycleTestBase
 
         Assert.Equal(BankCreditState.Held, outcome.Single().State);
         Assert.Contains("reported again with other content", outcome.Single().Reason);
-        Assert.Equal(BankCreditState.Matched, (await new BankCreditStore(Database).FindAsync("alipay", "E3", CancellationToken.None))!.State);
+        Assert.Equal(BankCreditState.Matched, (await new SqliteBankCreditStore(Database).FindAsync("alipay", "E3", CancellationToken.None))!.State);
     }
 }

@@ -6,6 +6,7 @@ using Paygate.Gateway.Payments;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Storage;
+using Paygate.Gateway.Storage.Sqlite;
 
 namespace Paygate.Gateway.Tests.Payments;
 
@@ -37,10 +38,9 @@ public abstract class LifecycleTestBase : IAsyncLifetime
 
     private protected RecoveryWorker NewWorker() => new(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        await Database.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Storage;
+using Paygate.Gateway.Storage.Sqlite;
 
 namespace Paygate.Gateway.Tests.Storage;
 
@@ -10,16 +11,45 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("paygate-store-").FullName;
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly List<SqliteDatabase> _opened = [];
     private SqlitePaymentStore _store = null!;
 
     private string DbPath => Path.Combine(_dir, "db", "paygate.db");
 
-    private SqlitePaymentStore Open() => new(new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = DbPath })));
+    private SqlitePaymentStore Open(string? path = null)
+    {
+        var database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = path ?? DbPath }));
+        _opened.Add(database);
+        return new SqlitePaymentStore(database);
+    }
 
     public async Task InitializeAsync()
     {
         _store = Open();
         await _store.InitializeAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public void SecondGatewayOnTheSameFile_IsRefusedWithAClearMessage()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = DbPath })));
+        Assert.Contains("Another gateway process is using the database", error.Message, StringComparison.Ordinal);
+        Assert.Contains("PostgreSQL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConcurrentUpdates_AreCommittedInGroups_EachDurableBeforeItsCallerHearsOfIt()
+    {
+        var payments = Enumerable.Range(0, 200).Select(_ => TestPayments.New(_clock)).ToList();
+        await Task.WhenAll(payments.Select(p => _store.InsertAsync(p, PaymentEventTypes.Created, null, CancellationToken.None)));
+
+        var (commits, units) = _opened[0].WriterStatistics;
+        Assert.Equal(200, units); // every insert a unit of its own
+        Assert.True(commits < units, $"{units} units took {commits} commits: no group commit");
+        foreach (var payment in payments)
+        {
+            Assert.NotNull(await _store.GetAsync(payment.Id, CancellationToken.None));
+        }
     }
 
     [Fact]
@@ -29,7 +59,7 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
         payment.Metadata["order"] = "A-1";
         await _store.InsertAsync(payment, PaymentEventTypes.Created, null, CancellationToken.None);
 
-        SqliteConnection.ClearAllPools();
+        await _opened[0].DisposeAsync();
         var reopened = Open();
         await reopened.InitializeAsync(CancellationToken.None); // migrations are idempotent
         var loaded = await reopened.GetAsync(payment.Id, CancellationToken.None);
@@ -150,15 +180,17 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
         var healthy = await new StoreHealthCheck(_store).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, healthy.Status);
 
-        var uninitialised = new SqlitePaymentStore(new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "empty", "none.db") })));
+        var uninitialised = Open(Path.Combine(_dir, "empty", "none.db"));
         var broken = await new StoreHealthCheck(uninitialised).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, broken.Status);
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        foreach (var database in _opened)
+        {
+            await database.DisposeAsync();
+        }
         Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
     }
 }

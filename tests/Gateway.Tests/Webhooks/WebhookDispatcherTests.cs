@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Storage;
+using Paygate.Gateway.Storage.Sqlite;
 using Paygate.Gateway.Webhooks;
 
 namespace Paygate.Gateway.Tests.Webhooks;
@@ -18,13 +19,14 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
     private readonly ScriptedEndpoint _endpoint = new();
     private readonly WebhookOptions _options = new();
     private readonly WebhookSecretBox _box = new(RandomNumberGenerator.GetBytes(32));
+    private SqliteDatabase _database = null!;
     private SqlitePaymentStore _payments = null!;
     private SqliteWebhookStore _webhooks = null!;
     private WebhookDispatcher _dispatcher = null!;
 
     public async Task InitializeAsync()
     {
-        var database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") }));
+        var database = _database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") }));
         _payments = new SqlitePaymentStore(database);
         await _payments.InitializeAsync(CancellationToken.None);
         _webhooks = new SqliteWebhookStore(database);
@@ -138,11 +140,10 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.All(await _webhooks.ListDeliveriesAsync(null, payment.Id, null, 10, CancellationToken.None), d => Assert.Equal(WebhookDeliveryState.Delivered, d.State));
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        await _database.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
     }
 
     private sealed class ScriptedEndpoint : HttpMessageHandler

@@ -1,4 +1,4 @@
-namespace Paygate.Gateway.Storage;
+namespace Paygate.Gateway.Storage.Sqlite;
 
 /// <summary>
 /// The versioned schema. A migration is appended, never edited. Plain SQL that PostgreSQL also accepts

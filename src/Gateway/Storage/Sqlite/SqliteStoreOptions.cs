@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Paygate.Gateway.Storage;
+namespace Paygate.Gateway.Storage.Sqlite;
 
 /// <summary>Settings of the embedded SQLite store (section <c>Storage:Sqlite</c>).</summary>
 public sealed class SqliteStoreOptions

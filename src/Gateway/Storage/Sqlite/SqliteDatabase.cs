@@ -1,0 +1,146 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Paygate.Gateway.Storage.Sqlite;
+
+/// <summary>
+/// The embedded database file and the plumbing every SQLite store shares: one writer that commits units of work in
+/// groups (WAL, synchronous=FULL: a committed change survives a crash), pooled read-only connections that never wait
+/// for it, the versioned schema, and parameterised commands. One gateway process owns the file: a second is refused
+/// at start (several instances share a PostgreSQL database instead).
+/// </summary>
+public sealed class SqliteDatabase : IAsyncDisposable
+{
+    public const int ConstraintError = 19;
+    private readonly string _writeConnectionString;
+    private readonly string _readConnectionString;
+    private readonly FileStream _ownership;
+    private SqliteWriter? _writer;
+
+    public SqliteDatabase(IOptions<SqliteStoreOptions> options)
+    {
+        Path = System.IO.Path.GetFullPath(options.Value.Path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _ownership = Own(Path + ".lock");
+        _writeConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+    }
+
+    /// <summary>The database file's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>How many commits the writer made and how many units of work they carried (group commit at work).</summary>
+    public (long Commits, long Units) WriterStatistics => _writer is { } w ? (w.Commits, w.UnitsCommitted) : (0, 0);
+
+    /// <summary>
+    /// Holds a lock on a file beside the database for the process's lifetime (released by the OS if it dies), so that
+    /// a second gateway on the same file stops at start instead of writing beside the first.
+    /// </summary>
+    private static FileStream Own(string lockPath)
+    {
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException(
+                $"Another gateway process is using the database {System.IO.Path.ChangeExtension(lockPath, null)}. SQLite serves one gateway process; "
+                + "run several instances on a shared PostgreSQL database instead (Storage:Provider=Postgres).", ex);
+        }
+    }
+
+    /// <summary>Creates or upgrades the schema (each migration once, in its own transaction), then starts the writer.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is not null)
+        {
+            return;
+        }
+        var connection = new SqliteConnection(_writeConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        // FULL makes every commit durable in WAL mode; foreign keys are off by default.
+        Execute(connection, null, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_time INTEGER NOT NULL);");
+        foreach (var (version, sql) in SqliteSchema.Migrations)
+        {
+            using var tx = connection.BeginTransaction(deferred: false);
+            if (Convert.ToInt64(Scalar(connection, tx, "SELECT COUNT(*) FROM schema_migrations WHERE version = $v", ("$v", version))) == 0)
+            {
+                Execute(connection, tx, sql);
+                Execute(connection, tx, "INSERT INTO schema_migrations (version, applied_time) VALUES ($v, $t)", ("$v", version), ("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            }
+            tx.Commit();
+        }
+        _writer = new SqliteWriter(connection);
+    }
+
+    /// <summary>Runs <paramref name="work"/> as one unit of work of the writer; completes once it is durable.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work) =>
+        (_writer ?? throw new InvalidOperationException("the store is not initialised")).WriteAsync(work);
+
+    public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> work) =>
+        WriteAsync<bool>((connection, tx) =>
+        {
+            work(connection, tx);
+            return true;
+        });
+
+    /// <summary>Runs <paramref name="read"/> on a pooled read-only connection (WAL: it sees every committed unit and never blocks the writer).</summary>
+    public T Read<T>(Func<SqliteConnection, T> read)
+    {
+        using var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return read(connection);
+    }
+
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
+    }
+
+    public static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    public static object? Scalar(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>Reads every row of <paramref name="sql"/> with <paramref name="row"/>.</summary>
+    public static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> row, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read())
+        {
+            list.Add(row(reader));
+        }
+        return list;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+        using (var pooled = new SqliteConnection(_readConnectionString))
+        {
+            SqliteConnection.ClearPool(pooled);
+        }
+        await _ownership.DisposeAsync();
+    }
+}

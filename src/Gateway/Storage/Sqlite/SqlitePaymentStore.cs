@@ -1,0 +1,218 @@
+using Microsoft.Data.Sqlite;
+using Paygate.Gateway.Payments;
+using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
+
+namespace Paygate.Gateway.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: every change of a payment is one unit of the database's single writer (the payment row, its
+/// attempts, refunds, event and webhook outbox rows, and the operation's idempotency key together); reads go to
+/// read-only connections. The payment is serialised once, on the caller's thread, for both its row and its event.
+/// </summary>
+public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
+{
+    public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
+
+    public Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken cancellationToken) =>
+        Task.FromResult(database.Read(connection => Query(connection, null,
+            "SELECT fingerprint, payment_id, create_time FROM idempotency_keys WHERE scope = $s AND key = $k",
+            r => new IdempotencyRecord(scope, key, r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
+            ("$s", scope), ("$k", key)).SingleOrDefault()));
+
+    public async Task InsertAsync(Payment payment, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    {
+        var row = new PaymentRow(payment, version: 1);
+        await database.WriteAsync((connection, tx) =>
+        {
+            if (idempotency is not null && !TryInsertIdempotency(connection, tx, idempotency))
+            {
+                throw new IdempotencyKeyTakenException(idempotency.Scope, idempotency.Key);
+            }
+            Execute(connection, tx, """
+                INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body)
+                VALUES ($id, $state, $ct, $ut, $et, $open, $refund, $version, $body)
+                """, row.Parameters);
+            WriteAttemptsAndEvent(connection, tx, payment, row, change);
+        });
+        payment.Version = 1;
+    }
+
+    public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    {
+        var row = new PaymentRow(payment, expectedVersion + 1);
+        var saved = await database.WriteAsync((connection, tx) =>
+        {
+            var changed = Execute(connection, tx, """
+                UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, pending_refund = $refund, version = $version, body = $body, next_check_time = 0
+                WHERE id = $id AND version = $expected
+                """, [.. row.Parameters, ("$expected", expectedVersion)]);
+            if (changed == 0)
+            {
+                return false;
+            }
+            // After the update: a key already taken throws, and the unit's rollback takes the update back too.
+            if (idempotency is not null && !TryInsertIdempotency(connection, tx, idempotency))
+            {
+                throw new IdempotencyKeyTakenException(idempotency.Scope, idempotency.Key);
+            }
+            WriteAttemptsAndEvent(connection, tx, payment, row, change);
+            return true;
+        });
+        if (saved)
+        {
+            payment.Version = expectedVersion + 1;
+        }
+        return saved;
+    }
+
+    public Task<Payment?> GetAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadPayments("SELECT body, version FROM payments WHERE id = $id", ("$id", id)).SingleOrDefault());
+
+    public Task<Payment?> FindByRefundIdAsync(string refundId, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadPayments("SELECT p.body, p.version FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id = $id", ("$id", refundId)).SingleOrDefault());
+
+    public Task<Payment?> FindByAttemptReferenceAsync(string channel, string reference, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadPayments("""
+            SELECT p.body, p.version FROM attempts a JOIN payments p ON p.id = a.payment_id
+            WHERE a.channel = $c AND a.reference = $r
+            """, ("$c", channel), ("$r", reference)).SingleOrDefault());
+
+    public Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        var parameters = new List<(string, object?)> { ("$limit", limit) };
+        if (state is { } s)
+        {
+            where.Add("state = $state");
+            parameters.Add(("$state", (int)s));
+        }
+        if (after is not null)
+        {
+            where.Add("(create_time < $act OR (create_time = $act AND id < $aid))");
+            parameters.Add(("$act", after.CreateTime.ToUnixTimeMilliseconds()));
+            parameters.Add(("$aid", after.Id));
+        }
+        var sql = "SELECT body, version FROM payments"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY create_time DESC, id DESC LIMIT $limit";
+        return Task.FromResult<IReadOnlyList<Payment>>(ReadPayments(sql, [.. parameters]));
+    }
+
+    public Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Payment>>(ReadPayments("""
+            SELECT body, version FROM payments
+            WHERE pending_refund = 1
+               OR (state IN ($processing, $action, $failed) AND next_check_time <= $now
+                   AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending)))
+            ORDER BY expire_time LIMIT $limit
+            """,
+            ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed),
+            ("$now", now.ToUnixTimeMilliseconds()), ("$pending", pendingBefore.ToUnixTimeMilliseconds()), ("$limit", limit)));
+
+    public Task DeferChecksAsync(string paymentId, DateTimeOffset until, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) =>
+            Execute(connection, tx, "UPDATE payments SET next_check_time = $t WHERE id = $id", ("$t", until.ToUnixTimeMilliseconds()), ("$id", paymentId)));
+
+    public Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PaymentEvent>>(database.Read(connection => Query(connection, null, """
+            SELECT sequence, payment_id, type, state, time, snapshot, refund_id FROM payment_events
+            WHERE payment_id = $id AND sequence > $after ORDER BY sequence
+            """, r => ReadEvent(r, 0), ("$id", paymentId), ("$after", afterSequence))));
+
+    public Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PaymentEvent>>(database.Read(connection => Query(connection, null, """
+            SELECT sequence, payment_id, type, state, time, snapshot, refund_id FROM payment_events
+            WHERE sequence > $after ORDER BY sequence LIMIT $limit
+            """, r => ReadEvent(r, 0), ("$after", afterSequence), ("$limit", limit))));
+
+    public Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => Execute(connection, tx,
+            "UPDATE channel_notifications SET repeats = repeats + 1 WHERE channel = $c AND notification_id = $n", ("$c", channel), ("$n", notificationId)) > 0);
+
+    public Task RecordNotificationAsync(string channel, string notificationId, string reference, DateTimeOffset time, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => Execute(connection, tx, """
+            INSERT INTO channel_notifications (channel, notification_id, reference, first_time, repeats) VALUES ($c, $n, $r, $t, 0)
+            ON CONFLICT (channel, notification_id) DO NOTHING
+            """, ("$c", channel), ("$n", notificationId), ("$r", reference), ("$t", time.ToUnixTimeMilliseconds())));
+
+    /// <summary>Reads an event from the columns sequence, payment_id, type, state, time, snapshot, refund_id starting at <paramref name="first"/>.</summary>
+    internal static PaymentEvent ReadEvent(SqliteDataReader reader, int first) =>
+        new(reader.GetInt64(first), reader.GetString(first + 1), reader.GetString(first + 2), (PaymentState)reader.GetInt32(first + 3),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(first + 4)), reader.GetString(first + 5), reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6));
+
+    private static void WriteAttemptsAndEvent(SqliteConnection connection, SqliteTransaction tx, Payment payment, PaymentRow row, PaymentChange change)
+    {
+        foreach (var attempt in payment.Attempts)
+        {
+            Execute(connection, tx, """
+                INSERT INTO attempts (channel, reference, payment_id, attempt_id) VALUES ($c, $r, $p, $a)
+                ON CONFLICT (channel, reference) DO NOTHING
+                """, ("$c", attempt.Channel), ("$r", attempt.Reference), ("$p", payment.Id), ("$a", attempt.Id));
+        }
+        foreach (var refund in payment.Refunds)
+        {
+            Execute(connection, tx, "INSERT INTO refunds (id, payment_id) VALUES ($r, $p) ON CONFLICT (id) DO NOTHING", ("$r", refund.Id), ("$p", payment.Id));
+        }
+        var time = payment.UpdateTime.ToUnixTimeMilliseconds();
+        var sequence = Scalar(connection, tx, """
+            INSERT INTO payment_events (payment_id, type, state, time, snapshot, refund_id) VALUES ($p, $type, $state, $time, $snapshot, $refund)
+            RETURNING sequence
+            """, ("$p", payment.Id), ("$type", change.Type), ("$state", (int)payment.State), ("$time", time), ("$snapshot", row.Body), ("$refund", change.RefundId));
+        // The outbox: one delivery per webhook endpoint that wants this event, committed with the event or not at all.
+        Execute(connection, tx, """
+            INSERT INTO webhook_deliveries (endpoint_id, event_sequence, payment_id, state, attempts, next_attempt_time, create_time)
+            SELECT id, $sequence, $p, 1, 0, $time, $time FROM webhook_endpoints
+            WHERE state = 1 AND (event_types = '' OR instr(',' || event_types || ',', ',' || $type || ',') > 0)
+            """, ("$sequence", sequence), ("$p", payment.Id), ("$type", change.Type), ("$time", time));
+    }
+
+    private static bool TryInsertIdempotency(SqliteConnection connection, SqliteTransaction tx, IdempotencyRecord record)
+    {
+        try
+        {
+            Execute(connection, tx, """
+                INSERT INTO idempotency_keys (scope, key, fingerprint, payment_id, create_time) VALUES ($s, $k, $f, $p, $t)
+                """, ("$s", record.Scope), ("$k", record.Key), ("$f", record.Fingerprint), ("$p", record.PaymentId), ("$t", record.CreateTime.ToUnixTimeMilliseconds()));
+            return true;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintError)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A payment's row, prepared on the caller's thread: the writer only binds it.</summary>
+    private sealed class PaymentRow
+    {
+        public PaymentRow(Payment payment, long version)
+        {
+            Body = PaymentJson.Serialize(payment);
+            Parameters =
+            [
+                ("$id", payment.Id), ("$state", (int)payment.State), ("$ct", payment.CreateTime.ToUnixTimeMilliseconds()),
+                ("$ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$et", payment.ExpireTime.ToUnixTimeMilliseconds()),
+                ("$open", OpenAttemptMarker(payment)),
+                ("$refund", payment.Attempts.Any(a => a.DuplicateRefund is { Done: false }) || payment.Refunds.Any(r => r.State == RefundState.Pending) ? 1 : 0),
+                ("$version", version), ("$body", Body),
+            ];
+        }
+
+        public string Body { get; }
+
+        public (string, object?)[] Parameters { get; }
+    }
+
+    /// <summary>2: an attempt's outcome is unknown (query it); 1: a call is in flight (query it if it stays so); 0: neither.</summary>
+    private static int OpenAttemptMarker(Payment payment) =>
+        payment.Attempts.Any(a => a.State == AttemptState.Unknown) ? 2
+        : payment.Attempts.Any(a => a.State == AttemptState.Pending) ? 1
+        : 0;
+
+    private List<Payment> ReadPayments(string sql, params (string, object?)[] parameters) =>
+        database.Read(connection => Query(connection, null, sql, r =>
+        {
+            var payment = PaymentJson.Deserialize(r.GetString(0));
+            payment.Version = r.GetInt64(1);
+            return payment;
+        }, parameters));
+}
