@@ -27,6 +27,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section).ValidateDataAnnotations();
         services.AddSingleton<ChannelHealth>();
         services.AddSingleton<ChannelCalls>();
+        services.AddHostedService<ChannelProbe>();
         services.AddSingleton<ChannelRegistry>();
         services.AddOptions<FxOptions>().BindConfiguration(FxOptions.Section);
         services.AddHttpClient(FxRates.HttpClientName);
