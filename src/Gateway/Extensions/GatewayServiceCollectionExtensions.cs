@@ -36,6 +36,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<PaymentRouter>();
         services.AddSingleton<PaymentSignals>();
         services.AddSingleton<KeyedLock>();
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PaymentAdmission>();
         services.AddSingleton<PaymentLifecycle>();
         services.AddSingleton<CreatePaymentValidator>();
         services.AddSingleton<RecoveryWorker>();

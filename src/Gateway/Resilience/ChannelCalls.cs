@@ -123,13 +123,14 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
 
     /// <summary>
     /// Whether an answer counts against the channel's health: unknown outcomes and channel-side failures do;
-    /// payer declines, pending orders and "no such order" answers do not, nor calls the gateway itself held back.
+    /// payer declines, pending orders and "no such order" answers do not. (A call the gateway held back is never recorded
+    /// against the channel; it says nothing about the order either, so it counts as a fault here.)
     /// </summary>
     public static bool IsChannelFault(ChannelResult result) => result.Outcome switch
     {
         ChannelOutcome.Unknown => true,
         ChannelOutcome.Failed => result.Error != ErrorCatalogue.ChannelOrderNotFound && result.Error != ErrorCatalogue.TradeClosed
-            && result.Error != ErrorCatalogue.CallerCanceled && !IsNotSent(result),
+            && result.Error != ErrorCatalogue.CallerCanceled,
         _ => false,
     };
 
