@@ -15,7 +15,7 @@ public sealed class SqliteDatabase
     public SqliteDatabase(IOptions<SqliteStoreOptions> options)
     {
         Path = System.IO.Path.GetFullPath(options.Value.Path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        OwnerOnly.PrepareDatabase(Path);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
