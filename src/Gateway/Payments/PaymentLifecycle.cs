@@ -391,6 +391,27 @@ public sealed partial class PaymentLifecycle(
     }
 
     /// <summary>
+    /// Asks the channel about a payment waiting for its payer, at its scheduled point: a QR code paid while the gateway could
+    /// not hear the notification is settled now. Only a success is applied ("no such order" is normal before the payer scans,
+    /// and expiry closes what stays unpaid); then the next question is scheduled.
+    /// </summary>
+    public async Task<Payment> QueryAwaitingPayerAsync(Payment payment)
+    {
+        if (PayerQuerySchedule.AwaitsPayer(payment) && payment.CurrentAttempt is { } attempt)
+        {
+            var channel = channels.Get(attempt.Channel);
+            var result = await calls.QueryAsync(channel, new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime));
+            if (result.Outcome == ChannelOutcome.Succeeded)
+            {
+                logger.LogInformation("Payment {PaymentId}: paid at {Channel}, found by the gateway's own query", payment.Id, channel.Id);
+                return await ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
+            }
+        }
+        await store.SchedulePayerQueryAsync(payment.Id, PayerQuerySchedule.Next(payment, _options.AwaitingPayerSchedule, clock.GetUtcNow()), CancellationToken.None);
+        return payment;
+    }
+
+    /// <summary>
     /// Closes the channel order of every open attempt, so that nobody can pay it after the payment ends.
     /// When a close fails, the order is queried: a paid order makes the payment SUCCEEDED; one that cannot be
     /// confirmed closed leaves the payment as it is and the caller is told to try again.

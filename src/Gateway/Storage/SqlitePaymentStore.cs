@@ -1,12 +1,15 @@
 using static Paygate.Gateway.Storage.SqliteDatabase;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Storage;
 
 /// <summary>The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed change survives a crash.</summary>
-public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
+public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<PaymentOptions>? options = null) : IPaymentStore
 {
+    private readonly IReadOnlyList<TimeSpan> _payerQueries = options?.Value.AwaitingPayerSchedule ?? PaymentOptions.DefaultAwaitingPayerQueries;
+
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 
     public async Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken cancellationToken)
@@ -32,9 +35,9 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
         }
         payment.Version = 1;
         await ExecuteAsync(connection, tx, """
-            INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body)
-            VALUES ($id, $state, $ct, $ut, $et, $open, $refund, $version, $body)
-            """, cancellationToken, PaymentParameters(payment));
+            INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time)
+            VALUES ($id, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer)
+            """, cancellationToken, [.. PaymentParameters(payment), PayerQueryParameter(payment)]);
         await WriteAttemptsAndEventAsync(connection, tx, payment, change, cancellationToken);
         await tx.CommitAsync(cancellationToken);
     }
@@ -49,9 +52,10 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
         }
         payment.Version = expectedVersion + 1;
         var changed = await ExecuteAsync(connection, tx, """
-            UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, pending_refund = $refund, version = $version, body = $body, next_check_time = 0
+            UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, pending_refund = $refund, version = $version, body = $body, next_check_time = 0,
+                payer_query_time = $payer
             WHERE id = $id AND version = $expected
-            """, cancellationToken, [.. PaymentParameters(payment), ("$expected", expectedVersion)]);
+            """, cancellationToken, [.. PaymentParameters(payment), PayerQueryParameter(payment), ("$expected", expectedVersion)]);
         if (changed == 0)
         {
             payment.Version = expectedVersion;
@@ -128,6 +132,23 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "UPDATE payments SET next_check_time = $t WHERE id = $id", cancellationToken,
             ("$t", until.ToUnixTimeMilliseconds()), ("$id", paymentId));
+    }
+
+    public async Task<IReadOnlyList<Payment>> ListPayerQueriesDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadPaymentsAsync(connection, """
+            SELECT body, version FROM payments
+            WHERE payer_query_time > 0 AND payer_query_time <= $now AND state = $action
+            ORDER BY payer_query_time LIMIT $limit
+            """, cancellationToken, ("$now", now.ToUnixTimeMilliseconds()), ("$action", (int)PaymentState.RequiresAction), ("$limit", limit));
+    }
+
+    public async Task SchedulePayerQueryAsync(string paymentId, DateTimeOffset? at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "UPDATE payments SET payer_query_time = $t WHERE id = $id", cancellationToken,
+            ("$t", at?.ToUnixTimeMilliseconds() ?? 0), ("$id", paymentId));
     }
 
     public async Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken)
@@ -232,6 +253,10 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
         ("$refund", payment.Attempts.Any(a => a.DuplicateRefund is { Done: false }) || payment.Refunds.Any(r => r.State == RefundState.Pending) ? 1 : 0),
         ("$version", payment.Version), ("$body", PaymentJson.Serialize(payment)),
     ];
+
+    /// <summary>A payment waiting for its payer is first asked about at the schedule's next point after this change.</summary>
+    private (string, object?) PayerQueryParameter(Payment payment) =>
+        ("$payer", PayerQuerySchedule.Next(payment, _payerQueries, payment.UpdateTime)?.ToUnixTimeMilliseconds() ?? 0);
 
     /// <summary>2: an attempt's outcome is unknown (query it); 1: a call is in flight (query it if it stays so); 0: neither.</summary>
     private static int OpenAttemptMarker(Payment payment) =>
