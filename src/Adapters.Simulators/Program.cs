@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Paygate.Simulators.Hosting;
 
@@ -27,7 +28,16 @@ Console.WriteLine($"  Ledgers: GET /<network>/ledger   Faults: PUT /<network>/fa
 Console.WriteLine($"Gateway credentials written to {configPath} (contains a private key; mode 0600).");
 Console.WriteLine($"Point a gateway at it: dotnet run --project src/Gateway -- --ConfigFile {configPath}");
 
-var done = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
+// The simulators' web host swallows SIGTERM and SIGINT to stop itself, so ProcessExit and CancelKeyPress never fire here:
+// the process listens for the signals itself, stops the host in order, and exits.
+var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    done.TrySetResult();
+}
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onQuit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
 await done.Task;
+Console.WriteLine("Paygate simulators stopping");

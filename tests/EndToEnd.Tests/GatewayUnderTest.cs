@@ -95,6 +95,20 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>The one way a test waits for something other than a payment: polls <paramref name="condition"/> until it holds or the deadline passes.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"not within {timeout}: {what}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     public static CreatePaymentRequest NewRequest(long amountMinor = 8888, string? requestId = null, string channel = "alipay") => new()
     {
         AmountMinor = amountMinor,

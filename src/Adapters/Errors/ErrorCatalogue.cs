@@ -66,6 +66,8 @@ public static class ErrorCatalogue
         StatusCode.FailedPrecondition, ErrorDecision.FailOver, "The payment could not be processed. Please try another payment method.");
     public static readonly ErrorCode GatewayInternal = new("PM-4500", "The gateway met an unexpected internal error.",
         StatusCode.Internal, ErrorDecision.DoNotRetry, "Something went wrong on our side. Please try again later.");
+    public static readonly ErrorCode GatewayOverloaded = new("PM-4501", "The gateway is at its own limit of work in flight; nothing was written or sent. Retry after the RetryInfo delay.",
+        StatusCode.ResourceExhausted, ErrorDecision.RetrySame, "The payment service is busy. Please try again in a moment.");
 
     // 5xxx: message format.
     public static readonly ErrorCode SwiftFormat = new("PM-5001", "The SWIFT message is not well formed.",

@@ -28,6 +28,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section).ValidateDataAnnotations();
         services.AddSingleton<ChannelHealth>();
         services.AddSingleton<ChannelCalls>();
+        services.AddHostedService<ChannelProbe>();
         services.AddSingleton<ChannelRegistry>();
         services.AddOptions<FxOptions>().BindConfiguration(FxOptions.Section);
         services.AddHttpClient(FxRates.HttpClientName);
@@ -36,6 +37,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<PaymentRouter>();
         services.AddSingleton<PaymentSignals>();
         services.AddSingleton<KeyedLock>();
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PaymentAdmission>();
         services.AddSingleton<PaymentLifecycle>();
         services.AddSingleton<CreatePaymentValidator>();
         services.AddSingleton<RecoveryWorker>();

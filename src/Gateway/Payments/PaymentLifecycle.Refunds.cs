@@ -17,6 +17,14 @@ public sealed partial class PaymentLifecycle
     /// <summary>Refunds <paramref name="amountMinor"/> (0: all that is left) of a SUCCEEDED payment. Idempotent by <paramref name="requestId"/>.</summary>
     public async Task<(Payment Payment, Refund Refund)> RefundAsync(string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
+        using (await AdmitAsync(RefundScope, deadline, cancellationToken))
+        {
+            return await RefundAdmittedAsync(paymentId, amountMinor, reason, requestId, deadline, cancellationToken);
+        }
+    }
+
+    private async Task<(Payment Payment, Refund Refund)> RefundAdmittedAsync(string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
         if (requestId is null)
         {
             return await RefundOnceAsync(paymentId, amountMinor, reason, null, deadline, cancellationToken);
@@ -68,6 +76,11 @@ public sealed partial class PaymentLifecycle
         var channel = channels.Get(refund.Channel);
         var request = RefundRequestFor(payment, refund);
         var result = await calls.RefundAsync(channel, request, deadline);
+        if (ChannelCalls.IsNotSent(result))
+        {
+            // Held back by the gateway's own limit: not failed, it stays PENDING for the recovery worker.
+            return payment;
+        }
         if (result.Outcome == ChannelOutcome.Unknown)
         {
             result = await calls.QueryRefundAsync(channel, request, deadline);

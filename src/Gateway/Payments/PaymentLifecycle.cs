@@ -22,7 +22,8 @@ public sealed partial class PaymentLifecycle(
     IOptions<PaymentOptions> options,
     TimeProvider clock,
     ILogger<PaymentLifecycle> logger,
-    Fx.FxRates? fx = null)
+    Fx.FxRates? fx = null,
+    PaymentAdmission? admission = null)
 {
     private const string CreateScope = "create";
     private const string CancelScope = "cancel";
@@ -30,6 +31,19 @@ public sealed partial class PaymentLifecycle(
     private readonly PaymentOptions _options = options.Value;
 
     public async Task<Payment> CreateAsync(CreatePaymentCommand command, CancellationToken cancellationToken, DateTimeOffset? deadline = null)
+    {
+        // Admitted before anything is written: when the gateway is full the caller is refused (PM-4501) and nothing exists.
+        using (await AdmitAsync(CreateScope, deadline, cancellationToken))
+        {
+            return await CreateAdmittedAsync(command, deadline, cancellationToken);
+        }
+    }
+
+    /// <summary>A slot for one payment operation, held until its channel calls are done (none when admission is off).</summary>
+    private async Task<IDisposable?> AdmitAsync(string operation, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
+        admission is null ? null : await admission.EnterAsync(operation, deadline, cancellationToken);
+
+    private async Task<Payment> CreateAdmittedAsync(CreatePaymentCommand command, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         if (command.RequestId is not { } requestId)
         {
@@ -129,6 +143,13 @@ public sealed partial class PaymentLifecycle(
                     result = await ResolveUnknownAsync(channel, request, deadline);
                 }
             }
+            if (ChannelCalls.IsNotSent(result))
+            {
+                // Held back by the gateway's own limit: nothing reached the network, so nothing failed. The attempt stays as it
+                // is (pending or unknown) and the recovery worker takes it up; a payment is never failed by our own limits.
+                logger.LogWarning("Payment {PaymentId}: call to {Channel} held back ({Native}); left for the recovery worker", paymentId, channel.Id, result.NativeMessage);
+                return await GetAsync(paymentId, CancellationToken.None);
+            }
             if (result.Outcome == ChannelOutcome.Unknown && channel.Capabilities.SupportsClose)
             {
                 result = await CloseAndConfirmAsync(channel, request.Order, result, deadline);
@@ -204,6 +225,14 @@ public sealed partial class PaymentLifecycle(
     /// method). Idempotent by <paramref name="requestId"/>.
     /// </summary>
     public async Task<Payment> RetryAsync(string id, string? requestId, string? preferredChannel, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        using (await AdmitAsync(RetryScope, deadline, cancellationToken))
+        {
+            return await RetryAdmittedAsync(id, requestId, preferredChannel, card, deadline, cancellationToken);
+        }
+    }
+
+    private async Task<Payment> RetryAdmittedAsync(string id, string? requestId, string? preferredChannel, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         IDisposable? held = null;
         IdempotencyRecord? record = null;
@@ -381,6 +410,27 @@ public sealed partial class PaymentLifecycle(
             var result = await calls.QueryAsync(channel, new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime));
             payment = await ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
         }
+        return payment;
+    }
+
+    /// <summary>
+    /// Asks the channel about a payment waiting for its payer, at its scheduled point: a QR code paid while the gateway could
+    /// not hear the notification is settled now. Only a success is applied ("no such order" is normal before the payer scans,
+    /// and expiry closes what stays unpaid); then the next question is scheduled.
+    /// </summary>
+    public async Task<Payment> QueryAwaitingPayerAsync(Payment payment)
+    {
+        if (PayerQuerySchedule.AwaitsPayer(payment) && payment.CurrentAttempt is { } attempt)
+        {
+            var channel = channels.Get(attempt.Channel);
+            var result = await calls.QueryAsync(channel, new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime));
+            if (result.Outcome == ChannelOutcome.Succeeded)
+            {
+                logger.LogInformation("Payment {PaymentId}: paid at {Channel}, found by the gateway's own query", payment.Id, channel.Id);
+                return await ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
+            }
+        }
+        await store.SchedulePayerQueryAsync(payment.Id, PayerQuerySchedule.Next(payment, _options.AwaitingPayerSchedule, clock.GetUtcNow()), CancellationToken.None);
         return payment;
     }
 

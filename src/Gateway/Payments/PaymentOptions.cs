@@ -35,4 +35,17 @@ public sealed class PaymentOptions
 
     /// <summary>...and at most this long.</summary>
     public TimeSpan InFlightQueryMax { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// When a payment waiting for the payer to scan a QR code is asked about, counted from its attempt's creation: a payment
+    /// paid while the gateway could not hear the network's notification is settled by the gateway's own question, not only
+    /// when the network resends minutes later. Unset: <see cref="DefaultAwaitingPayerQueries"/>.
+    /// </summary>
+    public List<TimeSpan>? AwaitingPayerQueries { get; set; }
+
+    public static IReadOnlyList<TimeSpan> DefaultAwaitingPayerQueries { get; } =
+        [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10)];
+
+    /// <summary>The schedule in force, earliest first (a configured list replaces the default, it does not extend it).</summary>
+    public IReadOnlyList<TimeSpan> AwaitingPayerSchedule => AwaitingPayerQueries is { Count: > 0 } own ? [.. own.Order()] : DefaultAwaitingPayerQueries;
 }

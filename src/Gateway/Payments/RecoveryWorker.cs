@@ -4,8 +4,8 @@ using Paygate.Gateway.Storage;
 namespace Paygate.Gateway.Payments;
 
 /// <summary>
-/// Expires unpaid payments (closing their channel orders), resolves attempts whose outcome is unknown and settles
-/// pending refunds, on a schedule. It reads its work from the store, so it picks up where it left off after a restart.
+/// Expires unpaid payments (closing their channel orders), resolves attempts whose outcome is unknown, settles
+/// pending refunds, and asks about payments waiting for the payer at their scheduled points, on a schedule. It reads its work from the store, so it picks up where it left off after a restart.
 /// </summary>
 public sealed class RecoveryWorker(
     IPaymentStore store,
@@ -54,6 +54,18 @@ public sealed class RecoveryWorker(
             catch (PaymentException ex)
             {
                 logger.LogWarning("Payment {PaymentId} not resolved yet: {Reason}", payment.Id, ex.Message);
+            }
+        }
+        foreach (var payment in await store.ListPayerQueriesDueAsync(now, 100, cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await lifecycle.QueryAwaitingPayerAsync(payment);
+            }
+            catch (PaymentException ex)
+            {
+                logger.LogWarning("Payment {PaymentId}: scheduled query failed: {Reason}", payment.Id, ex.Message);
             }
         }
     }

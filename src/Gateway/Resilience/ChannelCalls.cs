@@ -69,10 +69,11 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
             bound.CancelAfter(left);
         }
         var started = Stopwatch.GetTimestamp();
+        var attempt = new CallState(call);
         ChannelResult result;
         try
         {
-            result = await pipeline.ExecuteAsync(static async (state, token) => await state(token), call, bound.Token);
+            result = await pipeline.ExecuteAsync(static async (state, token) => await state.SendAsync(token), attempt, bound.Token);
         }
         catch (BrokenCircuitException)
         {
@@ -80,11 +81,17 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
         }
         catch (RateLimiterRejectedException)
         {
-            result = new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelRateLimited, NativeCode = "CONCURRENCY_LIMIT", NativeMessage = $"too many calls in flight to {channel.Id}; not called" };
+            // Our own limit, not the network's (PM-4001 is the network's): nothing was sent and the channel is not to blame.
+            return NotSent(channel.Id, $"the queue for {channel.Id} is full; not called");
         }
         catch (TimeoutRejectedException)
         {
             result = ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "ATTEMPT_TIMEOUT", "the call outlived its attempt timeout");
+        }
+        catch (OperationCanceledException) when (!attempt.Sent)
+        {
+            // The deadline passed while the call waited for a slot: it never left, so its outcome is certain.
+            return NotSent(channel.Id, $"the caller's deadline passed while the call waited for a slot to {channel.Id}; not called");
         }
         catch (OperationCanceledException)
         {
@@ -103,8 +110,21 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
     }
 
     /// <summary>
+    /// Asks the channel about an order that does not exist, through the channel's own pipeline: a harmless trial call that lets
+    /// an open circuit past its break duration move to half-open and, on a proper answer ("no such order" is one), close.
+    /// </summary>
+    public Task<ChannelResult> ProbeAsync(IPaymentChannel channel)
+    {
+        var now = clock.GetUtcNow();
+        // Letters and digits, 29 characters: a valid order number on every network, and never one of ours (those are base32 ids).
+        var reference = "PROBE" + Guid.NewGuid().ToString("N")[..24].ToUpperInvariant();
+        return QueryAsync(channel, new ChannelOrder(reference, now, now), now + options.Value.For(channel.Id).AttemptTimeout);
+    }
+
+    /// <summary>
     /// Whether an answer counts against the channel's health: unknown outcomes and channel-side failures do;
-    /// payer declines, pending orders and "no such order" answers do not.
+    /// payer declines, pending orders and "no such order" answers do not. (A call the gateway held back is never recorded
+    /// against the channel; it says nothing about the order either, so it counts as a fault here.)
     /// </summary>
     public static bool IsChannelFault(ChannelResult result) => result.Outcome switch
     {
@@ -114,19 +134,51 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
         _ => false,
     };
 
+    /// <summary>
+    /// The gateway held the call back (its own concurrency limit or the caller's deadline while waiting for a slot): it never
+    /// reached the network, so it says nothing about the order or the channel, and must not fail a payment.
+    /// </summary>
+    public static bool IsNotSent(ChannelResult result) => result.Error == ErrorCatalogue.GatewayOverloaded;
+
+    private static ChannelResult NotSent(string channelId, string why) =>
+        new() { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.GatewayOverloaded, NativeCode = "LOCAL_LIMIT", NativeMessage = why };
+
+    /// <summary>Whether the call got past the concurrency limit, i.e. may have reached the network.</summary>
+    private sealed class CallState(Func<CancellationToken, Task<ChannelResult>> call)
+    {
+        public bool Sent { get; private set; }
+
+        public Task<ChannelResult> SendAsync(CancellationToken token)
+        {
+            Sent = true;
+            return call(token);
+        }
+    }
+
     private ResiliencePipeline<ChannelResult> Build(string channelId)
     {
         var o = options.Value.For(channelId);
-        return new ResiliencePipelineBuilder<ChannelResult> { TimeProvider = clock }
-            .AddRateLimiter(new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = o.MaxConcurrency, QueueLimit = 0 }))
-            .AddRetry(new RetryStrategyOptions<ChannelResult>
+        var builder = new ResiliencePipelineBuilder<ChannelResult> { TimeProvider = clock }
+            // Calls over the limit wait their turn (within the caller's deadline) rather than fail: the limit is ours, not the network's.
+            .AddRateLimiter(new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+            {
+                PermitLimit = o.MaxConcurrency,
+                QueueLimit = o.QueueLimit,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            }));
+        // Polly refuses a retry strategy of zero retries; MaxRetries = 0 means none.
+        if (o.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<ChannelResult>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Outcome: ChannelOutcome.Failed, Error.Decision: ErrorDecision.RetrySame }),
                 MaxRetryAttempts = o.MaxRetries,
                 Delay = o.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-            })
+            });
+        }
+        return builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ChannelResult>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null and not OperationCanceledException
@@ -136,6 +188,11 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
                 SamplingDuration = o.SamplingDuration,
                 BreakDuration = o.BreakDuration,
                 StateProvider = health.CircuitFor(channelId),
+                OnOpened = args =>
+                {
+                    health.Opened(channelId, args.BreakDuration);
+                    return ValueTask.CompletedTask;
+                },
             })
             .AddTimeout(o.AttemptTimeout)
             .Build();

@@ -28,9 +28,16 @@ public sealed class ChannelResilienceOptions
     /// <summary>How long an open circuit stays open before a probe call is let through.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The most calls in flight to the channel at once; more are refused and fail over.</summary>
+    /// <summary>The most calls in flight to the channel at once; more wait in a queue (see <see cref="QueueLimit"/>).</summary>
     [Range(1, 10_000)]
     public int MaxConcurrency { get; set; } = 64;
+
+    /// <summary>
+    /// How many calls may wait for one of <see cref="MaxConcurrency"/>, oldest first, within the caller's deadline. Keep it at
+    /// least the payment core's admission limit (<c>Admission:MaxInFlight</c>), so an admitted payment is never turned away here.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int QueueLimit { get; set; } = 1024;
 }
 
 /// <summary>Defaults for every channel plus per-channel overrides.</summary>
@@ -41,6 +48,15 @@ public sealed class ResilienceOptions
     public ChannelResilienceOptions Defaults { get; set; } = new();
 
     public Dictionary<string, ChannelResilienceOptions> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How far back a channel's success rate and latency look: older calls age out, so an outage is forgotten once it is over.</summary>
+    public TimeSpan HealthWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often a channel whose circuit is open past its break duration is asked a harmless question (a query of an order that
+    /// does not exist) through its own pipeline, so that the circuit closes again without waiting for a payment.
+    /// </summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     public ChannelResilienceOptions For(string channelId) => Channels.TryGetValue(channelId, out var own) ? own : Defaults;
 }

@@ -3,14 +3,14 @@ using Paygate.Adapters.Errors;
 using Paygate.Gateway.Fx;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Resilience;
-using Polly.CircuitBreaker;
 
 namespace Paygate.Gateway.Routing;
 
 /// <summary>
 /// Chooses the channels a payment may go to, in order: capabilities filter first (flow, currency, amount limits),
 /// then the payer's preferred channel, the first matching rule's channels, the other channels by default order
-/// reordered by recent success rate and latency; channels whose circuit is open are skipped. Refuses before
+/// reordered by recent success rate and latency; channels whose circuit is open are skipped until their break duration has
+/// passed (then a payment is the circuit's trial). Refuses before
 /// anything is written when none fits. Records why each channel is or is not a candidate.
 /// </summary>
 public sealed class PaymentRouter(ChannelRegistry channels, IOptionsMonitor<RoutingOptions> options, ChannelHealth health, FxRates? fx = null)
@@ -27,7 +27,8 @@ public sealed class PaymentRouter(ChannelRegistry channels, IOptionsMonitor<Rout
                 : command.Card is not null ? "the channel does not take cards"
                 : command.Payer is not null ? "the channel does not take credit transfers from a payer's account"
                 : "the channel needs card details or the payer's bank account";
-            if (refusal is null && health.Snapshot(channel.Id).Circuit is CircuitState.Open or CircuitState.Isolated)
+            // Past its break duration an open circuit lets a trial through: the channel stays a candidate, or nothing would close it.
+            if (refusal is null && health.Snapshot(channel.Id).Refusing)
             {
                 refusal = "circuit open: the channel is failing";
             }

@@ -51,6 +51,15 @@ public interface IPaymentStore
     /// </summary>
     Task DeferChecksAsync(string paymentId, DateTimeOffset until, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Payments waiting for the payer (REQUIRES_ACTION with a QR code) whose next scheduled question is due. Every saved change
+    /// schedules the first question after it (<see cref="PaymentOptions.AwaitingPayerSchedule"/>).
+    /// </summary>
+    Task<IReadOnlyList<Payment>> ListPayerQueriesDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Sets when a payment waiting for the payer is next asked about (null: no more); scheduling, not state.</summary>
+    Task SchedulePayerQueryAsync(string paymentId, DateTimeOffset? at, CancellationToken cancellationToken);
+
     /// <summary>A payment's events after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken);
 

@@ -55,6 +55,8 @@ public sealed class WebhookSecretBox
     {
         if (File.Exists(path))
         {
+            // A key file copied in or written by an older version is made owner-only again.
+            OwnerOnly.Narrow(path);
             return Convert.FromBase64String(File.ReadAllText(path).Trim());
         }
         var key = RandomNumberGenerator.GetBytes(32);

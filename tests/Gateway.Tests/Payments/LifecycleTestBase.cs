@@ -29,7 +29,7 @@ public abstract class LifecycleTestBase : IAsyncLifetime
         _store = new SqlitePaymentStore(Database);
         await _store.InitializeAsync(CancellationToken.None);
         var registry = new ChannelRegistry([_channel]);
-        var health = new ChannelHealth();
+        var health = new ChannelHealth(Options.Create(new ResilienceOptions()), _clock);
         var router = new PaymentRouter(registry, new StaticOptions<RoutingOptions>(new RoutingOptions()), health);
         var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
         _lifecycle = new PaymentLifecycle(_store, registry, router, calls, new PaymentSignals(), new KeyedLock(),

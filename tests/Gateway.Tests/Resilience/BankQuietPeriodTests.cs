@@ -17,7 +17,7 @@ public sealed class BankQuietPeriodTests
         var bank = new ScriptedChannel();
         var options = new ResilienceOptions();
         options.Channels["alipay"] = new ChannelResilienceOptions { RetryDelay = TimeSpan.FromSeconds(60), MinimumThroughput = 1000 };
-        var calls = new ChannelCalls(Options.Create(options), new ChannelHealth(), clock, NullLogger<ChannelCalls>.Instance);
+        var calls = new ChannelCalls(Options.Create(options), new ChannelHealth(Options.Create(options), clock), clock, NullLogger<ChannelCalls>.Instance);
         bank.QueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.BankInterfaceTimeout, "TIMEOUT", "no response in time"));
         bank.QueryAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.RequiresAction, NativeCode = "PDNG" });
 

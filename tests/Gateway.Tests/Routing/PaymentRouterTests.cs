@@ -23,7 +23,7 @@ public sealed class PaymentRouterTests
         public NotificationReply NotificationReply(bool accepted) => _inner.NotificationReply(accepted);
     }
 
-    private readonly ChannelHealth _health = new();
+    private readonly ChannelHealth _health = new(Microsoft.Extensions.Options.Options.Create(new ResilienceOptions()), TimeProvider.System);
 
     private PaymentRouter Router(RoutingOptions options) =>
         new(new ChannelRegistry([new NamedChannel("alpha"), new NamedChannel("beta"), new NamedChannel("gamma")]), new StaticOptions<RoutingOptions>(options), _health);

@@ -20,7 +20,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
     public SqliteDatabase(IOptions<SqliteStoreOptions> options)
     {
         Path = System.IO.Path.GetFullPath(options.Value.Path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        OwnerOnly.PrepareDatabase(Path);
         _ownership = Own(Path + ".lock");
         _writeConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
@@ -40,7 +40,12 @@ public sealed class SqliteDatabase : IAsyncDisposable
     {
         try
         {
-            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnly.File;
+            }
+            return new FileStream(lockPath, options);
         }
         catch (IOException ex)
         {

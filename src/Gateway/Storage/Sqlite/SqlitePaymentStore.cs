@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
 
@@ -9,8 +10,10 @@ namespace Paygate.Gateway.Storage.Sqlite;
 /// attempts, refunds, event and webhook outbox rows, and the operation's idempotency key together); reads go to
 /// read-only connections. The payment is serialised once, on the caller's thread, for both its row and its event.
 /// </summary>
-public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
+public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<PaymentOptions>? options = null) : IPaymentStore
 {
+    private readonly IReadOnlyList<TimeSpan> _payerQueries = options?.Value.AwaitingPayerSchedule ?? PaymentOptions.DefaultAwaitingPayerQueries;
+
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 
     public Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken cancellationToken) =>
@@ -21,7 +24,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
 
     public async Task InsertAsync(Payment payment, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
-        var row = new PaymentRow(payment, version: 1);
+        var row = new PaymentRow(payment, version: 1, PayerQueryTime(payment));
         await database.WriteAsync((connection, tx) =>
         {
             if (idempotency is not null && !TryInsertIdempotency(connection, tx, idempotency))
@@ -29,8 +32,8 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
                 throw new IdempotencyKeyTakenException(idempotency.Scope, idempotency.Key);
             }
             Execute(connection, tx, """
-                INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body)
-                VALUES ($id, $state, $ct, $ut, $et, $open, $refund, $version, $body)
+                INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time)
+                VALUES ($id, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer)
                 """, row.Parameters);
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
         });
@@ -39,11 +42,12 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
 
     public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
-        var row = new PaymentRow(payment, expectedVersion + 1);
+        var row = new PaymentRow(payment, expectedVersion + 1, PayerQueryTime(payment));
         var saved = await database.WriteAsync((connection, tx) =>
         {
             var changed = Execute(connection, tx, """
-                UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, pending_refund = $refund, version = $version, body = $body, next_check_time = 0
+                UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, pending_refund = $refund, version = $version, body = $body, next_check_time = 0,
+                    payer_query_time = $payer
                 WHERE id = $id AND version = $expected
                 """, [.. row.Parameters, ("$expected", expectedVersion)]);
             if (changed == 0)
@@ -112,6 +116,17 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
     public Task DeferChecksAsync(string paymentId, DateTimeOffset until, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>
             Execute(connection, tx, "UPDATE payments SET next_check_time = $t WHERE id = $id", ("$t", until.ToUnixTimeMilliseconds()), ("$id", paymentId)));
+
+    public Task<IReadOnlyList<Payment>> ListPayerQueriesDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Payment>>(ReadPayments("""
+            SELECT body, version FROM payments
+            WHERE payer_query_time > 0 AND payer_query_time <= $now AND state = $action
+            ORDER BY payer_query_time LIMIT $limit
+            """, ("$now", now.ToUnixTimeMilliseconds()), ("$action", (int)PaymentState.RequiresAction), ("$limit", limit)));
+
+    public Task SchedulePayerQueryAsync(string paymentId, DateTimeOffset? at, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) =>
+            Execute(connection, tx, "UPDATE payments SET payer_query_time = $t WHERE id = $id", ("$t", at?.ToUnixTimeMilliseconds() ?? 0), ("$id", paymentId)));
 
     public Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<PaymentEvent>>(database.Read(connection => Query(connection, null, """
@@ -184,7 +199,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
     /// <summary>A payment's row, prepared on the caller's thread: the writer only binds it.</summary>
     private sealed class PaymentRow
     {
-        public PaymentRow(Payment payment, long version)
+        public PaymentRow(Payment payment, long version, long payerQueryTime)
         {
             Body = PaymentJson.Serialize(payment);
             Parameters =
@@ -193,7 +208,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
                 ("$ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$et", payment.ExpireTime.ToUnixTimeMilliseconds()),
                 ("$open", OpenAttemptMarker(payment)),
                 ("$refund", payment.Attempts.Any(a => a.DuplicateRefund is { Done: false }) || payment.Refunds.Any(r => r.State == RefundState.Pending) ? 1 : 0),
-                ("$version", version), ("$body", Body),
+                ("$version", version), ("$body", Body), ("$payer", payerQueryTime),
             ];
         }
 
@@ -201,6 +216,10 @@ public sealed class SqlitePaymentStore(SqliteDatabase database) : IPaymentStore
 
         public (string, object?)[] Parameters { get; }
     }
+
+    /// <summary>A payment waiting for its payer is first asked about at the schedule's next point after this change (0: not at all).</summary>
+    private long PayerQueryTime(Payment payment) =>
+        PayerQuerySchedule.Next(payment, _payerQueries, payment.UpdateTime)?.ToUnixTimeMilliseconds() ?? 0;
 
     /// <summary>2: an attempt's outcome is unknown (query it); 1: a call is in flight (query it if it stays so); 0: neither.</summary>
     private static int OpenAttemptMarker(Payment payment) =>

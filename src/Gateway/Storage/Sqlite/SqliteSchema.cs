@@ -130,5 +130,10 @@ internal static class SqliteSchema
             -- When the worker may next ask about a call in flight (a SWIFT transfer settling for days is asked ever less often).
             ALTER TABLE payments ADD COLUMN next_check_time INTEGER NOT NULL DEFAULT 0;
             """),
+        (8, """
+            -- When the worker next asks about a payment waiting for the payer to scan its QR code (0: not waiting, or no more questions).
+            ALTER TABLE payments ADD COLUMN payer_query_time INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_payments_payer_query ON payments (payer_query_time) WHERE payer_query_time > 0;
+            """),
     ];
 }

@@ -1,0 +1,32 @@
+namespace Paygate.Gateway.Payments;
+
+/// <summary>
+/// When the gateway asks a channel about a payment that waits for the payer (a QR code shown, not yet paid):
+/// at fixed points after its attempt was created (<see cref="PaymentOptions.AwaitingPayerSchedule"/>).
+/// </summary>
+public static class PayerQuerySchedule
+{
+    /// <summary>The payment shows a QR code for its current attempt, and nothing has been heard of it being paid.</summary>
+    public static bool AwaitsPayer(Payment payment) =>
+        payment.State == PaymentState.RequiresAction
+        && payment.CurrentAttempt is { State: AttemptState.RequiresAction }
+        && payment.NextAction?.QrCode is not null;
+
+    /// <summary>The first point of the schedule after <paramref name="after"/>, or null when the schedule is over or the payment does not wait.</summary>
+    public static DateTimeOffset? Next(Payment payment, IReadOnlyList<TimeSpan> schedule, DateTimeOffset after)
+    {
+        if (!AwaitsPayer(payment))
+        {
+            return null;
+        }
+        var since = payment.CurrentAttempt!.CreateTime;
+        foreach (var point in schedule)
+        {
+            if (since + point > after)
+            {
+                return since + point;
+            }
+        }
+        return null;
+    }
+}
