@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Paygate.Gateway.Reconciliation;
@@ -162,24 +163,49 @@ public sealed class BankTransferTests(GatewayFixture fixture) : IClassFixture<Ga
         Assert.DoesNotContain((await Operators.ListHeldCreditsAsync(new ListHeldCreditsRequest())).Credits, c => c.AccountServicerRef == entry);
     }
 
+    /// <summary>A camt.054 crediting <paramref name="created"/> in full, as the bank would push it.</summary>
+    private static string Camt054For(Payment created) => $"""
+        <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>FORGED</MsgId></GrpHdr>
+        <Ntfctn><Acct><Id><Othr><Id>6222600100012345678</Id></Othr></Id></Acct><Ntry><Amt Ccy="CNY">{created.AmountMinor / 100}.{created.AmountMinor % 100:00}</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+        <Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-26</Dt></BookgDt><ValDt><Dt>2026-11-26</Dt></ValDt><AcctSvcrRef>FORGED{created.AmountMinor}</AcctSvcrRef>
+        <NtryDtls><TxDtls><Refs><EndToEndId>{created.Attempts[0].ChannelReference}</EndToEndId></Refs></TxDtls></NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>
+        """;
+
+    private async Task<(int Status, string Body)> PushAsync(string xml, string signature)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.HttpBaseUrl + "/notify/banktransfer") { Content = new StringContent(xml, Encoding.UTF8, "application/xml") };
+        request.Headers.TryAddWithoutValidation("Bank-Signature", signature);
+        using var response = await http.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task ForgedCamt054_IsRejectedAndChangesNothing()
     {
         var created = await CreateAsync(990_000);
-        var xml = $"""
-            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>FORGED</MsgId></GrpHdr>
-            <Ntfctn><Acct><Id><Othr><Id>6222600100012345678</Id></Othr></Id></Acct><Ntry><Amt Ccy="CNY">9900.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>
-            <Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-26</Dt></BookgDt><ValDt><Dt>2026-11-26</Dt></ValDt><AcctSvcrRef>FORGED1</AcctSvcrRef>
-            <NtryDtls><TxDtls><Refs><EndToEndId>{created.Attempts[0].ChannelReference}</EndToEndId></Refs></TxDtls></NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>
-            """;
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.HttpBaseUrl + "/notify/banktransfer") { Content = new StringContent(xml, Encoding.UTF8, "application/xml") };
-        request.Headers.TryAddWithoutValidation("Bank-Signature", $"t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()},v1={new string('0', 64)}");
 
-        using var response = await http.SendAsync(request);
+        var answer = await PushAsync(Camt054For(created), $"t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()},v1={new string('0', 64)}");
 
-        Assert.Equal((400, "NACK"), ((int)response.StatusCode, await response.Content.ReadAsStringAsync()));
+        Assert.Equal((400, "NACK"), answer);
         Assert.Equal(Payment.Types.State.RequiresAction, (await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = created.Id })).State);
+    }
+
+    [Fact]
+    public async Task Camt054_SignatureHeaderNamingAKeyTwice_IsRejectedAndChangesNothing()
+    {
+        var created = await CreateAsync(990_100);
+        var xml = Camt054For(created);
+        // Correctly signed with the bank's secret, but with a second timestamp: which one counts would be a guess.
+        var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var v1 = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(fixture.ChannelSettings["Channels:BankTransfer:SigningSecret"]!),
+            Encoding.UTF8.GetBytes($"{t}.{xml}")));
+
+        var answer = await PushAsync(xml, $"t={t},v1={v1},t={t + 1}");
+
+        Assert.Equal((400, "NACK"), answer);
+        Assert.Equal(Payment.Types.State.RequiresAction, (await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = created.Id })).State);
+        Assert.DoesNotContain((await Operators.ListHeldCreditsAsync(new ListHeldCreditsRequest())).Credits, c => c.AccountServicerRef == $"FORGED{created.AmountMinor}");
     }
 
     [Fact]

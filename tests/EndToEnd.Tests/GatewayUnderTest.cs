@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Paygate.Gateway;
 using Paygate.Gateway.Storage;
 using Paygate.Simulators.Hosting;
@@ -20,8 +21,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly GrpcChannel _channel;
 
-    private GatewayUnderTest(WebApplication app, GrpcChannel channel, string httpBaseUrl, (int Grpc, int Http) ports)
+    private GatewayUnderTest(WebApplication app, GrpcChannel channel, string httpBaseUrl, (int Grpc, int Http) ports, CapturedLogs logs)
     {
+        Logs = logs;
         Ports = ports;
         _app = app;
         _channel = channel;
@@ -36,6 +38,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     public string HttpBaseUrl { get; }
     public IPaymentStore Store => _app.Services.GetRequiredService<IPaymentStore>();
     public IServiceProvider Services => _app.Services;
+    /// <summary>What the gateway logged since it started, at the levels its logging settings let through.</summary>
+    public CapturedLogs Logs { get; }
 
     public static async Task<GatewayUnderTest> StartAsync(IReadOnlyDictionary<string, string?> channelSettings, string dataDirectory,
         IReadOnlyDictionary<string, string?>? extra = null, (int Grpc, int Http)? ports = null)
@@ -64,9 +68,11 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             settings[key] = value;
         }
         var app = await GatewayApp.BuildAsync([], settings);
+        var logs = new CapturedLogs();
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync();
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        return new GatewayUnderTest(app, channel, $"http://127.0.0.1:{httpPort}", (grpcPort, httpPort));
+        return new GatewayUnderTest(app, channel, $"http://127.0.0.1:{httpPort}", (grpcPort, httpPort), logs);
     }
 
     internal static int FreePort()

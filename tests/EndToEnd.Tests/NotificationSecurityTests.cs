@@ -219,6 +219,21 @@ public sealed class NotificationSecurityTests(GatewayFixture fixture) : IClassFi
         Assert.Equal(before, await SnapshotAsync(paid.Id));
     }
 
+    [Fact]
+    public async Task CardNotification_SignatureHeaderNamingAKeyTwice_IsRejectedNotAcknowledged()
+    {
+        var (paid, genuine) = await PaidWithNotificationAsync("card", 20_500);
+        var before = await SnapshotAsync(paid.Id);
+        var headers = genuine.Headers.ToDictionary(h => h.Key, h => string.Equals(h.Key, "Acquirer-Signature", StringComparison.OrdinalIgnoreCase) ? h.Value + ",v1=" + new string('0', 64) : h.Value);
+        Assert.NotEqual(genuine.Headers, headers);
+
+        var answer = await PostAsync(new SentRequest(genuine.Url, headers, genuine.Body).ToMessage());
+
+        // Refused before it is read: not even acknowledged as the repeat it would otherwise be.
+        Assert.Equal(Reply("card", accepted: false), answer);
+        Assert.Equal(before, await SnapshotAsync(paid.Id));
+    }
+
     [Theory]
     [InlineData("alipay", "WAIT_BUYER_PAY")]
     [InlineData("alipay", "TRADE_CLOSED")]

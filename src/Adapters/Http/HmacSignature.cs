@@ -17,7 +17,15 @@ internal static class HmacSignature
         {
             return $"{name} header missing";
         }
-        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.Ordinal);
+        var parts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2))
+        {
+            // Which of two timestamps or signatures would count is ambiguous: such a header is refused, not guessed at.
+            if (!parts.TryAdd(part[0].Trim(), part[1].Trim()))
+            {
+                return $"{name} header names a key twice";
+            }
+        }
         if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1)
             || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp))
         {

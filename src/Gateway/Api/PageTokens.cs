@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Storage;
@@ -7,11 +8,13 @@ namespace Paygate.Gateway.Api;
 /// <summary>Opaque page tokens: the position after the last payment of a page, bound to the filter that produced it.</summary>
 public static class PageTokens
 {
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     public static string Encode(PageCursor cursor, PaymentState? filter) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"v1|{cursor.CreateTime.ToUnixTimeMilliseconds()}|{cursor.Id}|{FilterPart(filter)}"))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string FilterPart(PaymentState? filter) => filter is { } f ? ((int)f).ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+    private static string FilterPart(PaymentState? filter) => filter is { } f ? ((int)f).ToString(CultureInfo.InvariantCulture) : "";
 
     public static PageCursor? Decode(string token, PaymentState? filter)
     {
@@ -24,7 +27,9 @@ public static class PageTokens
             var padded = token.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - padded.Length % 4) % 4);
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
-            if (parts.Length == 4 && parts[0] == "v1" && long.TryParse(parts[1], out var ms) && PaymentIds.LooksLikePaymentId(parts[2]))
+            // Only times a payment can have: a token with any other is forged, not a server error.
+            if (parts.Length == 4 && parts[0] == "v1" && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+                && ms <= MaxUnixMilliseconds && PaymentIds.LooksLikePaymentId(parts[2]))
             {
                 if (parts[3] != FilterPart(filter))
                 {

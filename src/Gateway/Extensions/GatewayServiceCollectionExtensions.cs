@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Fx;
@@ -62,8 +63,30 @@ public static class GatewayServiceCollectionExtensions
             options.Interceptors.Add<ErrorInterceptor>();
             options.MaxReceiveMessageSize = MaxRequestBytes;
         });
+        services.AddStrictRequestParsing();
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         return services;
+    }
+
+    /// <summary>
+    /// Malformed request messages answer INVALID_ARGUMENT (see <see cref="MalformedRequests"/>): grpc-dotnet's default
+    /// method provider gives way to one that guards every request marshaller.
+    /// </summary>
+    private static void AddStrictRequestParsing(this IServiceCollection services)
+    {
+        var defaults = services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>)
+            && d.ImplementationType is { Namespace: "Grpc.AspNetCore.Server.Model.Internal", Name: "BinderServiceMethodProvider`1" }).ToList();
+        if (defaults.Count != 1)
+        {
+            // Both providers would bind every method twice; without ours, malformed messages would answer UNKNOWN again.
+            throw new InvalidOperationException("grpc-dotnet's BinderServiceMethodProvider was not found: check StrictRequestMethodProvider against this grpc-dotnet version");
+        }
+        services.Remove(defaults[0]);
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(StrictRequestMethodProvider<>));
+        services.AddSingleton<MalformedRequests>();
+        // A refused message is an RpcException, which grpc-dotnet's call handler logs at Information with its stack
+        // trace ("Error reading message"); MalformedRequests writes the one warning. Handler errors stay at Error.
+        services.AddLogging(logging => logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning));
     }
 }

@@ -1,0 +1,34 @@
+using System.Text;
+using Paygate.Gateway.Api;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Storage;
+
+namespace Paygate.Gateway.Tests.Api;
+
+public sealed class PageTokensTests
+{
+    private const string PaymentId = "pay_01JDZ0000000000000000000AB";
+
+    private static string Token(string content) => Convert.ToBase64String(Encoding.UTF8.GetBytes(content)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    [Fact]
+    public void Decode_TokenItIssued_GivesTheCursor()
+    {
+        var cursor = new PageCursor(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero), PaymentId);
+
+        Assert.Equal(cursor, PageTokens.Decode(PageTokens.Encode(cursor, null), null));
+    }
+
+    [Theory]
+    [InlineData("9223372036854775807")]
+    [InlineData("253402300800000")]
+    [InlineData("-62135596800001")]
+    [InlineData("-9223372036854775808")]
+    public void Decode_TimeOutOfRange_InvalidArgumentNamingPageToken(string milliseconds)
+    {
+        var error = Assert.Throws<PaymentException>(() => PageTokens.Decode(Token($"v1|{milliseconds}|{PaymentId}|"), null));
+
+        Assert.Equal("PM-6001", error.Code.Code);
+        Assert.Equal("page_token", Assert.Single(error.Violations).Field);
+    }
+}
