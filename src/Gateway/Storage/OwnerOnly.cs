@@ -59,5 +59,6 @@ internal static class OwnerOnly
     /// </summary>
     private static bool IsOurs(string folder) =>
         Directory.EnumerateFileSystemEntries(folder).All(e => Path.GetFileName(e) is var name
-            && (name.EndsWith(".db", StringComparison.Ordinal) || name.Contains(".db-", StringComparison.Ordinal) || name.EndsWith(".key", StringComparison.Ordinal)));
+            && (name.EndsWith(".db", StringComparison.Ordinal) || name.Contains(".db-", StringComparison.Ordinal) || name.EndsWith(".db.lock", StringComparison.Ordinal)
+                || name.EndsWith(".key", StringComparison.Ordinal)));
 }
