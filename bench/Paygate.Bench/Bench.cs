@@ -10,7 +10,8 @@ namespace Paygate.Bench;
 /// <param name="RunLength">How long each measured run lasts.</param>
 /// <param name="CallsPerRun">A cap on the calls of a run (smoke mode), or null.</param>
 /// <param name="Preload">How many payments are stored before the last card runs.</param>
-internal sealed record BenchSettings(TimeSpan RunLength, int? CallsPerRun, int Preload);
+/// <param name="Only">One figure alone (card or alipay at 64 in flight), for a profiler to watch; null for all.</param>
+internal sealed record BenchSettings(TimeSpan RunLength, int? CallsPerRun, int Preload, string? Only = null);
 
 /// <summary>
 /// One run of every figure, so that ratios compare numbers taken on the same machine at the same time: the floor
@@ -25,6 +26,10 @@ internal static class Bench
     {
         output.WriteLine($"Paygate bench, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, "
             + $"{(GCSettings() ? "server" : "workstation")} GC; runs of {settings.RunLength.TotalSeconds:F0} s{(settings.CallsPerRun is { } cap ? $" or {cap} calls" : "")}");
+        if (settings.Only is { } one)
+        {
+            return await OnlyAsync(one, settings, output);
+        }
         var figures = new List<RunFigures>();
         void Report(RunFigures f)
         {
@@ -59,6 +64,7 @@ internal static class Bench
                 memoryBefore = Memory();
                 output.WriteLine($"gateway memory after start: {memoryBefore / 1_048_576} MiB (working set of the bench process, which hosts it)");
                 seed = (await gateway.Payments.CreatePaymentAsync(CardRequest(), cancellationToken: cancellationToken)).Id;
+                await WarmUpAsync(gateway, settings);
                 foreach (var c in InFlight)
                 {
                     Report(await ClosedLoop.RunAsync("CreatePayment card (empty store)", c, settings.RunLength, settings.CallsPerRun,
@@ -81,6 +87,7 @@ internal static class Bench
             long memoryAfter;
             await using (var gateway = await GatewayUnderBench.StartAsync(database))
             {
+                await WarmUpAsync(gateway, settings);
                 foreach (var c in InFlight)
                 {
                     Report(await ClosedLoop.RunAsync($"CreatePayment card ({settings.Preload / 1000:N0}k stored)", c, settings.RunLength, settings.CallsPerRun,
@@ -98,6 +105,43 @@ internal static class Bench
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             folder.Delete(recursive: true);
         }
+    }
+
+    private static async Task<int> OnlyAsync(string figure, BenchSettings settings, TextWriter output)
+    {
+        var folder = Directory.CreateTempSubdirectory("paygate-bench-");
+        try
+        {
+            await using var gateway = await GatewayUnderBench.StartAsync(Path.Combine(folder.FullName, "paygate.db"));
+            Func<int, Task> call = figure == "alipay"
+                ? _ => gateway.Payments.CreatePaymentAsync(AlipayRequest()).ResponseAsync
+                : _ => Succeeded(gateway.Payments.CreatePaymentAsync(CardRequest()).ResponseAsync);
+            await WarmUpAsync(gateway, settings);
+            output.WriteLine($"process {Environment.ProcessId}: {figure} creates at 64 in flight for {settings.RunLength.TotalSeconds:F0} s");
+            var run = await ClosedLoop.RunAsync($"CreatePayment {figure}", 64, settings.RunLength, settings.CallsPerRun, call);
+            output.WriteLine(run);
+            var (commits, units) = gateway.WriterStatistics;
+            output.WriteLine($"store writer: {units} units in {commits} commits ({(double)units / Math.Max(1, commits):F1} a commit), "
+                + $"CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0} s of {Environment.ProcessorCount} cores");
+            return run.Errors == 0 ? 0 : 1;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Creates of both kinds, not counted, until the runtime's tiered compilation has settled (it recompiles hot code in the
+    /// background for the first seconds, which would be charged to whichever run came first).
+    /// </summary>
+    private static async Task WarmUpAsync(GatewayUnderBench gateway, BenchSettings settings)
+    {
+        var length = TimeSpan.FromSeconds(settings.CallsPerRun is null ? 5 : 1);
+        await ClosedLoop.RunAsync("warm-up", 16, length, settings.CallsPerRun, i => i % 2 == 0
+            ? gateway.Payments.CreatePaymentAsync(CardRequest()).ResponseAsync
+            : gateway.Payments.CreatePaymentAsync(AlipayRequest()).ResponseAsync);
     }
 
     /// <summary>Prints the issue's ratios. Returns whether the bench itself worked (no errors); targets missed are reported, not failed.</summary>

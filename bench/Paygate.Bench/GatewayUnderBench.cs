@@ -21,6 +21,9 @@ internal sealed class GatewayUnderBench : IAsyncDisposable
 
     public PaymentService.PaymentServiceClient Payments { get; }
 
+    /// <summary>How many commits the store's writer made and how many units of work they carried.</summary>
+    public (long Commits, long Units) WriterStatistics => _app.Services.GetRequiredService<Paygate.Gateway.Storage.Sqlite.SqliteDatabase>().WriterStatistics;
+
     public static async Task<GatewayUnderBench> StartAsync(string databasePath)
     {
         var (grpc, http) = (FreePort(), FreePort());

@@ -3,10 +3,11 @@ using Paygate.Bench;
 
 var seconds = new Option<double>("--seconds") { Description = "How long each measured run lasts.", DefaultValueFactory = _ => 5 };
 var preload = new Option<int>("--preload") { Description = "How many payments to store before the last card runs.", DefaultValueFactory = _ => 1_000_000 };
+var only = new Option<string?>("--only") { Description = "Run just one figure for profiling: card or alipay, at 64 in flight." };
 var smoke = new Option<bool>("--smoke") { Description = "A quick pass: 200 calls a run and 10,000 stored payments, to check that the bench itself works." };
 var root = new RootCommand("Paygate's benchmark: the bare gRPC floor, the RSA signing ceiling, and the real gateway's write and read paths.")
 {
-    seconds, preload, smoke,
+    seconds, preload, smoke, only,
 };
 root.SetAction(async (parsed, cancellationToken) =>
 {
@@ -14,7 +15,8 @@ root.SetAction(async (parsed, cancellationToken) =>
     var settings = new BenchSettings(
         TimeSpan.FromSeconds(isSmoke ? 60 : parsed.GetValue(seconds)),
         isSmoke ? 200 : null,
-        isSmoke ? 10_000 : parsed.GetValue(preload));
+        isSmoke ? 10_000 : parsed.GetValue(preload),
+        parsed.GetValue(only));
     return await Bench.RunAsync(settings, Console.Out, cancellationToken);
 });
 return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,9 @@ namespace Paygate.Gateway.Storage.Sqlite;
 public sealed class SqliteDatabase : IAsyncDisposable
 {
     public const int ConstraintError = 19;
+
+    /// <summary>Connections whose commands are kept prepared: the writer's, used by one thread only.</summary>
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Prepared = [];
     private readonly string _writeConnectionString;
     private readonly string _readConnectionString;
     private readonly FileStream _ownership;
@@ -25,6 +29,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
         _writeConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
     }
+
+    /// <summary>The committed rows of recently written payments (one cache per file, as there is one writer per file).</summary>
+    internal RecentPayments RecentPayments { get; } = new(capacity: 10_000);
 
     /// <summary>The database file's full path.</summary>
     public string Path { get; }
@@ -77,6 +84,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             }
             tx.Commit();
         }
+        KeepPrepared(connection);
         _writer = new SqliteWriter(connection);
     }
 
@@ -99,42 +107,61 @@ public sealed class SqliteDatabase : IAsyncDisposable
         return read(connection);
     }
 
-    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-        return command;
-    }
+    public static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string, object?)[] parameters) =>
+        Run(connection, tx, sql, parameters, static command => command.ExecuteNonQuery());
 
-    public static int Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string, object?)[] parameters)
-    {
-        using var command = Command(connection, tx, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
-
-    public static object? Scalar(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string, object?)[] parameters)
-    {
-        using var command = Command(connection, tx, sql, parameters);
-        return command.ExecuteScalar();
-    }
+    public static object? Scalar(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string, object?)[] parameters) =>
+        Run(connection, tx, sql, parameters, static command => command.ExecuteScalar());
 
     /// <summary>Reads every row of <paramref name="sql"/> with <paramref name="row"/>.</summary>
-    public static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> row, params (string, object?)[] parameters)
-    {
-        using var command = Command(connection, tx, sql, parameters);
-        using var reader = command.ExecuteReader();
-        var list = new List<T>();
-        while (reader.Read())
+    public static List<T> Query<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> row, params (string, object?)[] parameters) =>
+        Run(connection, tx, sql, parameters, command =>
         {
-            list.Add(row(reader));
+            using var reader = command.ExecuteReader();
+            var list = new List<T>();
+            while (reader.Read())
+            {
+                list.Add(row(reader));
+            }
+            return list;
+        });
+
+    /// <summary>
+    /// Runs one parameterised command. On the writer's connection the command is kept prepared and reused (the writer
+    /// runs the same few statements all day; parsing them again for every unit would be most of its work); elsewhere
+    /// it is made and disposed.
+    /// </summary>
+    private static T Run<T>(SqliteConnection connection, SqliteTransaction? tx, string sql, (string Name, object? Value)[] parameters, Func<SqliteCommand, T> run)
+    {
+        var prepared = Prepared.TryGetValue(connection, out var statements);
+        SqliteCommand? command = null;
+        if (prepared && !statements!.TryGetValue(sql, out command))
+        {
+            statements[sql] = command = connection.CreateCommand();
+            command.CommandText = sql;
         }
-        return list;
+        command ??= connection.CreateCommand();
+        try
+        {
+            command.CommandText = sql;
+            command.Transaction = tx;
+            command.Parameters.Clear();
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+            return run(command);
+        }
+        finally
+        {
+            if (!prepared)
+            {
+                command.Dispose();
+            }
+        }
     }
+
+    internal static void KeepPrepared(SqliteConnection connection) => Prepared.Add(connection, new Dictionary<string, SqliteCommand>(StringComparer.Ordinal));
 
     public async ValueTask DisposeAsync()
     {

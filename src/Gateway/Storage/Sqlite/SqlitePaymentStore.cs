@@ -38,6 +38,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
         });
         payment.Version = 1;
+        database.RecentPayments.Committed(payment.Id, 1, row.Body);
     }
 
     public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
@@ -65,12 +66,21 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         if (saved)
         {
             payment.Version = expectedVersion + 1;
+            database.RecentPayments.Committed(payment.Id, payment.Version, row.Body);
         }
         return saved;
     }
 
-    public Task<Payment?> GetAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult(ReadPayments("SELECT body, version FROM payments WHERE id = $id", ("$id", id)).SingleOrDefault());
+    public Task<Payment?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (database.RecentPayments.TryGet(id, out var version, out var body))
+        {
+            var payment = PaymentJson.Deserialize(body);
+            payment.Version = version;
+            return Task.FromResult<Payment?>(payment);
+        }
+        return Task.FromResult(ReadPayments("SELECT body, version FROM payments WHERE id = $id", ("$id", id)).SingleOrDefault());
+    }
 
     public Task<Payment?> FindByRefundIdAsync(string refundId, CancellationToken cancellationToken) =>
         Task.FromResult(ReadPayments("SELECT p.body, p.version FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id = $id", ("$id", refundId)).SingleOrDefault());
