@@ -6,7 +6,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Paygate.Gateway;
-using Paygate.Gateway.Storage;
 using Paygate.Simulators.Hosting;
 using Paygate.V1;
 
@@ -36,7 +35,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     /// <summary>The ports it listens on; a restarted gateway takes the same ones, as a real one would.</summary>
     public (int Grpc, int Http) Ports { get; }
     public string HttpBaseUrl { get; }
-    public IPaymentStore Store => _app.Services.GetRequiredService<IPaymentStore>();
+    public Paygate.Gateway.Payments.IPaymentStore Store => _app.Services.GetRequiredService<Paygate.Gateway.Payments.IPaymentStore>();
     public IServiceProvider Services => _app.Services;
     /// <summary>What the gateway logged since it started, at the levels its logging settings let through.</summary>
     public CapturedLogs Logs { get; }

@@ -1,4 +1,4 @@
-using Paygate.Gateway.Api;
+using Paygate.Gateway.Mapping;
 using Grpc.Core;
 using Paygate.V1;
 

@@ -1,4 +1,5 @@
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Routing;
 
 namespace Paygate.Gateway.Tests;
 

@@ -3,6 +3,7 @@ using Paygate.Gateway.Reconciliation;
 using Grpc.Core;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Resilience;
+using Paygate.Gateway.Mapping;
 using Paygate.Gateway.Routing;
 using Paygate.V1;
 

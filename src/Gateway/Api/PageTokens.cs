@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Paygate.Gateway.Payments;
-using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Api;
 

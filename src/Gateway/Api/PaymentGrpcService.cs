@@ -1,8 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Paygate.Gateway.Payments;
-using Paygate.Gateway.Storage;
 using Paygate.V1;
+using Paygate.Gateway.Mapping;
 
 namespace Paygate.Gateway.Api;
 

@@ -7,6 +7,7 @@ using Paygate.Gateway.Payments;
 using Paygate.Gateway.Webhooks;
 using Paygate.V1;
 using Domain = Paygate.Gateway.Webhooks;
+using Paygate.Gateway.Mapping;
 
 namespace Paygate.Gateway.Api;
 

@@ -1,6 +1,6 @@
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Notifications;
-using Paygate.Gateway.Storage;
+using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Extensions;
 

@@ -24,6 +24,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton(sp => new DataFolder(Path.GetDirectoryName(sp.GetRequiredService<SqliteDatabase>().Path)!));
         services.AddSingleton<IPaymentStore, SqlitePaymentStore>();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section);
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section).ValidateDataAnnotations();

@@ -3,7 +3,6 @@ using Paygate.Adapters.Contract;
 using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Routing;
-using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Notifications;
 

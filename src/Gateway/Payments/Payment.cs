@@ -1,5 +1,6 @@
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Money;
+using Paygate.Gateway.Routing;
 
 namespace Paygate.Gateway.Payments;
 
@@ -8,18 +9,6 @@ namespace Paygate.Gateway.Payments;
 /// <param name="Country">ISO 3166-1 alpha-2, or empty.</param>
 /// <param name="Device"><c>pc</c>, <c>mobile</c>, <c>enterprise</c>, or empty.</param>
 public sealed record CustomerInfo(string Type, string Country, string Device);
-
-/// <summary>Why a payment went where it went.</summary>
-/// <param name="Candidates">The channels, in the order they are tried.</param>
-/// <param name="Reason">A human-readable account.</param>
-/// <param name="Considered">Every channel and why it is, or is not, a candidate.</param>
-public sealed record RoutingDecision(IReadOnlyList<string> Candidates, string Reason, IReadOnlyList<RoutingCandidate>? Considered = null);
-
-/// <summary>One channel as routing saw it.</summary>
-/// <param name="Channel">The channel id.</param>
-/// <param name="Eligible">Whether it is a candidate.</param>
-/// <param name="Reason">Its place and why, or why it was left out.</param>
-public sealed record RoutingCandidate(string Channel, bool Eligible, string Reason);
 
 /// <summary>Why a payment failed or ended.</summary>
 /// <param name="Code">The unified <c>PM-NNNN</c> code.</param>

@@ -3,7 +3,6 @@ using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
-using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Payments;
 

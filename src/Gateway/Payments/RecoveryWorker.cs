@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Payments;
 

@@ -4,7 +4,6 @@ using Paygate.Gateway.Payments;
 using Paygate.Adapters.Errors;
 using Paygate.Adapters.Money;
 using Paygate.Gateway.Routing;
-using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Reconciliation;
 

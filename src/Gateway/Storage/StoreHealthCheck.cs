@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Storage;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
-using Paygate.Gateway.Api;
+using Paygate.Gateway.Mapping;
 using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Webhooks;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Paygate.Gateway.Storage.Sqlite;
 using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Webhooks;
@@ -16,11 +15,11 @@ public sealed class WebhookSecretBox
     private const int TagBytes = 16;
     private readonly byte[] _key;
 
-    public WebhookSecretBox(IOptions<WebhookOptions> options, SqliteDatabase database)
+    public WebhookSecretBox(IOptions<WebhookOptions> options, DataFolder folder)
     {
         _key = options.Value.SecretKey is { Length: > 0 } configured
             ? Convert.FromBase64String(configured)
-            : LoadOrCreateKeyFile(Path.Combine(Path.GetDirectoryName(database.Path)!, "webhook.key"));
+            : LoadOrCreateKeyFile(folder.File("webhook.key"));
         if (_key.Length != 32)
         {
             throw new InvalidOperationException($"{WebhookOptions.Section}:SecretKey must be 32 bytes in Base64 (AES-256)");

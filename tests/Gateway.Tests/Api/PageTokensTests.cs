@@ -1,7 +1,6 @@
 using System.Text;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Payments;
-using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Tests.Api;
 

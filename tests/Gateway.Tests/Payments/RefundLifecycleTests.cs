@@ -7,7 +7,6 @@ using Paygate.Adapters.Money;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
-using Paygate.Gateway.Storage;
 
 namespace Paygate.Gateway.Tests.Payments;
 

@@ -17,7 +17,7 @@ public sealed class FileModeTests : IDisposable
     {
         var database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = path }));
         await database.MigrateAsync(CancellationToken.None);
-        _ = new WebhookSecretBox(Options.Create(new WebhookOptions()), database);
+        _ = new WebhookSecretBox(Options.Create(new WebhookOptions()), new DataFolder(Path.GetDirectoryName(database.Path)!));
         var store = new SqlitePaymentStore(database);
         await store.InsertAsync(TestPayments.New(TimeProvider.System), new PaymentChange(PaymentEventTypes.Created), null, CancellationToken.None);
         // Its writer holds the file open, so the -wal and -shm files exist while the test looks at them.

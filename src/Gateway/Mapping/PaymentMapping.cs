@@ -1,8 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Paygate.Gateway.Payments;
 using Proto = Paygate.V1;
+using Paygate.Gateway.Routing;
 
-namespace Paygate.Gateway.Api;
+namespace Paygate.Gateway.Mapping;
 
 /// <summary>From the payment core's types to the API's messages.</summary>
 public static class PaymentMapping
@@ -95,7 +96,7 @@ public static class PaymentMapping
     /// <summary>A stored event as the API shows it; its cursor is its sequence number.</summary>
     public static Proto.Event ToProto(this PaymentEvent evt)
     {
-        var payment = Storage.PaymentJson.Deserialize(evt.Snapshot);
+        var payment = PaymentJson.Deserialize(evt.Snapshot);
         return new Proto.Event
         {
             Id = EventId(evt.Sequence),

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Paygate.Gateway.Payments;
 
-namespace Paygate.Gateway.Storage;
+namespace Paygate.Gateway.Payments;
 
 /// <summary>The stored form of a payment (its body column and event snapshots).</summary>
 public static class PaymentJson

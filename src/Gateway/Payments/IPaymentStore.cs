@@ -1,6 +1,4 @@
-using Paygate.Gateway.Payments;
-
-namespace Paygate.Gateway.Storage;
+namespace Paygate.Gateway.Payments;
 
 /// <summary>
 /// The durable home of payments, their events and idempotency keys. Each write is one transaction that
