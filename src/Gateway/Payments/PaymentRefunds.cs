@@ -1,6 +1,7 @@
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Resilience;
+using Paygate.Gateway.Routing;
 
 namespace Paygate.Gateway.Payments;
 
@@ -9,54 +10,26 @@ namespace Paygate.Gateway.Payments;
 /// more than was captured), then sent with a stable reference that is its idempotency key at the network. An unknown
 /// outcome is settled by querying that reference, never by sending a second refund.
 /// </summary>
-public sealed partial class PaymentLifecycle
+public sealed class PaymentRefunds(
+    IPaymentStore store, ChannelRegistry channels, ChannelCalls calls, PaymentChanges changes, IdempotencyGuard guard, PaymentOptions options, TimeProvider clock, ILogger logger)
 {
-    private const string RefundScope = "refund";
+    public const string Scope = "refund";
 
     /// <summary>Refunds <paramref name="amountMinor"/> (0: all that is left) of a SUCCEEDED payment. Idempotent by <paramref name="requestId"/>.</summary>
-    public async Task<(Payment Payment, Refund Refund)> RefundAsync(string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    public Task<(Payment Payment, Refund Refund)> RefundAsync(string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        using (await AdmitAsync(RefundScope, deadline, cancellationToken))
-        {
-            return await RefundAdmittedAsync(paymentId, amountMinor, reason, requestId, deadline, cancellationToken);
-        }
-    }
-
-    private async Task<(Payment Payment, Refund Refund)> RefundAdmittedAsync(string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline, CancellationToken cancellationToken)
-    {
-        if (requestId is null)
-        {
-            return await RefundOnceAsync(paymentId, amountMinor, reason, null, deadline, cancellationToken);
-        }
-        var fingerprint = string.Join('\u001f', paymentId, amountMinor, reason);
-        using (await locks.AcquireAsync($"{RefundScope}:{requestId}", cancellationToken))
-        {
-            var earlier = await store.FindIdempotencyAsync(RefundScope, requestId, cancellationToken);
-            if (earlier is null)
+        var key = requestId is null ? null : new IdempotencyKey(Scope, requestId, string.Join('\u001f', paymentId, amountMinor, reason));
+        return guard.RunAsync(key, k => RefundOnceAsync(paymentId, amountMinor, reason, k?.RecordFor(paymentId, clock.GetUtcNow()), deadline, cancellationToken),
+            async earlier =>
             {
-                try
-                {
-                    return await RefundOnceAsync(paymentId, amountMinor, reason, new IdempotencyRecord(RefundScope, requestId, fingerprint, paymentId, clock.GetUtcNow()), deadline, cancellationToken);
-                }
-                catch (IdempotencyKeyTakenException)
-                {
-                    earlier = await store.FindIdempotencyAsync(RefundScope, requestId, cancellationToken);
-                }
-            }
-            if (earlier!.Fingerprint != fingerprint)
-            {
-                throw new PaymentException(ErrorCatalogue.RequestIdReused,
-                    $"request_id {requestId} was already used for another refund request (payment {earlier.PaymentId})",
-                    metadata: new Dictionary<string, string> { ["request_id"] = requestId, ["payment_id"] = earlier.PaymentId });
-            }
-            var payment = await GetAsync(earlier.PaymentId, cancellationToken);
-            return (payment, payment.Refunds.Single(r => r.RequestId == requestId));
-        }
+                var payment = await changes.GetAsync(earlier.PaymentId, cancellationToken);
+                return (payment, payment.Refunds.Single(r => r.RequestId == requestId));
+            }, cancellationToken);
     }
 
     private async Task<(Payment, Refund)> RefundOnceAsync(string paymentId, long amountMinor, string reason, IdempotencyRecord? idempotency, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        var current = await GetAsync(paymentId, cancellationToken);
+        var current = await changes.GetAsync(paymentId, cancellationToken);
         if (current.PaidAttempt is { } paid && !channels.Get(paid.Channel).Capabilities.SupportsRefund)
         {
             throw new PaymentException(ErrorCatalogue.IllegalTransition, $"the {paid.Channel} channel that collected payment {paymentId} cannot refund; return the money outside the gateway",
@@ -64,7 +37,7 @@ public sealed partial class PaymentLifecycle
         }
         var refundId = PaymentIds.NewRefundId(clock);
         // Reserved and durable before the network hears of it: a crash from here on leaves a PENDING refund the worker queries.
-        var payment = await MutateAsync(paymentId, p => RefundTransitions.Request(p, refundId, amountMinor, reason, idempotency?.Key, clock.GetUtcNow()), idempotency);
+        var payment = await changes.MutateAsync(paymentId, p => RefundTransitions.Request(p, refundId, amountMinor, reason, idempotency?.Key, clock.GetUtcNow()), idempotency);
         logger.LogInformation("Payment {PaymentId}: refund {RefundId} of {Amount} requested", paymentId, refundId, payment.FindRefund(refundId)!.AmountMinor);
         payment = await SendRefundAsync(payment, payment.FindRefund(refundId)!, deadline);
         return (payment, payment.FindRefund(refundId)!);
@@ -100,7 +73,7 @@ public sealed partial class PaymentLifecycle
     /// </summary>
     public async Task<Payment> ResolvePendingRefundsAsync(Payment payment)
     {
-        var before = clock.GetUtcNow() - _options.PendingQueryAfter;
+        var before = clock.GetUtcNow() - options.PendingQueryAfter;
         foreach (var refund in payment.Refunds.Where(r => r.State == RefundState.Pending && r.UpdateTime <= before).ToList())
         {
             var channel = channels.Get(refund.Channel);
@@ -124,7 +97,7 @@ public sealed partial class PaymentLifecycle
 
     private async Task<Payment> ApplyRefundResultAsync(string paymentId, string refundId, ChannelResult result)
     {
-        var payment = await MutateAsync(paymentId, p => RefundTransitions.Apply(p, p.FindRefund(refundId)!, result, clock.GetUtcNow()), null);
+        var payment = await changes.MutateAsync(paymentId, p => RefundTransitions.Apply(p, p.FindRefund(refundId)!, result, clock.GetUtcNow()), null);
         var refund = payment.FindRefund(refundId)!;
         logger.Log(refund.State == RefundState.Failed ? LogLevel.Warning : LogLevel.Information,
             "Payment {PaymentId}: refund {RefundId} is {State} ({Native})", paymentId, refundId, refund.State, result.NativeCode);

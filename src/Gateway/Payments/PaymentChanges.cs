@@ -1,0 +1,90 @@
+using Paygate.Adapters.Contract;
+using Paygate.Gateway.Resilience;
+using Paygate.Gateway.Routing;
+
+namespace Paygate.Gateway.Payments;
+
+/// <summary>
+/// How a payment changes: loaded, changed by a transition and saved with its event in one unit of work, started again
+/// when another writer saved it in between. A channel's answer is applied here; a success the payment did not need
+/// (a second success, or one after the payment ended) is flagged and its money given back.
+/// </summary>
+public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels, ChannelCalls calls, PaymentSignals signals, TimeProvider clock, ILogger logger)
+{
+    public async Task<Payment> GetAsync(string id, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken)
+            ?? throw new PaymentException(Adapters.Errors.ErrorCatalogue.PaymentNotFound, $"no payment has id {id}", metadata: new Dictionary<string, string> { ["payment_id"] = id });
+
+    /// <summary>Loads, changes and saves a payment (null from <paramref name="change"/>: nothing to save), with the operation's idempotency key if any.</summary>
+    public async Task<Payment> MutateAsync(string paymentId, Func<Payment, PaymentChange?> change, IdempotencyRecord? idempotency)
+    {
+        while (true)
+        {
+            var payment = await GetAsync(paymentId, CancellationToken.None);
+            var expected = payment.Version;
+            if (change(payment) is not { } recorded)
+            {
+                return payment;
+            }
+            if (await store.TryUpdateAsync(payment, expected, recorded, idempotency, CancellationToken.None))
+            {
+                signals.Changed(paymentId);
+                return payment;
+            }
+        }
+    }
+
+    /// <summary>Applies a channel's answer about one attempt; a success the payment did not need is refunded at once.</summary>
+    public async Task<Payment> ApplyResultAsync(string paymentId, string channelId, string reference, ChannelResult result)
+    {
+        string? change = null;
+        var payment = await MutateAsync(paymentId, p =>
+        {
+            var attempt = p.FindAttempt(channelId, reference) ?? throw new InvalidOperationException($"payment {p.Id} has no attempt {reference}");
+            change = PaymentTransitions.ApplyChannelResult(p, attempt, result, clock.GetUtcNow());
+            return change;
+        }, null);
+        if (change is PaymentEventTypes.LateSuccessFlagged or PaymentEventTypes.AmountMismatchFlagged)
+        {
+            logger.LogError("Payment {PaymentId}: {Event} on {Channel} order {Reference}; flagged for operators", paymentId, change, channelId, reference);
+        }
+        if (change == PaymentEventTypes.LateSuccessFlagged)
+        {
+            payment = await RefundDuplicatesAsync(payment);
+        }
+        return payment;
+    }
+
+    /// <summary>
+    /// Gives back money that attempts took when the payment did not need it (a second success, or a success after
+    /// the payment ended). Resending is safe: the refund's reference is its idempotency key at the network; an
+    /// unknown outcome is asked about, never refunded a second time. What is not confirmed is retried by the worker.
+    /// </summary>
+    public async Task<Payment> RefundDuplicatesAsync(Payment payment)
+    {
+        foreach (var attempt in payment.Attempts.Where(a => a.DuplicateRefund is { Done: false }).ToList())
+        {
+            var channel = channels.Get(attempt.Channel);
+            var refund = attempt.DuplicateRefund!;
+            var settled = attempt.SettlementAmount(payment);
+            var request = new ChannelRefundRequest(attempt.Reference, refund.Reference, settled, settled,
+                "duplicate payment refunded automatically", attempt.TransactionId, refund.RequestTime);
+            var result = await calls.RefundAsync(channel, request);
+            if (result.Outcome == ChannelOutcome.Unknown)
+            {
+                result = await calls.QueryRefundAsync(channel, request);
+            }
+            if (result.Outcome == ChannelOutcome.Succeeded)
+            {
+                payment = await MutateAsync(payment.Id, p => PaymentTransitions.DuplicateRefunded(p, p.FindAttempt(channel.Id, attempt.Reference)!, clock.GetUtcNow()), null);
+                logger.LogWarning("Payment {PaymentId}: duplicate success on {Channel} order {Reference} refunded ({Refund})", payment.Id, channel.Id, attempt.Reference, refund.Reference);
+            }
+            else
+            {
+                logger.LogError("Payment {PaymentId}: refund {Refund} of a duplicate success not confirmed yet ({Outcome} {Native}); retrying later",
+                    payment.Id, refund.Reference, result.Outcome, result.NativeCode);
+            }
+        }
+        return payment;
+    }
+}
