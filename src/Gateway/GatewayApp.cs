@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Console;
 using Paygate.Adapters.Alipay;
 using Paygate.Adapters.BankTransfer;
 using Paygate.Adapters.Card;
@@ -25,6 +26,8 @@ public static class GatewayApp
             builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
         }
         await SandboxSimulators.StartIfUnconfiguredAsync(builder);
+        // A burst of log lines never makes a request wait on the console: past its queue, lines are dropped.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
 
         builder.Services.AddPaygate();
         // A channel is on when its settings section exists.

@@ -66,7 +66,9 @@ public static class GatewayServiceCollectionExtensions
         });
         services.AddStrictRequestParsing();
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddSingleton<StoreHealth>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoreHealth>());
+        services.AddGrpcHealthChecks().AddCheck<StoreHealth>("store");
         return services;
     }
 

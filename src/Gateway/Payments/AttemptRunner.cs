@@ -48,7 +48,7 @@ public sealed class AttemptRunner(
             {
                 // Held back by the gateway's own limit: nothing reached the network, so nothing failed. The attempt stays as it
                 // is (pending or unknown) and the recovery worker takes it up; a payment is never failed by our own limits.
-                logger.LogWarning("Payment {PaymentId}: call to {Channel} held back ({Native}); left for the recovery worker", paymentId, channel.Id, result.NativeMessage);
+                logger.HeldBack(paymentId, channel.Id, result.NativeMessage);
                 return await changes.GetAsync(paymentId, CancellationToken.None);
             }
             if (result.Outcome == ChannelOutcome.Unknown && channel.Capabilities.SupportsClose)
@@ -64,8 +64,7 @@ public sealed class AttemptRunner(
                 : null;
             if (nextAttempt is not null)
             {
-                logger.LogWarning("Payment {PaymentId}: {Channel} did not take attempt {Number} ({Code} {Native}); failing over to {Next}",
-                    paymentId, channel.Id, attempt.Number, result.Error?.Code, result.NativeCode, next);
+                logger.FailingOver(paymentId, channel.Id, attempt.Number, result.Error?.Code, result.NativeCode, next);
                 await changes.MutateAsync(paymentId, p => p.CurrentAttempt?.Reference != attempt.Reference
                     ? null
                     : PaymentTransitions.FailOver(p, p.FindAttempt(channel.Id, attempt.Reference)!, result, nextAttempt, clock.GetUtcNow()), null);
@@ -105,7 +104,7 @@ public sealed class AttemptRunner(
         var (quote, refusal) = Fx.FxSettlement.For(capabilities, amount, fx);
         if (quote is null && refusal is not null && !capabilities.Currencies.ContainsKey(amount.Currency))
         {
-            logger.LogWarning("Payment {PaymentId}: no attempt on {Channel}: {Refusal}", paymentId, channel, refusal);
+            logger.NoAttempt(paymentId, channel, refusal);
             return null;
         }
         return new Attempt

@@ -46,7 +46,7 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
         }, null);
         if (change is PaymentEventTypes.LateSuccessFlagged or PaymentEventTypes.AmountMismatchFlagged)
         {
-            logger.LogError("Payment {PaymentId}: {Event} on {Channel} order {Reference}; flagged for operators", paymentId, change, channelId, reference);
+            logger.Flagged(paymentId, change, channelId, reference);
         }
         if (change == PaymentEventTypes.LateSuccessFlagged)
         {
@@ -77,12 +77,11 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
             if (result.Outcome == ChannelOutcome.Succeeded)
             {
                 payment = await MutateAsync(payment.Id, p => PaymentTransitions.DuplicateRefunded(p, p.FindAttempt(channel.Id, attempt.Reference)!, clock.GetUtcNow()), null);
-                logger.LogWarning("Payment {PaymentId}: duplicate success on {Channel} order {Reference} refunded ({Refund})", payment.Id, channel.Id, attempt.Reference, refund.Reference);
+                logger.DuplicateRefunded(payment.Id, channel.Id, attempt.Reference, refund.Reference);
             }
             else
             {
-                logger.LogError("Payment {PaymentId}: refund {Refund} of a duplicate success not confirmed yet ({Outcome} {Native}); retrying later",
-                    payment.Id, refund.Reference, result.Outcome, result.NativeCode);
+                logger.DuplicateRefundPending(payment.Id, refund.Reference, result.Outcome, result.NativeCode);
             }
         }
         return payment;

@@ -104,7 +104,7 @@ public sealed class PaymentLifecycle
         // Durable before the channel hears of it: a crash from here on leaves an attempt the recovery worker resolves.
         await store.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), idempotency, cancellationToken);
         signals.Changed(id);
-        logger.LogInformation("Payment {PaymentId} created: {Amount}, routed to {Channels} ({Reason})", id, command.Amount, string.Join(" > ", routing.Candidates), routing.Reason);
+        logger.Created(id, command.Amount, routing.Candidates, routing.Reason);
         return await attempts.RunAttemptsAsync(id, routing.Candidates, command.Card, deadline);
     }
 
@@ -125,7 +125,7 @@ public sealed class PaymentLifecycle
                 var next = attempts.NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, clock.GetUtcNow())
                     ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
                 await changes.MutateAsync(id, p => PaymentTransitions.Retry(p, next, clock.GetUtcNow()), k?.RecordFor(id, clock.GetUtcNow()));
-                logger.LogInformation("Payment {PaymentId} paid again: attempt {Number} via {Channels}", id, next.Number, string.Join(" > ", routing.Candidates));
+                logger.PaidAgain(id, next.Number, routing.Candidates);
                 return await attempts.RunAttemptsAsync(id, routing.Candidates, card, deadline);
             }, earlier => GetAsync(earlier.PaymentId, cancellationToken), cancellationToken);
         }
@@ -147,7 +147,7 @@ public sealed class PaymentLifecycle
         var payment = await store.FindByAttemptReferenceAsync(channelId, notification.Reference, cancellationToken);
         if (payment is null)
         {
-            logger.LogWarning("Notification {NotificationId} from {Channel} names unknown order {Reference}", notification.NotificationId, channelId, notification.Reference);
+            logger.NotificationForUnknownOrder(notification.NotificationId, channelId, notification.Reference);
             return NotificationOutcome.UnknownOrder;
         }
         var attempt = payment.FindAttempt(channelId, notification.Reference)!;
@@ -158,8 +158,7 @@ public sealed class PaymentLifecycle
             var confirmed = await calls.QueryAsync(channel, new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime));
             if (confirmed.Outcome != ChannelOutcome.Succeeded)
             {
-                logger.LogWarning("Notification {NotificationId} from {Channel} says order {Reference} is paid; the network's query says {Outcome} ({Native}): not applied",
-                    notification.NotificationId, channelId, notification.Reference, confirmed.Outcome, confirmed.NativeCode);
+                logger.NotificationNotConfirmed(notification.NotificationId, channelId, notification.Reference, confirmed.Outcome, confirmed.NativeCode);
                 return NotificationOutcome.NotConfirmed;
             }
             result = confirmed;

@@ -22,7 +22,7 @@ public sealed class PaymentRecovery(
             return payment;
         }
         var expired = await changes.MutateAsync(payment.Id, p => p.State.IsFinal() ? null : PaymentTransitions.Expire(p, clock.GetUtcNow()), null);
-        logger.LogInformation("Payment {PaymentId} expired unpaid", payment.Id);
+        logger.Expired(payment.Id);
         return expired;
     }
 
@@ -67,7 +67,7 @@ public sealed class PaymentRecovery(
             var result = await calls.QueryAsync(channel, new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime));
             if (result.Outcome == ChannelOutcome.Succeeded)
             {
-                logger.LogInformation("Payment {PaymentId}: paid at {Channel}, found by the gateway's own query", payment.Id, channel.Id);
+                logger.FoundPaidByQuery(payment.Id, channel.Id);
                 return await changes.ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
             }
         }

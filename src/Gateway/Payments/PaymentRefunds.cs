@@ -38,7 +38,7 @@ public sealed class PaymentRefunds(
         var refundId = PaymentIds.NewRefundId(clock);
         // Reserved and durable before the network hears of it: a crash from here on leaves a PENDING refund the worker queries.
         var payment = await changes.MutateAsync(paymentId, p => RefundTransitions.Request(p, refundId, amountMinor, reason, idempotency?.Key, clock.GetUtcNow()), idempotency);
-        logger.LogInformation("Payment {PaymentId}: refund {RefundId} of {Amount} requested", paymentId, refundId, payment.FindRefund(refundId)!.AmountMinor);
+        logger.RefundRequested(paymentId, refundId, payment.FindRefund(refundId)!.AmountMinor);
         payment = await SendRefundAsync(payment, payment.FindRefund(refundId)!, deadline);
         return (payment, payment.FindRefund(refundId)!);
     }
@@ -99,8 +99,7 @@ public sealed class PaymentRefunds(
     {
         var payment = await changes.MutateAsync(paymentId, p => RefundTransitions.Apply(p, p.FindRefund(refundId)!, result, clock.GetUtcNow()), null);
         var refund = payment.FindRefund(refundId)!;
-        logger.Log(refund.State == RefundState.Failed ? LogLevel.Warning : LogLevel.Information,
-            "Payment {PaymentId}: refund {RefundId} is {State} ({Native})", paymentId, refundId, refund.State, result.NativeCode);
+        logger.RefundSettled(refund.State == RefundState.Failed ? LogLevel.Warning : LogLevel.Debug, paymentId, refundId, refund.State, result.NativeCode);
         return payment;
     }
 

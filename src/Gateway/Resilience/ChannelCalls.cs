@@ -18,7 +18,7 @@ namespace Paygate.Gateway.Resilience;
 /// caller's deadline, with the outcome recorded for routing. Failures of the pipeline itself become channel results
 /// with the right certainty: refused before sending (Failed) or cut off after (Unknown).
 /// </summary>
-public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHealth health, TimeProvider clock, ILogger<ChannelCalls> logger)
+public sealed partial class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHealth health, TimeProvider clock, ILogger<ChannelCalls> logger)
 {
     // Lazy: GetOrAdd may run its factory twice under contention, and a circuit's state provider can serve one pipeline only.
     private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline<ChannelResult>>> _pipelines = new(StringComparer.Ordinal);
@@ -104,7 +104,7 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
         }
         if (result.Outcome is ChannelOutcome.Unknown or ChannelOutcome.Failed)
         {
-            logger.LogInformation("{Channel} {Operation}: {Outcome} {Code} ({Native})", channel.Id, operation, result.Outcome, result.Error?.Code, result.NativeCode);
+            CallNotDone(logger, channel.Id, operation, result.Outcome, result.Error?.Code, result.NativeCode);
         }
         return result;
     }
@@ -197,4 +197,8 @@ public sealed class ChannelCalls(IOptions<ResilienceOptions> options, ChannelHea
             .AddTimeout(o.AttemptTimeout)
             .Build();
     }
+
+    /// <summary>A call that failed or whose outcome is unknown: Debug, as an outage repeats it for every payment (health and circuits report it).</summary>
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Channel} {Operation}: {Outcome} {Code} ({Native})")]
+    private static partial void CallNotDone(ILogger logger, string channel, string operation, ChannelOutcome outcome, string? code, string native);
 }

@@ -175,14 +175,24 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HealthCheck_ReadableStore_IsHealthy_UnreadableIsNot()
+    public async Task StoreHealth_ReadableStore_IsHealthy_UnreadableIsNot_AndACheckCostsNoQuery()
     {
-        var healthy = await new StoreHealthCheck(_store).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
-        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, healthy.Status);
+        var context = new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext();
+        var healthy = new StoreHealth(_store, _clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<StoreHealth>.Instance);
+        await healthy.ProbeAsync(CancellationToken.None);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, (await healthy.CheckHealthAsync(context)).Status);
 
         var uninitialised = Open(Path.Combine(_dir, "empty", "none.db"));
-        var broken = await new StoreHealthCheck(uninitialised).CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
-        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, broken.Status);
+        var broken = new StoreHealth(uninitialised, _clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<StoreHealth>.Instance);
+        await broken.ProbeAsync(CancellationToken.None);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, (await broken.CheckHealthAsync(context)).Status);
+
+        // Checks read the last probe's answer and query nothing: the store going away is seen at the next probe.
+        await _opened[0].DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(DbPath)!, recursive: true);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, (await healthy.CheckHealthAsync(context)).Status);
+        await healthy.ProbeAsync(CancellationToken.None);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, (await healthy.CheckHealthAsync(context)).Status);
     }
 
     public async Task DisposeAsync()
