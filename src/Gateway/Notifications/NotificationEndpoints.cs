@@ -72,11 +72,9 @@ public static class NotificationEndpoints
                 channel, notification.NotificationId, notification.Reference);
             return Reply(target.NotificationReply(accepted: true));
         }
-        var applied = await lifecycle.ApplyNotificationAsync(channel, notification, context.RequestAborted) == NotificationOutcome.Applied;
-        if (applied && id is not null)
-        {
-            await store.RecordNotificationAsync(channel, id, notification.Reference, clock.GetUtcNow(), context.RequestAborted);
-        }
+        // Applied and recorded in one unit of work: a crash cannot leave it applied but unrecorded, or the reverse.
+        var receipt = id is null ? null : new NotificationReceipt(channel, id, notification.Reference, clock.GetUtcNow());
+        var applied = await lifecycle.ApplyNotificationAsync(channel, notification, context.RequestAborted, receipt) == NotificationOutcome.Applied;
         return Reply(target.NotificationReply(accepted: applied));
     }
 

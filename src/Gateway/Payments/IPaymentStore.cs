@@ -61,13 +61,11 @@ public interface IPaymentStore
     /// <summary>A payment's events after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Whether a verified notification with this id was applied before; counts the repeat when it was.
-    /// </summary>
+    /// <summary>Whether a verified notification with this id was applied before (a read: the receipt is saved with the change it caused).</summary>
     Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken);
 
-    /// <summary>Records that a verified notification was applied (after applying it: a crash in between only means it is applied again, harmlessly).</summary>
-    Task RecordNotificationAsync(string channel, string notificationId, string reference, DateTimeOffset time, CancellationToken cancellationToken);
+    /// <summary>Records a verified notification that changed nothing, so that its repeats are recognised too.</summary>
+    Task RecordNotificationAsync(NotificationReceipt receipt, CancellationToken cancellationToken);
 
     /// <summary>
     /// Every payment's events after <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/>.

@@ -34,16 +34,23 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
         }
     }
 
-    /// <summary>Applies a channel's answer about one attempt; a success the payment did not need is refunded at once.</summary>
-    public async Task<Payment> ApplyResultAsync(string paymentId, string channelId, string reference, ChannelResult result)
+    /// <summary>
+    /// Applies a channel's answer about one attempt; a success the payment did not need is refunded at once. A notification's
+    /// receipt is saved in the same unit as the change it causes (alone when it changes nothing).
+    /// </summary>
+    public async Task<Payment> ApplyResultAsync(string paymentId, string channelId, string reference, ChannelResult result, NotificationReceipt? receipt = null)
     {
         string? change = null;
         var payment = await MutateAsync(paymentId, p =>
         {
             var attempt = p.FindAttempt(channelId, reference) ?? throw new InvalidOperationException($"payment {p.Id} has no attempt {reference}");
             change = PaymentTransitions.ApplyChannelResult(p, attempt, result, clock.GetUtcNow());
-            return change;
+            return change is null ? null : new PaymentChange(change, Receipt: receipt);
         }, null);
+        if (change is null && receipt is not null)
+        {
+            await store.RecordNotificationAsync(receipt, CancellationToken.None);
+        }
         if (change is PaymentEventTypes.LateSuccessFlagged or PaymentEventTypes.AmountMismatchFlagged)
         {
             logger.Flagged(paymentId, change, channelId, reference);

@@ -13,7 +13,8 @@ public sealed record PaymentEvent(long Sequence, string PaymentId, string Type, 
 /// <summary>What a change of a payment records as its event: the type, and the refund it is about, if any.</summary>
 /// <param name="Type">The event type, e.g. <c>payment.succeeded</c>.</param>
 /// <param name="RefundId">The refund, for <c>refund.*</c> events.</param>
-public sealed record PaymentChange(string Type, string? RefundId = null)
+/// <param name="Receipt">The channel notification that caused it, recorded in the same unit so that a repeat changes nothing.</param>
+public sealed record PaymentChange(string Type, string? RefundId = null, NotificationReceipt? Receipt = null)
 {
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(type))]
     public static implicit operator PaymentChange?(string? type) => type is null ? null : new PaymentChange(type);

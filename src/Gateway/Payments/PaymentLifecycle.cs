@@ -142,7 +142,7 @@ public sealed class PaymentLifecycle
     /// answer is what gets applied, and a notification the network does not confirm (yet) changes nothing and is
     /// refused, so that the network sends it again.
     /// </summary>
-    public async Task<NotificationOutcome> ApplyNotificationAsync(string channelId, ChannelNotification notification, CancellationToken cancellationToken)
+    public async Task<NotificationOutcome> ApplyNotificationAsync(string channelId, ChannelNotification notification, CancellationToken cancellationToken, NotificationReceipt? receipt = null)
     {
         var payment = await store.FindByAttemptReferenceAsync(channelId, notification.Reference, cancellationToken);
         if (payment is null)
@@ -163,7 +163,7 @@ public sealed class PaymentLifecycle
             }
             result = confirmed;
         }
-        await changes.ApplyResultAsync(payment.Id, channelId, notification.Reference, result);
+        await changes.ApplyResultAsync(payment.Id, channelId, notification.Reference, result, receipt);
         return NotificationOutcome.Applied;
     }
 

@@ -108,7 +108,7 @@ public sealed class IdempotencyGuardTests : LifecycleTestBase
         public Task SchedulePayerQueryAsync(string paymentId, DateTimeOffset? at, CancellationToken cancellationToken) => inner.SchedulePayerQueryAsync(paymentId, at, cancellationToken);
         public Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken) => inner.EventsAsync(paymentId, afterSequence, cancellationToken);
         public Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken) => inner.NotificationSeenAsync(channel, notificationId, cancellationToken);
-        public Task RecordNotificationAsync(string channel, string notificationId, string reference, DateTimeOffset time, CancellationToken cancellationToken) => inner.RecordNotificationAsync(channel, notificationId, reference, time, cancellationToken);
+        public Task RecordNotificationAsync(NotificationReceipt receipt, CancellationToken cancellationToken) => inner.RecordNotificationAsync(receipt, cancellationToken);
         public Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken) => inner.AllEventsAsync(afterSequence, limit, cancellationToken);
     }
 }

@@ -256,4 +256,20 @@ public sealed class PaymentLifecycleTests : LifecycleTestBase
         Assert.Equal(PaymentState.Succeeded, paid.State);
         Assert.Equal("T-QUERIED", paid.Attempts[0].TransactionId);
     }
+
+    [Fact]
+    public async Task SuccessNotification_IsAppliedWithItsReceipt_InOneUnitOfWork()
+    {
+        _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
+        var payment = await _lifecycle.CreateAsync(Command(amount: 4200), CancellationToken.None);
+        _channel.QueryAnswers.Enqueue(() => ChannelResult.Success("10000/TRADE_SUCCESS", "", "T-QUERIED", 4200));
+        var receipt = new NotificationReceipt("alipay", "n1/TRADE_SUCCESS", payment.Attempts[0].Reference, _clock.GetUtcNow());
+        var unitsBefore = Database.WriterStatistics.Units;
+
+        await _lifecycle.ApplyNotificationAsync("alipay", PaidNotice(payment), CancellationToken.None, receipt);
+
+        Assert.Equal(unitsBefore + 1, Database.WriterStatistics.Units);
+        Assert.True(await _store.NotificationSeenAsync("alipay", "n1/TRADE_SUCCESS", CancellationToken.None));
+        Assert.Equal(PaymentState.Succeeded, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
+    }
 }

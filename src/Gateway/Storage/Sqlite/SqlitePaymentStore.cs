@@ -151,14 +151,18 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             """, r => ReadEvent(r, 0), ("$after", afterSequence), ("$limit", limit))));
 
     public Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, tx) => Execute(connection, tx,
-            "UPDATE channel_notifications SET repeats = repeats + 1 WHERE channel = $c AND notification_id = $n", ("$c", channel), ("$n", notificationId)) > 0);
+        Task.FromResult(database.Read(connection => Scalar(connection, null,
+            "SELECT 1 FROM channel_notifications WHERE channel = $c AND notification_id = $n", ("$c", channel), ("$n", notificationId)) is not null));
 
-    public Task RecordNotificationAsync(string channel, string notificationId, string reference, DateTimeOffset time, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, tx) => Execute(connection, tx, """
+    public Task RecordNotificationAsync(NotificationReceipt receipt, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => WriteReceipt(connection, tx, receipt));
+
+    /// <summary>A notification's receipt; a second one with the same id (a repeat raced the first) counts as a repeat.</summary>
+    private static void WriteReceipt(SqliteConnection connection, SqliteTransaction tx, NotificationReceipt receipt) =>
+        Execute(connection, tx, """
             INSERT INTO channel_notifications (channel, notification_id, reference, first_time, repeats) VALUES ($c, $n, $r, $t, 0)
-            ON CONFLICT (channel, notification_id) DO NOTHING
-            """, ("$c", channel), ("$n", notificationId), ("$r", reference), ("$t", time.ToUnixTimeMilliseconds())));
+            ON CONFLICT (channel, notification_id) DO UPDATE SET repeats = repeats + 1
+            """, ("$c", receipt.Channel), ("$n", receipt.NotificationId), ("$r", receipt.Reference), ("$t", receipt.Time.ToUnixTimeMilliseconds()));
 
     /// <summary>Reads an event from the columns sequence, payment_id, type, state, time, snapshot, refund_id starting at <paramref name="first"/>.</summary>
     internal static PaymentEvent ReadEvent(SqliteDataReader reader, int first) =>
@@ -189,6 +193,10 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             SELECT id, $sequence, $p, 1, 0, $time, $time FROM webhook_endpoints
             WHERE state = 1 AND (event_types = '' OR instr(',' || event_types || ',', ',' || $type || ',') > 0)
             """, ("$sequence", sequence), ("$p", payment.Id), ("$type", change.Type), ("$time", time));
+        if (change.Receipt is { } receipt)
+        {
+            WriteReceipt(connection, tx, receipt);
+        }
     }
 
     private static bool TryInsertIdempotency(SqliteConnection connection, SqliteTransaction tx, IdempotencyRecord record)
