@@ -205,12 +205,13 @@ public sealed class UnionPayContractTests : IDisposable
         Assert.Contains("origQryId=782611261355000012345", sent, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ParseNotification_Verified_ReportsThePayment_ForgedIsRejected()
+    /// <summary>A payment notification as UnionPay signs it, with <paramref name="changes"/> applied to the usual fields.</summary>
+    private Dictionary<string, string> SignedNotice(params (string Key, string Value)[] changes)
     {
-        var fields = Signed(new Dictionary<string, string>(StringComparer.Ordinal)
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["version"] = "5.1.0",
+            ["encoding"] = "UTF-8",
             ["merId"] = "777290058110048",
             ["orderId"] = OrderId,
             ["txnTime"] = "20261126135500",
@@ -221,8 +222,21 @@ public sealed class UnionPayContractTests : IDisposable
             ["settleAmt"] = "8888",
             ["settleDate"] = "1126",
             ["traceNo"] = "012345",
-        }, _unionPayCert, UnionPayKey);
-        var body = string.Join('&', fields.Select(f => $"{WebUtility.UrlEncode(f.Key)}={WebUtility.UrlEncode(f.Value)}"));
+        };
+        foreach (var (key, value) in changes)
+        {
+            fields[key] = value;
+        }
+        return Signed(fields, _unionPayCert, UnionPayKey);
+    }
+
+    private static string FormBody(IEnumerable<KeyValuePair<string, string>> fields) =>
+        string.Join('&', fields.Select(f => $"{WebUtility.UrlEncode(f.Key)}={WebUtility.UrlEncode(f.Value)}"));
+
+    [Fact]
+    public void ParseNotification_Verified_ReportsThePayment_ForgedIsRejected()
+    {
+        var body = FormBody(SignedNotice());
 
         var notification = Channel.ParseNotification(new Dictionary<string, string>(), body);
 
@@ -234,25 +248,12 @@ public sealed class UnionPayContractTests : IDisposable
     [Fact]
     public void ParseNotification_SignedTextReCutOrFieldNamedTwice_IsRejected()
     {
-        Dictionary<string, string> Notice(string respMsg) => Signed(new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["version"] = "5.1.0",
-            ["encoding"] = "UTF-8",
-            ["merId"] = "777290058110048",
-            ["orderId"] = OrderId,
-            ["txnTime"] = "20261126135500",
-            ["txnAmt"] = "100",
-            ["queryId"] = "782611261355000012345",
-            ["respCode"] = "00",
-            ["respMsg"] = respMsg,
-        }, _unionPayCert, UnionPayKey);
-        static string Body(IEnumerable<KeyValuePair<string, string>> fields) => string.Join('&', fields.Select(f => $"{WebUtility.UrlEncode(f.Key)}={WebUtility.UrlEncode(f.Value)}"));
         static string Content(IEnumerable<KeyValuePair<string, string>> fields) =>
             string.Join('&', fields.Where(f => f.Key != "signature").OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
 
         // A value carrying "&merId=..&orderId=<victim>&..." signs the same text as extra fields: refused as it stands...
-        var spliced = Notice("ok&merId=777290058110048&orderId=VICTIM0000000000001&queryId=782611261355000012345&respCode=00&respMsg=x");
-        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), Body(spliced)));
+        var spliced = SignedNotice(("respMsg", "ok&merId=777290058110048&orderId=VICTIM0000000000001&queryId=782611261355000012345&respCode=00&respMsg=x"));
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), FormBody(spliced)));
         // ...and re-cut so that the victim's order number is a field of its own: the genuine head folded into encoding.
         var recut = new Dictionary<string, string>(spliced, StringComparer.Ordinal)
         {
@@ -261,31 +262,19 @@ public sealed class UnionPayContractTests : IDisposable
             ["respMsg"] = "x",
         };
         Assert.Equal(Content(spliced), Content(recut)); // the same signed text: the signature alone would pass
-        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), Body(recut)));
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), FormBody(recut)));
 
         // A genuine notification with one field named twice.
-        var genuine = Notice("成功");
-        Assert.Equal(ChannelOutcome.Succeeded, Channel.ParseNotification(new Dictionary<string, string>(), Body(genuine)).Result.Outcome);
-        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), Body(genuine) + "&orderId=VICTIM0000000000001"));
+        var genuine = FormBody(SignedNotice());
+        Assert.Equal(ChannelOutcome.Succeeded, Channel.ParseNotification(new Dictionary<string, string>(), genuine).Result.Outcome);
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), genuine + "&orderId=VICTIM0000000000001"));
     }
 
     /// <summary>UnionPay reads a {...} value as one field, as its SDK does: a reserved field holding '&amp;' and '=' still verifies.</summary>
     [Fact]
     public void ParseNotification_BracedValueWithSeparators_IsOneField()
     {
-        var fields = Signed(new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["version"] = "5.1.0",
-            ["merId"] = "777290058110048",
-            ["orderId"] = OrderId,
-            ["txnTime"] = "20261126135500",
-            ["txnAmt"] = "8888",
-            ["queryId"] = "782611261355000012345",
-            ["respCode"] = "00",
-            ["respMsg"] = "成功",
-            ["reqReserved"] = "{a=1&b=2}",
-        }, _unionPayCert, UnionPayKey);
-        var body = string.Join('&', fields.Select(f => $"{WebUtility.UrlEncode(f.Key)}={WebUtility.UrlEncode(f.Value)}"));
+        var body = FormBody(SignedNotice(("reqReserved", "{a=1&b=2}")));
 
         Assert.Equal(ChannelOutcome.Succeeded, Channel.ParseNotification(new Dictionary<string, string>(), body).Result.Outcome);
     }
