@@ -14,6 +14,7 @@ namespace Paygate.Gateway.Payments;
 public sealed class AttemptRunner(
     ChannelRegistry channels, ChannelCalls calls, PaymentChanges changes, PaymentOptions options, TimeProvider clock, ILogger logger, Fx.FxRates? fx)
 {
+    private readonly HeldCards _heldCards = new(clock);
     /// <summary>
     /// Runs the payment's current attempt and, while attempts definitely fail, the next candidates (the failover
     /// rule): Failed -> next channel as a new attempt; Unknown -> query, then close and confirm closed, then next
@@ -26,6 +27,10 @@ public sealed class AttemptRunner(
             var payment = await changes.GetAsync(paymentId, CancellationToken.None);
             var attempt = payment.CurrentAttempt!;
             var channel = channels.Get(attempt.Channel);
+            if (resumeUnknown)
+            {
+                card ??= _heldCards.Take(attempt.Reference);
+            }
             var request = RequestFor(payment, attempt, channel, card);
             ChannelResult result;
             if (resumeUnknown)
@@ -49,6 +54,10 @@ public sealed class AttemptRunner(
                 // Held back by the gateway's own limit: nothing reached the network, so nothing failed. The attempt stays as it
                 // is (pending or unknown) and the recovery worker takes it up; a payment is never failed by our own limits.
                 logger.HeldBack(paymentId, channel.Id, result.NativeMessage);
+                if (card is not null)
+                {
+                    _heldCards.Hold(attempt.Reference, card, payment.ExpireTime);
+                }
                 return await changes.GetAsync(paymentId, CancellationToken.None);
             }
             if (result.Outcome == ChannelOutcome.Unknown && channel.Capabilities.SupportsClose)

@@ -45,9 +45,10 @@ public interface IPaymentStore
 
     /// <summary>
     /// Puts off the worker's next question about the payment's call in flight until <paramref name="until"/> (scheduling, not
-    /// state: no version, no event). Any saved change of the payment clears it.
+    /// state: no version, no event), and only while the payment is still at <paramref name="version"/>: a change saved meanwhile
+    /// scheduled its own checks. Any saved change of the payment clears it.
     /// </summary>
-    Task DeferChecksAsync(string paymentId, DateTimeOffset until, CancellationToken cancellationToken);
+    Task DeferChecksAsync(string paymentId, long version, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>
     /// Payments waiting for the payer (REQUIRES_ACTION with a QR code) whose next scheduled question is due. Every saved change
@@ -55,8 +56,8 @@ public interface IPaymentStore
     /// </summary>
     Task<IReadOnlyList<Payment>> ListPayerQueriesDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Sets when a payment waiting for the payer is next asked about (null: no more); scheduling, not state.</summary>
-    Task SchedulePayerQueryAsync(string paymentId, DateTimeOffset? at, CancellationToken cancellationToken);
+    /// <summary>Sets when a payment waiting for the payer is next asked about (null: no more); scheduling, not state; only while it is still at <paramref name="version"/>.</summary>
+    Task SchedulePayerQueryAsync(string paymentId, long version, DateTimeOffset? at, CancellationToken cancellationToken);
 
     /// <summary>A payment's events after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken);

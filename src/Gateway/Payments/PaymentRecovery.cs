@@ -42,7 +42,7 @@ public sealed class PaymentRecovery(
                     // Still in flight (a transfer settling over days): ask again after a tenth of its age so far, within bounds.
                     var age = clock.GetUtcNow() - still.CreateTime;
                     var wait = TimeSpan.FromTicks(Math.Clamp(age.Ticks / 10, options.InFlightQueryMin.Ticks, Math.Max(options.InFlightQueryMin.Ticks, options.InFlightQueryMax.Ticks)));
-                    await store.DeferChecksAsync(payment.Id, clock.GetUtcNow() + wait, CancellationToken.None);
+                    await store.DeferChecksAsync(payment.Id, payment.Version, clock.GetUtcNow() + wait, CancellationToken.None);
                 }
                 continue;
             }
@@ -71,7 +71,7 @@ public sealed class PaymentRecovery(
                 return await changes.ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
             }
         }
-        await store.SchedulePayerQueryAsync(payment.Id, PayerQuerySchedule.Next(payment, options.AwaitingPayerSchedule, clock.GetUtcNow()), CancellationToken.None);
+        await store.SchedulePayerQueryAsync(payment.Id, payment.Version, PayerQuerySchedule.Next(payment, options.AwaitingPayerSchedule, clock.GetUtcNow()), CancellationToken.None);
         return payment;
     }
 

@@ -64,7 +64,8 @@ public sealed partial class ChannelCalls(IOptions<ResilienceOptions> options, Ch
             var left = d - clock.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
-                return new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.CallerCanceled, NativeCode = "DEADLINE", NativeMessage = "the caller's deadline passed before the call" };
+                // Nothing was sent: like a call our own limit held back, it fails nothing (the recovery worker takes it up).
+                return NotSent(channel.Id, $"the caller's deadline passed before the call to {channel.Id}; not called");
             }
             bound.CancelAfter(left);
         }

@@ -103,9 +103,9 @@ public sealed class IdempotencyGuardTests : LifecycleTestBase
         public Task<Payment?> FindByAttemptReferenceAsync(string channel, string reference, CancellationToken cancellationToken) => inner.FindByAttemptReferenceAsync(channel, reference, cancellationToken);
         public Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken) => inner.ListAsync(state, after, limit, cancellationToken);
         public Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken) => inner.ListNeedingAttentionAsync(now, pendingBefore, limit, cancellationToken);
-        public Task DeferChecksAsync(string paymentId, DateTimeOffset until, CancellationToken cancellationToken) => inner.DeferChecksAsync(paymentId, until, cancellationToken);
+        public Task DeferChecksAsync(string paymentId, long version, DateTimeOffset until, CancellationToken cancellationToken) => inner.DeferChecksAsync(paymentId, version, until, cancellationToken);
         public Task<IReadOnlyList<Payment>> ListPayerQueriesDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) => inner.ListPayerQueriesDueAsync(now, limit, cancellationToken);
-        public Task SchedulePayerQueryAsync(string paymentId, DateTimeOffset? at, CancellationToken cancellationToken) => inner.SchedulePayerQueryAsync(paymentId, at, cancellationToken);
+        public Task SchedulePayerQueryAsync(string paymentId, long version, DateTimeOffset? at, CancellationToken cancellationToken) => inner.SchedulePayerQueryAsync(paymentId, version, at, cancellationToken);
         public Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken) => inner.EventsAsync(paymentId, afterSequence, cancellationToken);
         public Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken) => inner.NotificationSeenAsync(channel, notificationId, cancellationToken);
         public Task RecordNotificationAsync(NotificationReceipt receipt, CancellationToken cancellationToken) => inner.RecordNotificationAsync(receipt, cancellationToken);

@@ -4,7 +4,7 @@ using Paygate.Adapters.Money;
 namespace Paygate.Gateway.Tests.Payments;
 
 /// <summary>A unit-test channel that answers from scripts and records every call.</summary>
-internal sealed class ScriptedChannel : IPaymentChannel
+internal sealed class ScriptedChannel(PaymentFlow flow = PaymentFlow.QrCode) : IPaymentChannel
 {
     public Queue<Func<ChannelResult>> CreateAnswers { get; } = new();
     public Queue<Func<ChannelResult>> QueryAnswers { get; } = new();
@@ -21,7 +21,7 @@ internal sealed class ScriptedChannel : IPaymentChannel
     public ChannelCapabilities Capabilities { get; } = new()
     {
         Currencies = new Dictionary<Currency, AmountLimits> { [Currency.CNY] = new(100, 100_000_000) },
-        Flows = new HashSet<PaymentFlow> { PaymentFlow.QrCode },
+        Flows = new HashSet<PaymentFlow> { flow },
         SupportsQuery = true,
         SupportsClose = true,
         SupportsRefund = true,

@@ -38,6 +38,40 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecentRow_OlderThanTheFile_IsForgottenAtTheFirstConflict()
+    {
+        var payment = TestPayments.New(_clock);
+        await _store.InsertAsync(payment, PaymentEventTypes.Created, null, CancellationToken.None);
+        var old = PaymentJson.Serialize(payment);
+        payment.Metadata["note"] = "changed";
+        Assert.True(await _store.TryUpdateAsync(payment, 1, PaymentEventTypes.Created, null, CancellationToken.None));
+        // However an older row came to be remembered, the writer's version check finds it out and the file wins.
+        _opened[0].RecentPayments.Forget(payment.Id);
+        _opened[0].RecentPayments.Committed(payment.Id, 1, old);
+        var stale = (await _store.GetAsync(payment.Id, CancellationToken.None))!;
+        Assert.Equal(1, stale.Version);
+
+        Assert.False(await _store.TryUpdateAsync(stale, stale.Version, PaymentEventTypes.Created, null, CancellationToken.None));
+
+        var fresh = (await _store.GetAsync(payment.Id, CancellationToken.None))!;
+        Assert.Equal((2L, "changed"), (fresh.Version, fresh.Metadata.GetValueOrDefault("note")));
+    }
+
+    [Fact]
+    public async Task Scheduling_ByAnOlderVersion_DoesNotOverwriteWhatANewerChangeScheduled()
+    {
+        var payment = TestPayments.New(_clock);
+        await _store.InsertAsync(payment, PaymentEventTypes.Created, null, CancellationToken.None);
+        Assert.True(await _store.TryUpdateAsync(payment, 1, PaymentEventTypes.Created, null, CancellationToken.None));
+
+        await _store.DeferChecksAsync(payment.Id, version: 1, _clock.GetUtcNow().AddDays(1), CancellationToken.None);
+        Assert.Contains(await _store.ListNeedingAttentionAsync(_clock.GetUtcNow().AddHours(1), _clock.GetUtcNow().AddHours(1), 10, CancellationToken.None), p => p.Id == payment.Id);
+
+        await _store.DeferChecksAsync(payment.Id, version: 2, _clock.GetUtcNow().AddDays(1), CancellationToken.None);
+        Assert.DoesNotContain(await _store.ListNeedingAttentionAsync(_clock.GetUtcNow().AddHours(1), _clock.GetUtcNow().AddHours(1), 10, CancellationToken.None), p => p.Id == payment.Id);
+    }
+
+    [Fact]
     public async Task ConcurrentUpdates_AreCommittedInGroups_EachDurableBeforeItsCallerHearsOfIt()
     {
         var payments = Enumerable.Range(0, 200).Select(_ => TestPayments.New(_clock)).ToList();

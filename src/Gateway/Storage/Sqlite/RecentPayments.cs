@@ -5,8 +5,8 @@ namespace Paygate.Gateway.Storage.Sqlite;
 /// <summary>
 /// The committed row (body and version) of recently written payments, so that the payment core's read right after its
 /// own write costs no query. Safe because this process's writer is the only one that changes the file (a second
-/// process is refused): an entry is set only after its unit committed, and only ever to a newer version. Bounded:
-/// the oldest entries are dropped first.
+/// process is refused) and sets an entry on its own thread, in commit order, once the unit is durable; an entry only
+/// ever moves to a newer version, and a version conflict forgets it. Bounded: the oldest entries are dropped first.
 /// </summary>
 internal sealed class RecentPayments(int capacity)
 {
@@ -23,6 +23,8 @@ internal sealed class RecentPayments(int capacity)
         (version, body) = (0, "");
         return false;
     }
+
+    public void Forget(string id) => _rows.TryRemove(id, out _);
 
     public void Committed(string id, long version, string body)
     {

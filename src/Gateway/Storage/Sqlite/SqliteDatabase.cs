@@ -89,8 +89,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> as one unit of work of the writer; completes once it is durable.</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work) =>
-        (_writer ?? throw new InvalidOperationException("the store is not initialised")).WriteAsync(work);
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, Action<T>? committed = null) =>
+        (_writer ?? throw new InvalidOperationException("the store is not initialised")).WriteAsync(work, committed);
 
     public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> work) =>
         WriteAsync<bool>((connection, tx) =>

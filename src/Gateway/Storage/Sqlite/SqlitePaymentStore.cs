@@ -36,9 +36,9 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
                 VALUES ($id, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer)
                 """, row.Parameters);
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
-        });
+            return true;
+        }, _ => database.RecentPayments.Committed(payment.Id, 1, row.Body));
         payment.Version = 1;
-        database.RecentPayments.Committed(payment.Id, 1, row.Body);
     }
 
     public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
@@ -53,6 +53,8 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
                 """, [.. row.Parameters, ("$expected", expectedVersion)]);
             if (changed == 0)
             {
+                // Someone saved it meanwhile: whatever this process remembers of it may be old, the file is right.
+                database.RecentPayments.Forget(payment.Id);
                 return false;
             }
             // After the update: a key already taken throws, and the unit's rollback takes the update back too.
@@ -62,11 +64,16 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             }
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
             return true;
+        }, saved =>
+        {
+            if (saved)
+            {
+                database.RecentPayments.Committed(payment.Id, expectedVersion + 1, row.Body);
+            }
         });
         if (saved)
         {
             payment.Version = expectedVersion + 1;
-            database.RecentPayments.Committed(payment.Id, payment.Version, row.Body);
         }
         return saved;
     }
@@ -123,9 +130,9 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed),
             ("$now", now.ToUnixTimeMilliseconds()), ("$pending", pendingBefore.ToUnixTimeMilliseconds()), ("$limit", limit)));
 
-    public Task DeferChecksAsync(string paymentId, DateTimeOffset until, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, tx) =>
-            Execute(connection, tx, "UPDATE payments SET next_check_time = $t WHERE id = $id", ("$t", until.ToUnixTimeMilliseconds()), ("$id", paymentId)));
+    public Task DeferChecksAsync(string paymentId, long version, DateTimeOffset until, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => Execute(connection, tx, "UPDATE payments SET next_check_time = $t WHERE id = $id AND version = $v",
+            ("$t", until.ToUnixTimeMilliseconds()), ("$id", paymentId), ("$v", version)));
 
     public Task<IReadOnlyList<Payment>> ListPayerQueriesDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Payment>>(ReadPayments("""
@@ -134,9 +141,9 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             ORDER BY payer_query_time LIMIT $limit
             """, ("$now", now.ToUnixTimeMilliseconds()), ("$action", (int)PaymentState.RequiresAction), ("$limit", limit)));
 
-    public Task SchedulePayerQueryAsync(string paymentId, DateTimeOffset? at, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, tx) =>
-            Execute(connection, tx, "UPDATE payments SET payer_query_time = $t WHERE id = $id", ("$t", at?.ToUnixTimeMilliseconds() ?? 0), ("$id", paymentId)));
+    public Task SchedulePayerQueryAsync(string paymentId, long version, DateTimeOffset? at, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => Execute(connection, tx, "UPDATE payments SET payer_query_time = $t WHERE id = $id AND version = $v",
+            ("$t", at?.ToUnixTimeMilliseconds() ?? 0), ("$id", paymentId), ("$v", version)));
 
     public Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<PaymentEvent>>(database.Read(connection => Query(connection, null, """

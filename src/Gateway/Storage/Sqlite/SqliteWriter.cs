@@ -28,9 +28,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public long UnitsCommitted { get; private set; }
 
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    /// <summary>
+    /// Queues a unit of work. <paramref name="committed"/> runs on the writer's thread once the unit is durable, before its
+    /// caller hears of it and in commit order: what it records about the file can never be overtaken by an older commit.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, Action<T>? committed = null)
     {
-        var unit = new Unit<T>(work);
+        var unit = new Unit<T>(work, committed);
         if (!_queue.Writer.TryWrite(unit))
         {
             throw new ObjectDisposedException(nameof(SqliteWriter), "the store is shut down");
@@ -111,7 +115,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         void Fail(Exception exception);
     }
 
-    private sealed class Unit<T>(Func<SqliteConnection, SqliteTransaction, T> work) : IUnit
+    private sealed class Unit<T>(Func<SqliteConnection, SqliteTransaction, T> work, Action<T>? committed) : IUnit
     {
         // Continuations run on the thread pool, never on the writer's thread.
         private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -121,7 +125,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         public void Run(SqliteConnection connection, SqliteTransaction tx) => _value = work(connection, tx);
 
-        public void Complete() => _result.TrySetResult(_value!);
+        public void Complete()
+        {
+            try
+            {
+                committed?.Invoke(_value!);
+            }
+            finally
+            {
+                _result.TrySetResult(_value!);
+            }
+        }
 
         public void Fail(Exception exception) => _result.TrySetException(exception);
     }

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Paygate.Adapters.Contract;
+using Paygate.Adapters.Errors;
+using Paygate.Adapters.Money;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Resilience;
+using Paygate.Gateway.Routing;
+
+namespace Paygate.Gateway.Tests.Payments;
+
+/// <summary>A call the gateway held back (its own limit, or the caller's deadline before the call) fails nothing.</summary>
+public sealed class HeldBackTests : LifecycleTestBase
+{
+    private readonly ScriptedChannel _card = new(PaymentFlow.Card);
+
+    private PaymentLifecycle CardLifecycle()
+    {
+        var registry = new ChannelRegistry([_card]);
+        var health = new ChannelHealth(Options.Create(new ResilienceOptions()), _clock);
+        var router = new PaymentRouter(registry, new StaticOptions<RoutingOptions>(new RoutingOptions()), health);
+        var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
+        return new PaymentLifecycle(_store, registry, router, calls, new PaymentSignals(), new KeyedLock(), Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
+    }
+
+    [Fact]
+    public async Task CardAttempt_HeldBackBeforeTheCall_IsSentByTheRecoveryWorkerWithTheCardKeptInMemory()
+    {
+        var lifecycle = CardLifecycle();
+        var card = new PaymentCard("4242424242424242", 12, 2031, "123", null);
+        var command = new CreatePaymentCommand(null, new Money(1000, Currency.CNY), "Cloud server", new CustomerInfo("personal", "", ""), null, null,
+            new Dictionary<string, string>(), card);
+
+        // The caller's deadline is already over when the channel would be called: nothing is sent, nothing fails.
+        var held = await lifecycle.CreateAsync(command, CancellationToken.None, deadline: _clock.GetUtcNow());
+        Assert.Equal((PaymentState.Processing, AttemptState.Pending), (held.State, held.Attempts.Single().State));
+        Assert.Empty(_card.Calls);
+
+        PaymentCard? sent = null;
+        _card.OnCreate = request => sent = request.Card;
+        _card.QueryAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = "404" });
+        _card.CreateAnswers.Enqueue(() => ChannelResult.Success("00", "approved", "T-1", 1000));
+        _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
+        await new RecoveryWorker(_store, lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance).SweepAsync(CancellationToken.None);
+
+        var paid = await lifecycle.GetAsync(held.Id, CancellationToken.None);
+        Assert.Equal(PaymentState.Succeeded, paid.State);
+        Assert.Equal("4242424242424242", sent?.Number);
+        Assert.Equal([$"query {held.Attempts[0].Reference}", $"create {held.Attempts[0].Reference}"], _card.Calls);
+    }
+}
