@@ -146,7 +146,7 @@ public sealed class BankTransferTests(GatewayFixture fixture) : IClassFixture<Ga
         var worker = Gateway.Services.GetRequiredService<BankStatementWorker>();
         var outcomes = await worker.ReconcileDayAsync(DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None);
 
-        Assert.Contains(outcomes, o => o.AccountServicerReference == entry && o.State == BankCreditState.Matched && o.Source == "camt.053");
+        Assert.Contains(outcomes, o => o.AccountServicerReference == entry && o.State == Paygate.Gateway.Payments.BankCreditState.Matched && o.Source == "camt.053");
         Assert.Equal(Payment.Types.State.Succeeded, (await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = created.Id })).State);
         var eventsBefore = (await Gateway.Store.EventsAsync(created.Id, 0, CancellationToken.None)).Count;
 

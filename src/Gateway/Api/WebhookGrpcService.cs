@@ -6,7 +6,7 @@ using Paygate.Adapters.Errors;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Webhooks;
 using Paygate.V1;
-using Domain = Paygate.Gateway.Webhooks;
+using Domain = Paygate.Gateway.Payments;
 using Paygate.Gateway.Mapping;
 
 namespace Paygate.Gateway.Api;

@@ -1,5 +1,6 @@
 using Paygate.Adapters.BankTransfer;
 using Paygate.Adapters.Contract;
+using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Reconciliation;
 

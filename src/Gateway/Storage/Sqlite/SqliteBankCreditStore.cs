@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Paygate.Adapters.BankTransfer;
-using Paygate.Gateway.Reconciliation;
+using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
 
 namespace Paygate.Gateway.Storage.Sqlite;

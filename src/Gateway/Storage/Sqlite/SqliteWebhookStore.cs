@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Paygate.Gateway.Webhooks;
+using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
 
 namespace Paygate.Gateway.Storage.Sqlite;

@@ -1,6 +1,4 @@
-using Paygate.Gateway.Payments;
-
-namespace Paygate.Gateway.Webhooks;
+namespace Paygate.Gateway.Payments;
 
 public enum WebhookEndpointState
 {

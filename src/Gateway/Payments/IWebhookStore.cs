@@ -1,4 +1,4 @@
-namespace Paygate.Gateway.Webhooks;
+namespace Paygate.Gateway.Payments;
 
 /// <summary>
 /// Webhook endpoints and the delivery outbox. Delivery rows are written by the payment store, in the transaction of

@@ -1,6 +1,6 @@
 using Paygate.Adapters.BankTransfer;
 
-namespace Paygate.Gateway.Reconciliation;
+namespace Paygate.Gateway.Payments;
 
 public enum BankCreditState
 {
