@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Resilience;
@@ -14,6 +15,10 @@ public sealed class PaymentRefunds(
     IPaymentStore store, ChannelRegistry channels, ChannelCalls calls, PaymentChanges changes, IdempotencyGuard guard, PaymentOptions options, TimeProvider clock, ILogger logger)
 {
     public const string Scope = "refund";
+
+    // Refunds the gateway's own limit held back before anything reached the network (in memory: after a restart such a
+    // refund is only queried, and "no such refund" then fails it, nothing given back).
+    private readonly ConcurrentDictionary<string, bool> _heldBack = new(StringComparer.Ordinal);
 
     /// <summary>Refunds <paramref name="amountMinor"/> (0: all that is left) of a SUCCEEDED payment. Idempotent by <paramref name="requestId"/>.</summary>
     public Task<(Payment Payment, Refund Refund)> RefundAsync(string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline, CancellationToken cancellationToken)
@@ -50,7 +55,8 @@ public sealed class PaymentRefunds(
         var result = await calls.RefundAsync(channel, request, deadline);
         if (ChannelCalls.IsNotSent(result))
         {
-            // Held back by the gateway's own limit: not failed, it stays PENDING for the recovery worker.
+            // Held back by the gateway's own limit: not failed, it stays PENDING and the recovery worker sends it.
+            _heldBack[refund.Id] = true;
             return payment;
         }
         if (result.Outcome == ChannelOutcome.Unknown)
@@ -76,6 +82,12 @@ public sealed class PaymentRefunds(
         var before = clock.GetUtcNow() - options.PendingQueryAfter;
         foreach (var refund in payment.Refunds.Where(r => r.State == RefundState.Pending && r.UpdateTime <= before).ToList())
         {
+            if (_heldBack.TryRemove(refund.Id, out _))
+            {
+                // Never sent: send it now, with its reference (the network's idempotency key), rather than ask about it.
+                payment = await SendRefundAsync(payment, refund, null);
+                continue;
+            }
             var channel = channels.Get(refund.Channel);
             var result = await calls.QueryRefundAsync(channel, RefundRequestFor(payment, refund));
             if (ChannelCalls.IsChannelFault(result))

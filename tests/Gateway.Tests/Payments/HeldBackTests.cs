@@ -48,4 +48,25 @@ public sealed class HeldBackTests : LifecycleTestBase
         Assert.Equal("4242424242424242", sent?.Number);
         Assert.Equal([$"query {held.Attempts[0].Reference}", $"create {held.Attempts[0].Reference}"], _card.Calls);
     }
+
+    [Fact]
+    public async Task Refund_HeldBackBeforeTheCall_IsSentByTheRecoveryWorker_NotFailed()
+    {
+        _channel.CreateAnswers.Enqueue(() => ChannelResult.Success("10000", "Success", "2026112600001", 1000));
+        var paid = await _lifecycle.CreateAsync(new CreatePaymentCommand(null, new Money(1000, Currency.CNY), "Cloud server", new CustomerInfo("personal", "", ""),
+            null, null, new Dictionary<string, string>()), CancellationToken.None);
+        Assert.Equal(PaymentState.Succeeded, paid.State);
+
+        var (_, held) = await _lifecycle.RefundAsync(paid.Id, 400, "changed mind", null, _clock.GetUtcNow(), CancellationToken.None);
+        Assert.Equal(RefundState.Pending, held.State);
+        Assert.DoesNotContain(_channel.Calls, c => c.StartsWith("refund", StringComparison.Ordinal));
+
+        _channel.RefundAnswers.Enqueue(() => ChannelResult.Success("10000", "Success", "R-1"));
+        _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
+        await NewWorker().SweepAsync(CancellationToken.None);
+
+        var (_, refund) = await _lifecycle.GetRefundAsync(held.Id, CancellationToken.None);
+        Assert.Equal(RefundState.Succeeded, refund.State);
+        Assert.Equal([$"refund {held.Reference}"], _channel.Calls.Where(c => c.StartsWith("refund", StringComparison.Ordinal)));
+    }
 }
