@@ -20,11 +20,14 @@ public sealed class AttemptRunner(
     /// rule): Failed -> next channel as a new attempt; Unknown -> query, then close and confirm closed, then next
     /// channel, else the payment stays PROCESSING for the recovery worker; Declined -> no failover.
     /// </summary>
-    public async Task<Payment> RunAttemptsAsync(string paymentId, IReadOnlyList<string> candidates, PaymentCard? card, DateTimeOffset? deadline, bool resumeUnknown = false)
+    /// <param name="written">The payment exactly as the caller just saved it, so that it is not read back; null to read it.</param>
+    public async Task<Payment> RunAttemptsAsync(string paymentId, IReadOnlyList<string> candidates, PaymentCard? card, DateTimeOffset? deadline,
+        bool resumeUnknown = false, Payment? written = null)
     {
         while (true)
         {
-            var payment = await changes.GetAsync(paymentId, CancellationToken.None);
+            var payment = written ?? await changes.GetAsync(paymentId, CancellationToken.None);
+            written = null;
             var attempt = payment.CurrentAttempt!;
             var channel = channels.Get(attempt.Channel);
             if (resumeUnknown)

@@ -105,7 +105,7 @@ public sealed class PaymentLifecycle
         await store.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), idempotency, cancellationToken);
         signals.Changed(id);
         logger.Created(id, command.Amount, routing.Candidates, routing.Reason);
-        return await attempts.RunAttemptsAsync(id, routing.Candidates, command.Card, deadline);
+        return await attempts.RunAttemptsAsync(id, routing.Candidates, command.Card, deadline, written: payment);
     }
 
     /// <summary>
@@ -124,9 +124,9 @@ public sealed class PaymentLifecycle
                 var routing = router.Route(command);
                 var next = attempts.NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, clock.GetUtcNow())
                     ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
-                await changes.MutateAsync(id, p => PaymentTransitions.Retry(p, next, clock.GetUtcNow()), k?.RecordFor(id, clock.GetUtcNow()));
+                var retried = await changes.MutateAsync(id, p => PaymentTransitions.Retry(p, next, clock.GetUtcNow()), k?.RecordFor(id, clock.GetUtcNow()));
                 logger.PaidAgain(id, next.Number, routing.Candidates);
-                return await attempts.RunAttemptsAsync(id, routing.Candidates, card, deadline);
+                return await attempts.RunAttemptsAsync(id, routing.Candidates, card, deadline, written: retried);
             }, earlier => GetAsync(earlier.PaymentId, cancellationToken), cancellationToken);
         }
     }
