@@ -4,8 +4,6 @@ using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
 using Paygate.Adapters.Money;
 using Paygate.Gateway.Payments;
-using Paygate.Gateway.Resilience;
-using Paygate.Gateway.Routing;
 
 namespace Paygate.Gateway.Tests.Payments;
 
@@ -14,19 +12,10 @@ public sealed class HeldBackTests : LifecycleTestBase
 {
     private readonly ScriptedChannel _card = new(PaymentFlow.Card);
 
-    private PaymentLifecycle CardLifecycle()
-    {
-        var registry = new ChannelRegistry([_card]);
-        var health = new ChannelHealth(Options.Create(new ResilienceOptions()), _clock);
-        var router = new PaymentRouter(registry, new StaticOptions<RoutingOptions>(new RoutingOptions()), health);
-        var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
-        return new PaymentLifecycle(_store, registry, router, calls, new PaymentSignals(), new KeyedLock(), Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
-    }
-
     [Fact]
     public async Task CardAttempt_HeldBackBeforeTheCall_IsSentByTheRecoveryWorkerWithTheCardKeptInMemory()
     {
-        var lifecycle = CardLifecycle();
+        var lifecycle = NewLifecycle(_store, _card);
         var card = new PaymentCard("4242424242424242", 12, 2031, "123", null);
         var command = new CreatePaymentCommand(null, new Money(1000, Currency.CNY), "Cloud server", new CustomerInfo("personal", "", ""), null, null,
             new Dictionary<string, string>(), card);

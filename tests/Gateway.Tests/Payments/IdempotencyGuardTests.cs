@@ -1,11 +1,7 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
 using Paygate.Adapters.Money;
 using Paygate.Gateway.Payments;
-using Paygate.Gateway.Resilience;
-using Paygate.Gateway.Routing;
 
 namespace Paygate.Gateway.Tests.Payments;
 
@@ -24,15 +20,7 @@ public sealed class IdempotencyGuardTests : LifecycleTestBase
     }
 
     /// <summary>A second gateway instance: the same store, its own per-key locks, and a key look-up that ran before the first one's write.</summary>
-    private PaymentLifecycle SecondInstanceThatLookedTooEarly()
-    {
-        var registry = new ChannelRegistry([_channel]);
-        var health = new ChannelHealth(Options.Create(new ResilienceOptions()), _clock);
-        var router = new PaymentRouter(registry, new StaticOptions<RoutingOptions>(new RoutingOptions()), health);
-        var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
-        return new PaymentLifecycle(new StaleFirstLookup(_store), registry, router, calls, new PaymentSignals(), new KeyedLock(),
-            Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
-    }
+    private PaymentLifecycle SecondInstanceThatLookedTooEarly() => NewLifecycle(new StaleFirstLookup(_store), _channel);
 
     [Fact]
     public async Task Retry_KeyTakenByAConcurrentRequest_IsAnsweredAsARepeat_WithOneNewAttempt()

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Paygate.Adapters.Contract;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
@@ -28,11 +29,17 @@ public abstract class LifecycleTestBase : IAsyncLifetime
         Database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "p.db") }));
         _store = new SqlitePaymentStore(Database);
         await _store.InitializeAsync(CancellationToken.None);
-        var registry = new ChannelRegistry([_channel]);
+        _lifecycle = NewLifecycle(_store, _channel);
+    }
+
+    /// <summary>A payment core over <paramref name="store"/> and one channel, with its own routing, health and per-key locks.</summary>
+    private protected PaymentLifecycle NewLifecycle(IPaymentStore store, IPaymentChannel channel)
+    {
+        var registry = new ChannelRegistry([channel]);
         var health = new ChannelHealth(Options.Create(new ResilienceOptions()), _clock);
         var router = new PaymentRouter(registry, new StaticOptions<RoutingOptions>(new RoutingOptions()), health);
         var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
-        _lifecycle = new PaymentLifecycle(_store, registry, router, calls, new PaymentSignals(), new KeyedLock(),
+        return new PaymentLifecycle(store, registry, router, calls, new PaymentSignals(), new KeyedLock(),
             Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
     }
 
