@@ -24,14 +24,6 @@ public sealed class CircuitRecoveryTests(ShortBreakFixture fixture) : IClassFixt
 {
     private GatewayUnderTest Gateway => fixture.Gateway;
 
-    private static CreatePaymentRequest Checkout(long amount) => new()
-    {
-        AmountMinor = amount,
-        Currency = "CNY",
-        Description = "Cloud server, 1 month",
-        Customer = new Customer { Type = Customer.Types.Type.Personal, Country = "CN", Device = "mobile" },
-    };
-
     private async Task<Channel> AlipayAsync() =>
         (await new ChannelService.ChannelServiceClient(Gateway.Channel).ListChannelsAsync(new ListChannelsRequest())).Channels.Single(c => c.Id == "alipay");
 
@@ -41,7 +33,7 @@ public sealed class CircuitRecoveryTests(ShortBreakFixture fixture) : IClassFixt
         fixture.Simulators.AlipayFaults.Plan = new FaultPlan { OutageUntil = DateTimeOffset.UtcNow.AddMinutes(10) };
         for (var i = 0; i < 4 && (await AlipayAsync()).CircuitState != "OPEN"; i++)
         {
-            var failedOver = await Gateway.Payments.CreatePaymentAsync(Checkout(9100 + i));
+            var failedOver = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.Checkout(9100 + i));
             Assert.Equal((Payment.Types.State.RequiresAction, "wechatpay"), (failedOver.State, failedOver.Attempts[^1].Channel));
         }
         Assert.Equal("OPEN", (await AlipayAsync()).CircuitState);
@@ -56,7 +48,7 @@ public sealed class CircuitRecoveryTests(ShortBreakFixture fixture) : IClassFixt
         var chosen = GatewayUnderTest.NewRequest(9200, channel: "alipay");
         var payment = await Gateway.Payments.CreatePaymentAsync(chosen);
         Assert.Equal((Payment.Types.State.RequiresAction, "alipay"), (payment.State, Assert.Single(payment.Attempts).Channel));
-        var routed = await Gateway.Payments.CreatePaymentAsync(Checkout(9300));
+        var routed = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.Checkout(9300));
         Assert.Equal("alipay", routed.Attempts[0].Channel);
     }
 

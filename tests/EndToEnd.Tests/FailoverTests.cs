@@ -24,14 +24,6 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
 {
     private GatewayUnderTest Gateway => fixture.Gateway;
 
-    private static CreatePaymentRequest Checkout(long amount) => new()
-    {
-        AmountMinor = amount,
-        Currency = "CNY",
-        Description = "Cloud server, 1 month",
-        Customer = new Customer { Type = Customer.Types.Type.Personal, Country = "CN", Device = "mobile" },
-    };
-
     /// <summary>Every charge of this payment's orders across every simulated network.</summary>
     private int ChargesAcrossNetworks(Payment payment) => payment.Attempts.Sum(a =>
         fixture.Simulators.Alipay.Ledger.Count(e => e.OutTradeNo == a.ChannelReference && e.Kind == "charge")
@@ -61,7 +53,7 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
     {
         fixture.Simulators.AlipayFaults.Plan = new FaultPlan { ErrorRate = 1, ErrorCode = "40004/ACQ.BUYER_BALANCE_NOT_ENOUGH", Limit = 1, Methods = ["alipay.trade.precreate"] };
 
-        var declined = await Gateway.Payments.CreatePaymentAsync(Checkout(8100));
+        var declined = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.Checkout(8100));
 
         Assert.Equal((Payment.Types.State.Failed, "PM-1001"), (declined.State, declined.Error.Code));
         Assert.Single(declined.Attempts); // another channel would not change the payer's balance
@@ -87,7 +79,7 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
     {
         fixture.Simulators.AlipayFaults.Plan = new FaultPlan { ErrorRate = 1, ErrorCode = "40005/isv.app-call-limited", Limit = 1, Methods = ["alipay.trade.precreate"] };
 
-        var payment = await Gateway.Payments.CreatePaymentAsync(Checkout(8200));
+        var payment = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.Checkout(8200));
 
         Assert.Equal(Payment.Types.State.RequiresAction, payment.State);
         Assert.Equal("alipay", Assert.Single(payment.Attempts).Channel);
@@ -100,7 +92,7 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
         // Alipay answers every create with "service unavailable, outcome unknown" without creating anything.
         fixture.Simulators.AlipayFaults.Plan = new FaultPlan { ErrorRate = 1, ErrorCode = "20000/isp.unknow-error", Methods = ["alipay.trade.precreate"] };
 
-        var payment = await Gateway.Payments.CreatePaymentAsync(Checkout(8300));
+        var payment = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.Checkout(8300));
 
         Assert.Equal(Payment.Types.State.RequiresAction, payment.State);
         Assert.Equal([("alipay", Attempt.Types.State.Closed), ("wechatpay", Attempt.Types.State.RequiresAction)],
@@ -116,7 +108,7 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
     {
         // Alipay hangs for 3 s without processing; the merchant gives the call 1 s.
         fixture.Simulators.AlipayFaults.Plan = new FaultPlan { TimeoutRate = 1, TimeoutMs = 3000, Methods = ["alipay.trade.precreate", "alipay.trade.query", "alipay.trade.close"] };
-        var request = Checkout(8450);
+        var request = GatewayUnderTest.Checkout(8450);
         request.RequestId = Guid.NewGuid().ToString();
 
         try
@@ -150,7 +142,7 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
     {
         fixture.Simulators.AlipayFaults.Plan = new FaultPlan { LoseResponseRate = 1, Limit = 1, Methods = ["alipay.trade.precreate"] };
 
-        var payment = await Gateway.Payments.CreatePaymentAsync(Checkout(8400));
+        var payment = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.Checkout(8400));
 
         Assert.Equal("alipay", Assert.Single(payment.Attempts).Channel);
         Assert.Null(fixture.Simulators.Alipay.BuyerPays(payment.NextAction.QrCode));
@@ -170,14 +162,6 @@ public sealed class CircuitBreakerTests(CircuitFixture fixture) : IClassFixture<
 {
     private GatewayUnderTest Gateway => fixture.Gateway;
 
-    private static CreatePaymentRequest Checkout(long amount) => new()
-    {
-        AmountMinor = amount,
-        Currency = "CNY",
-        Description = "Cloud server, 1 month",
-        Customer = new Customer { Type = Customer.Types.Type.Personal, Country = "CN", Device = "mobile" },
-    };
-
     [Fact]
     public async Task ChannelDown_PaymentsSucceedOnTheBackup_AndNoAttemptsOnceTheCircuitIsOpen()
     {
@@ -186,7 +170,7 @@ public sealed class CircuitBreakerTests(CircuitFixture fixture) : IClassFixture<
         var payments = new List<Payment>();
         for (var i = 0; i < 6; i++)
         {
-            payments.Add(await Gateway.Payments.CreatePaymentAsync(Checkout(8500 + i)));
+            payments.Add(await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.Checkout(8500 + i)));
         }
 
         Assert.All(payments, p => Assert.Equal((Payment.Types.State.RequiresAction, "wechatpay"), (p.State, p.Attempts[^1].Channel)));

@@ -114,6 +114,15 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>A payer's checkout with no channel chosen: routed by the checkout rule (Alipay, then WeChat Pay).</summary>
+    public static CreatePaymentRequest Checkout(long amount) => new()
+    {
+        AmountMinor = amount,
+        Currency = "CNY",
+        Description = "Cloud server, 1 month",
+        Customer = new Customer { Type = Customer.Types.Type.Personal, Country = "CN", Device = "mobile" },
+    };
+
     public static CreatePaymentRequest NewRequest(long amountMinor = 8888, string? requestId = null, string channel = "alipay") => new()
     {
         AmountMinor = amountMinor,
