@@ -106,14 +106,15 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
     [Fact]
     public async Task CallerDeadline_BoundsEveryChannelCall_ThePaymentWaitsForTheWorker()
     {
-        // Alipay hangs for 3 s without processing; the merchant gives the call 1 s.
+        // Alipay hangs for 3 s without processing; the merchant gives the call 2 s (room enough, on a loaded machine, for
+        // the gateway to have written the payment before the deadline: a call that arrives too late is refused unwritten).
         fixture.Simulators.AlipayFaults.Plan = new FaultPlan { TimeoutRate = 1, TimeoutMs = 3000, Methods = ["alipay.trade.precreate", "alipay.trade.query", "alipay.trade.close"] };
         var request = GatewayUnderTest.Checkout(8450);
         request.RequestId = Guid.NewGuid().ToString();
 
         try
         {
-            await Gateway.Payments.CreatePaymentAsync(request, deadline: DateTime.UtcNow.AddSeconds(1));
+            await Gateway.Payments.CreatePaymentAsync(request, deadline: DateTime.UtcNow.AddSeconds(2));
         }
         catch (Grpc.Core.RpcException ex) when (ex.StatusCode == StatusCode.DeadlineExceeded)
         {
@@ -122,7 +123,7 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
 
         // Shortly after the deadline the gateway has stopped calling: the attempt is settled as unknown, not still in flight.
         await Task.Delay(TimeSpan.FromSeconds(1));
-        var id = (await Gateway.Payments.ListPaymentsAsync(new ListPaymentsRequest { PageSize = 1 })).Payments.Single().Id;
+        var id = (await Gateway.Payments.ListPaymentsAsync(new ListPaymentsRequest { PageSize = 20 })).Payments.Single(p => p.AmountMinor == 8450).Id;
         var waiting = await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = id });
         Assert.Equal((Payment.Types.State.Processing, Attempt.Types.State.Unknown), (waiting.State, waiting.Attempts.Single().State));
 
