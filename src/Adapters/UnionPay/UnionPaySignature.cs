@@ -48,34 +48,47 @@ internal static class UnionPaySignature
         }
         using (certificate)
         {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(root);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-            if (!chain.Build(certificate))
-            {
-                var reasons = string.Join(", ", chain.ChainStatus.Select(s => s.Status));
-                return $"signPubKeyCert does not chain to the trusted root or is not valid now ({reasons})";
-            }
-            if (certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != signerCommonName)
-            {
-                return "signPubKeyCert does not name UnionPay";
-            }
-            using var key = certificate.GetRSAPublicKey();
-            byte[] raw;
             try
             {
-                raw = Convert.FromBase64String(signature);
+                return Verify(certificate, fields, signature, root, signerCommonName, now);
             }
-            catch (FormatException)
+            catch (CryptographicException)
             {
-                return "signature is not Base64";
+                // A certificate that parses but is damaged inside (key, extensions): a forgery, not a fault of ours.
+                return "signPubKeyCert is not a usable certificate";
             }
-            return key is not null && key.VerifyData(Digest(fields), raw, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-                ? null
-                : "signature verification failed";
         }
+    }
+
+    private static string? Verify(X509Certificate2 certificate, IReadOnlyDictionary<string, string> fields, string signature, X509Certificate2 root, string signerCommonName, DateTimeOffset now)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+        if (!chain.Build(certificate))
+        {
+            var reasons = string.Join(", ", chain.ChainStatus.Select(s => s.Status));
+            return $"signPubKeyCert does not chain to the trusted root or is not valid now ({reasons})";
+        }
+        if (certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != signerCommonName)
+        {
+            return "signPubKeyCert does not name UnionPay";
+        }
+        using var key = certificate.GetRSAPublicKey();
+        byte[] raw;
+        try
+        {
+            raw = Convert.FromBase64String(signature);
+        }
+        catch (FormatException)
+        {
+            return "signature is not Base64";
+        }
+        return key is not null && key.VerifyData(Digest(fields), raw, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            ? null
+            : "signature verification failed";
     }
 
     /// <summary>

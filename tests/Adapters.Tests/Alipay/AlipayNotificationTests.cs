@@ -112,6 +112,39 @@ public sealed class AlipayNotificationTests : IDisposable
         Assert.Throws<NotificationRejectedException>(() => _alipay.Channel.ParseNotification(new Dictionary<string, string>(), genuine));
     }
 
+    /// <summary>Any one character of a genuine notification changed: refused as a forgery, never another exception (a 500).</summary>
+    [Fact]
+    public void ParseNotification_AnyCharacterChanged_IsRejectedAsAForgery()
+    {
+        var body = Signed(Fields(), _alipay.AlipayKey);
+        // sign_type is outside the signed text by Alipay's own rule (and a field with no value is too): changing it changes
+        // nothing the gateway reads.
+        var unsigned = body.IndexOf("sign_type=", StringComparison.Ordinal);
+        var unexpected = new List<string>();
+        for (var i = 0; i < body.Length; i++)
+        {
+            if (i >= unsigned && i < unsigned + "sign_type=RSA2".Length)
+            {
+                continue;
+            }
+            var chars = body.ToCharArray();
+            chars[i] = chars[i] == 'A' ? 'B' : 'A';
+            try
+            {
+                _alipay.Channel.ParseNotification(new Dictionary<string, string>(), new string(chars));
+                unexpected.Add($"#{i}: accepted");
+            }
+            catch (NotificationRejectedException)
+            {
+            }
+            catch (Exception ex)
+            {
+                unexpected.Add($"#{i}: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+        Assert.Empty(unexpected.Take(5));
+    }
+
     private static string Content(Dictionary<string, string> fields) =>
         string.Join('&', fields.Where(p => p.Key is not ("sign" or "sign_type")).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 

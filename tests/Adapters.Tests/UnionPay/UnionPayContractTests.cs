@@ -270,6 +270,32 @@ public sealed class UnionPayContractTests : IDisposable
         Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), genuine + "&orderId=VICTIM0000000000001"));
     }
 
+    /// <summary>Any one character of a genuine notification changed: refused as a forgery, never another exception (a 500).</summary>
+    [Fact]
+    public void ParseNotification_AnyCharacterChanged_IsRejectedAsAForgery()
+    {
+        var body = FormBody(SignedNotice());
+        var unexpected = new List<string>();
+        for (var i = 0; i < body.Length; i++)
+        {
+            var chars = body.ToCharArray();
+            chars[i] = chars[i] == 'A' ? 'B' : 'A';
+            try
+            {
+                Channel.ParseNotification(new Dictionary<string, string>(), new string(chars));
+                unexpected.Add($"#{i}: accepted");
+            }
+            catch (NotificationRejectedException)
+            {
+            }
+            catch (Exception ex)
+            {
+                unexpected.Add($"#{i}: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+        Assert.Empty(unexpected.Take(5));
+    }
+
     /// <summary>UnionPay reads a {...} value as one field, as its SDK does: a reserved field holding '&amp;' and '=' still verifies.</summary>
     [Fact]
     public void ParseNotification_BracedValueWithSeparators_IsOneField()
