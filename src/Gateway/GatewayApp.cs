@@ -7,6 +7,7 @@ using Paygate.Adapters.UnionPay;
 using Paygate.Adapters.WeChatPay;
 using Paygate.Gateway.Extensions;
 using Paygate.Gateway.Sandbox;
+using Paygate.Gateway.Security;
 
 namespace Paygate.Gateway;
 
@@ -25,7 +26,8 @@ public static class GatewayApp
         {
             builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
         }
-        await SandboxSimulators.StartIfUnconfiguredAsync(builder);
+        var simulators = await SandboxSimulators.StartIfUnconfiguredAsync(builder);
+        builder.Services.AddSingleton(GatewayEnvironment.From(builder.Configuration, simulators is not null));
         // A burst of log lines never makes a request wait on the console: past its queue, lines are dropped.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
 

@@ -42,6 +42,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Paygate:NotifyBaseUrl"] = $"http://127.0.0.1:{ports.Http}",
             ["Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "paygate.db"),
             ["Simulators:InProcess"] = "false",
+            // The simulators run beside the gateway: a sandbox (loopback webhooks, test keys), unless a test says otherwise.
+            ["Paygate:Environment"] = "Sandbox",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var configFile = Path.Combine(dataDirectory, $"gateway-{Guid.NewGuid():N}.json");

@@ -54,6 +54,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Paygate:SweepInterval"] = "00:00:00.200",
             ["Storage:Sqlite:Path"] = Path.Combine(dataDirectory, "paygate.db"),
             ["Simulators:InProcess"] = "false",
+            // The simulators run beside the gateway: a sandbox (loopback webhooks, test keys), unless a test says otherwise.
+            ["Paygate:Environment"] = "Sandbox",
             // Tests share one gateway per class and inject faults on purpose: circuits open only where a test asks.
             ["Resilience:Defaults:MinimumThroughput"] = "10000",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -39,6 +39,7 @@ foreach (var (k, v) in new Dictionary<string, string?>
     ["Paygate:PendingQueryAfter"] = "00:00:05",
     ["Storage:Sqlite:Path"] = Path.Combine(data, "paygate.db"),
     ["Simulators:InProcess"] = "false",
+    ["Paygate:Environment"] = "Sandbox",
     ["Logging:LogLevel:Default"] = "Error",
     ["Channels:Alipay:TimeoutSeconds"] = "2",
     ["Channels:WeChatPay:TimeoutSeconds"] = "2",
