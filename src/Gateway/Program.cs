@@ -1,5 +1,11 @@
 using Paygate.Gateway;
+using Paygate.Gateway.Cli;
 using Paygate.Simulators.Hosting;
+
+if (AdminCommands.Handles(args))
+{
+    return await AdminCommands.RunAsync(args, Console.Out, Console.Error);
+}
 
 var app = await GatewayApp.BuildAsync(args);
 app.Lifetime.ApplicationStarted.Register(() =>
@@ -25,3 +31,4 @@ app.Lifetime.ApplicationStarted.Register(() =>
     }
 });
 await app.RunAsync();
+return 0;

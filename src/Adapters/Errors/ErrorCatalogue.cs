@@ -104,6 +104,16 @@ public static class ErrorCatalogue
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The webhook endpoint could not be found.");
     public static readonly ErrorCode HeldCreditNotFound = new("PM-6015", "No bank credit held for review has that entry reference.",
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The bank credit could not be found.");
+    public static readonly ErrorCode Unauthenticated = new("PM-6016", "The API key is missing, malformed, unknown, revoked, expired or of another environment.",
+        StatusCode.Unauthenticated, ErrorDecision.DoNotRetry, "The request could not be authorised.");
+    public static readonly ErrorCode PermissionDenied = new("PM-6017", "The caller's key does not allow this operation (operators' APIs need an operator key, the merchant API a merchant key).",
+        StatusCode.PermissionDenied, ErrorDecision.DoNotRetry, "The request is not allowed.");
+    public static readonly ErrorCode RateLimited = new("PM-6018", "The caller sent more requests than its rate limit allows; nothing was done. Retry after the RetryInfo delay.",
+        StatusCode.ResourceExhausted, ErrorDecision.RetrySame, "Too many requests. Please try again in a moment.");
+    public static readonly ErrorCode MerchantNotFound = new("PM-6019", "No merchant has that id.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The merchant could not be found.");
+    public static readonly ErrorCode ApiKeyNotFound = new("PM-6020", "No API key has that id.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The API key could not be found.");
     public static readonly ErrorCode MerchantTimestampRejected = new("PM-6010", "The channel rejected the request timestamp: check the gateway's clock.",
         StatusCode.Internal, ErrorDecision.RetrySame, "The payment could not be processed. Please try again later.");
 

@@ -24,7 +24,7 @@ public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth h
         {
             throw PaymentException.InvalidField("account_servicer_ref", "1 to 100 characters");
         }
-        return ToProto(await reconciliation.ReturnAsync(request.Channel, request.AccountServicerRef, context.CancellationToken));
+        return ToProto(await reconciliation.ReturnAsync(context.Caller().KeyId, request.Channel, request.AccountServicerRef, context.CancellationToken));
     }
 
     private static HeldCredit ToProto(BankCreditRecord c) => new()

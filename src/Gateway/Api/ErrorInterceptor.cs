@@ -47,7 +47,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         switch (ex)
         {
             case PaymentException payment:
-                return ToRpcException(payment.Code, payment.Message, payment.Violations, payment.Metadata);
+                return ToRpcException(payment.Code, payment.Message, payment.Violations, payment.Metadata, payment.RetryAfter);
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return ToRpcException(ErrorCatalogue.CallerCanceled, "the call was canceled by the caller", [], new Dictionary<string, string>());
             default:
@@ -56,7 +56,8 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
     }
 
-    public static RpcException ToRpcException(ErrorCode code, string message, IReadOnlyList<FieldViolation> violations, IReadOnlyDictionary<string, string> metadata)
+    public static RpcException ToRpcException(ErrorCode code, string message, IReadOnlyList<FieldViolation> violations, IReadOnlyDictionary<string, string> metadata,
+        TimeSpan? retryAfter = null)
     {
         var status = new Google.Rpc.Status { Code = (int)code.Status, Message = message };
         var info = new ErrorInfo { Reason = code.Code, Domain = Domain };
@@ -73,7 +74,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
         if (code.Decision == ErrorDecision.RetrySame || code.Status == StatusCode.Unavailable)
         {
-            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(code == ErrorCatalogue.BankInterfaceTimeout ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(1)) }));
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter ?? (code == ErrorCatalogue.BankInterfaceTimeout ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(1))) }));
         }
         return status.ToRpcException();
     }

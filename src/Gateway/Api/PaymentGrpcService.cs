@@ -23,7 +23,7 @@ public sealed class PaymentGrpcService(
     public override async Task<V1.Payment> CreatePayment(CreatePaymentRequest request, ServerCallContext context)
     {
         var command = validator.Validate(request);
-        var payment = await lifecycle.CreateAsync(command, context.CancellationToken, Deadline(context));
+        var payment = await lifecycle.CreateAsync(context.MerchantId(), command, context.CancellationToken, Deadline(context));
         return payment.ToProto();
     }
 
@@ -32,7 +32,7 @@ public sealed class PaymentGrpcService(
         var id = ValidId(request.Id);
         var requestId = RequestIds.Validate(request.RequestId, "request_id", (f, r) => throw PaymentException.InvalidField(f, r));
         var (channel, card) = validator.ValidateMethod(request.PaymentMethod);
-        var payment = await lifecycle.RetryAsync(id, requestId, channel, card, Deadline(context), context.CancellationToken);
+        var payment = await lifecycle.RetryAsync(context.MerchantId(), id, requestId, channel, card, Deadline(context), context.CancellationToken);
         return payment.ToProto();
     }
 
@@ -42,7 +42,7 @@ public sealed class PaymentGrpcService(
 
     public override async Task<V1.Payment> GetPayment(GetPaymentRequest request, ServerCallContext context)
     {
-        var payment = await lifecycle.GetAsync(ValidId(request.Id), context.CancellationToken);
+        var payment = await lifecycle.GetAsync(context.MerchantId(), ValidId(request.Id), context.CancellationToken);
         return payment.ToProto();
     }
 
@@ -58,14 +58,15 @@ public sealed class PaymentGrpcService(
         }
         var filter = request.State.ToDomain();
         var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
-        var after = PageTokens.Decode(request.PageToken, filter);
+        var merchantId = context.MerchantId();
+        var after = PageTokens.Decode(request.PageToken, merchantId, filter);
         // One extra row tells whether another page exists.
-        var rows = await lifecycle.ListAsync(filter, after, size + 1, context.CancellationToken);
+        var rows = await lifecycle.ListAsync(merchantId, filter, after, size + 1, context.CancellationToken);
         var page = rows.Take(size).ToList();
         var response = new ListPaymentsResponse { Payments = { page.Select(p => p.ToProto()) } };
         if (rows.Count > size)
         {
-            response.NextPageToken = PageTokens.Encode(new PageCursor(page[^1].CreateTime, page[^1].Id), filter);
+            response.NextPageToken = PageTokens.Encode(new PageCursor(page[^1].CreateTime, page[^1].Id), merchantId, filter);
         }
         return response;
     }
@@ -74,7 +75,7 @@ public sealed class PaymentGrpcService(
     {
         var id = ValidId(request.Id);
         var requestId = RequestIds.Validate(request.RequestId, "request_id", (f, r) => throw PaymentException.InvalidField(f, r));
-        var payment = await lifecycle.CancelAsync(id, requestId, context.CancellationToken);
+        var payment = await lifecycle.CancelAsync(context.MerchantId(), id, requestId, context.CancellationToken);
         return payment.ToProto();
     }
 
@@ -83,7 +84,7 @@ public sealed class PaymentGrpcService(
         var id = ValidId(request.Id);
         var cancel = context.CancellationToken;
         var change = signals.NextChangeAsync(id);
-        var payment = await lifecycle.GetAsync(id, cancel);
+        var payment = await lifecycle.GetAsync(context.MerchantId(), id, cancel);
         var seen = (await store.EventsAsync(id, 0, cancel)).LastOrDefault()?.Sequence ?? 0;
         await responseStream.WriteAsync(new WatchPaymentResponse
         {
@@ -133,7 +134,7 @@ public sealed class PaymentGrpcService(
         {
             throw PaymentException.InvalidField("reason", "must not contain control characters");
         }
-        var (payment, refund) = await lifecycle.RefundAsync(id, request.AmountMinor, reason.Length == 0 ? DefaultRefundReason : reason, requestId,
+        var (payment, refund) = await lifecycle.RefundAsync(context.MerchantId(), id, request.AmountMinor, reason.Length == 0 ? DefaultRefundReason : reason, requestId,
             Deadline(context), context.CancellationToken);
         return refund.ToProto(payment);
     }
@@ -144,7 +145,7 @@ public sealed class PaymentGrpcService(
         {
             throw PaymentException.InvalidField("id", "must be a refund id: re_ followed by 26 characters");
         }
-        var (payment, refund) = await lifecycle.GetRefundAsync(request.Id, context.CancellationToken);
+        var (payment, refund) = await lifecycle.GetRefundAsync(context.MerchantId(), request.Id, context.CancellationToken);
         return refund.ToProto(payment);
     }
 
@@ -156,10 +157,11 @@ public sealed class PaymentGrpcService(
             throw PaymentException.InvalidField("after_cursor", "must be the cursor of an event this stream sent, or empty");
         }
         var cancel = context.CancellationToken;
+        var merchantId = context.MerchantId();
         while (!cancel.IsCancellationRequested)
         {
             var change = signals.NextAnyChangeAsync();
-            var batch = await store.AllEventsAsync(after, StreamBatchSize, cancel);
+            var batch = await store.AllEventsAsync(merchantId, after, StreamBatchSize, cancel);
             foreach (var evt in batch)
             {
                 await responseStream.WriteAsync(evt.ToProto(), cancel);

@@ -39,22 +39,27 @@ public sealed class WebhookGrpcService(IWebhookStore store, WebhookSecretBox sec
                 throw PaymentException.InvalidField($"event_types[{index}]", $"unknown event type '{type}'; known: {string.Join(", ", KnownEventTypes.Order(StringComparer.Ordinal))}");
             }
         }
-        var endpoint = new Domain.WebhookEndpoint(PaymentIds.NewWebhookEndpointId(clock), url, request.Description,
+        var caller = context.Caller();
+        var endpoint = new Domain.WebhookEndpoint(PaymentIds.NewWebhookEndpointId(clock), caller.Merchant, url, request.Description,
             request.EventTypes.Distinct(StringComparer.Ordinal).ToList(), WebhookEndpointState.Enabled, clock.GetUtcNow());
         var secret = "whsec_" + Base64Url(RandomNumberGenerator.GetBytes(32));
-        await store.InsertEndpointAsync(endpoint, secrets.Seal(secret, endpoint.Id), context.CancellationToken);
+        await store.InsertEndpointAsync(endpoint, secrets.Seal(secret, endpoint.Id),
+            Merchants.AuditEntry.New(endpoint.CreateTime, caller.KeyId, Merchants.AuditActions.WebhookEndpointCreated, endpoint.Id, caller.Merchant, $"url={url}"), context.CancellationToken);
         var proto = ToProto(endpoint);
         proto.Secret = secret;
         return proto;
     }
 
     public override async Task<ListWebhookEndpointsResponse> ListWebhookEndpoints(ListWebhookEndpointsRequest request, ServerCallContext context) =>
-        new() { Endpoints = { (await store.ListEndpointsAsync(context.CancellationToken)).Select(ToProto) } };
+        new() { Endpoints = { (await store.ListEndpointsAsync(context.MerchantId(), context.CancellationToken)).Select(ToProto) } };
 
     public override async Task<V1.WebhookEndpoint> DeleteWebhookEndpoint(DeleteWebhookEndpointRequest request, ServerCallContext context)
     {
         var id = ValidEndpointId(request.Id, "id");
-        var endpoint = await store.DeleteEndpointAsync(id, clock.GetUtcNow(), context.CancellationToken)
+        var caller = context.Caller();
+        var now = clock.GetUtcNow();
+        var endpoint = await store.DeleteEndpointAsync(caller.Merchant, id, now, Merchants.AuditEntry.New(now, caller.KeyId, Merchants.AuditActions.WebhookEndpointDeleted, id, caller.Merchant),
+                context.CancellationToken)
             ?? throw new PaymentException(ErrorCatalogue.WebhookEndpointNotFound, $"no webhook endpoint has id {id}", metadata: new Dictionary<string, string> { ["endpoint_id"] = id });
         return ToProto(endpoint);
     }
@@ -79,7 +84,7 @@ public sealed class WebhookGrpcService(IWebhookStore store, WebhookSecretBox sec
                 : throw PaymentException.InvalidField("page_token", "must be the next_page_token of an earlier page");
         }
         var size = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
-        var rows = await store.ListDeliveriesAsync(endpointId, paymentId, before, size + 1, context.CancellationToken);
+        var rows = await store.ListDeliveriesAsync(context.MerchantId(), endpointId, paymentId, before, size + 1, context.CancellationToken);
         var page = rows.Take(size).ToList();
         var response = new ListWebhookDeliveriesResponse { Deliveries = { page.Select(ToProto) } };
         if (rows.Count > size)

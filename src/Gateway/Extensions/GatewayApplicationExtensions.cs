@@ -1,14 +1,21 @@
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Notifications;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Sandbox;
 
 namespace Paygate.Gateway.Extensions;
 
 public static class GatewayApplicationExtensions
 {
     /// <summary>Creates or upgrades the store's schema before the first request.</summary>
-    public static async Task InitializeStoreAsync(this WebApplication app) =>
+    public static async Task InitializeStoreAsync(this WebApplication app)
+    {
         await app.Services.GetRequiredService<IPaymentStore>().InitializeAsync(CancellationToken.None);
+        await SandboxCredentials.EnsureAsync(app.Services, CancellationToken.None);
+    }
+
+    /// <summary>Setting that closes gRPC reflection (open by default, as health is).</summary>
+    public const string ReflectionSetting = "Paygate:Reflection";
 
     public static WebApplication MapPaygate(this WebApplication app)
     {
@@ -16,10 +23,14 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<PaymentGrpcService>();
         app.MapGrpcService<ChannelGrpcService>();
         app.MapGrpcService<WebhookGrpcService>();
+        app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        if (app.Configuration.GetValue(ReflectionSetting, true))
+        {
+            app.MapGrpcReflectionService();
+        }
         app.MapChannelNotifications();
-        app.MapGet("/", () => "Paygate: gRPC API paygate.v1.PaymentService, ChannelService, WebhookService; channel notifications at /notify/<channel>");
+        app.MapGet("/", () => "Paygate: gRPC API paygate.v1.PaymentService, WebhookService (merchant keys), ChannelService, AdminService (operator keys); channel notifications at /notify/<channel>");
         return app;
     }
 }

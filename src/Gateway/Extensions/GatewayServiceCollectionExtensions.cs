@@ -2,10 +2,12 @@ using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Fx;
+using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
+using Paygate.Gateway.Security;
 using Paygate.Gateway.Storage;
 using Paygate.Gateway.Storage.Sqlite;
 using Paygate.Gateway.Webhooks;
@@ -54,6 +56,13 @@ public static class GatewayServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddHostedService<WebhookDispatcher>();
 
+        services.AddSingleton<IMerchantStore, SqliteMerchantStore>();
+        services.AddSingleton<ApiKeyCache>();
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<MerchantAdministration>();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CallerRateLimits>();
+
         services.AddSingleton<IBankCreditStore, SqliteBankCreditStore>();
         services.AddSingleton<BankReconciliation>();
         services.AddSingleton<BankStatementWorker>();
@@ -61,7 +70,9 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddGrpc(options =>
         {
+            // In this order: the error interceptor turns the caller interceptor's refusals into rich statuses too.
             options.Interceptors.Add<ErrorInterceptor>();
+            options.Interceptors.Add<CallerInterceptor>();
             options.MaxReceiveMessageSize = MaxRequestBytes;
         });
         services.AddStrictRequestParsing();

@@ -1,4 +1,5 @@
 using Paygate.Adapters.BankTransfer;
+using Paygate.Gateway.Merchants;
 
 namespace Paygate.Gateway.Payments;
 
@@ -21,7 +22,8 @@ public interface IBankCreditStore
     /// <summary>Records a newly reported credit; returns the record already there when the entry was seen before.</summary>
     Task<BankCreditRecord?> AddOrGetAsync(string channel, BankCredit credit, string source, DateTimeOffset now, CancellationToken cancellationToken);
 
-    Task SettleAsync(string channel, string accountServicerReference, BankCreditState state, string? paymentId, string reason, CancellationToken cancellationToken);
+    /// <summary>Records what became of a credit, with the audit entry of an operator's action (a return) in the same write.</summary>
+    Task SettleAsync(string channel, string accountServicerReference, BankCreditState state, string? paymentId, string reason, AuditEntry? audit, CancellationToken cancellationToken);
 
     Task<BankCreditRecord?> FindAsync(string channel, string accountServicerReference, CancellationToken cancellationToken);
 

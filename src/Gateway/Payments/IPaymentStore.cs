@@ -10,7 +10,7 @@ public interface IPaymentStore
     /// <summary>Creates or upgrades the schema.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
-    Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken cancellationToken);
+    Task<IdempotencyRecord?> FindIdempotencyAsync(string merchantId, string scope, string key, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes a new payment, its first event and (when given) its idempotency key in one transaction.
@@ -33,8 +33,8 @@ public interface IPaymentStore
 
     Task<Payment?> FindByAttemptReferenceAsync(string channel, string reference, CancellationToken cancellationToken);
 
-    /// <summary>Payments newest first, after <paramref name="after"/> when given.</summary>
-    Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken);
+    /// <summary>A merchant's payments newest first, after <paramref name="after"/> when given.</summary>
+    Task<IReadOnlyList<Payment>> ListAsync(string merchantId, PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Payments that need the recovery worker: unfinished ones past their expiry or with an attempt whose outcome
@@ -69,20 +69,21 @@ public interface IPaymentStore
     Task RecordNotificationAsync(NotificationReceipt receipt, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Every payment's events after <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/>.
+    /// Every event of a merchant's payments after <paramref name="afterSequence"/>, oldest first, at most <paramref name="limit"/>.
     /// Sequences are assigned in commit order (one writer at a time), so a reader that resumes after the last
     /// sequence it saw misses nothing.
     /// </summary>
-    Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(string merchantId, long afterSequence, int limit, CancellationToken cancellationToken);
 }
 
-/// <summary>A used idempotency key: which operation, the request's fingerprint and the payment it produced.</summary>
+/// <summary>A used idempotency key: whose, which operation, the request's fingerprint and the payment it produced.</summary>
+/// <param name="MerchantId">The merchant whose request it was.</param>
 /// <param name="Scope">The operation, e.g. <c>create</c> or <c>cancel</c>.</param>
 /// <param name="Key">The caller's <c>request_id</c>.</param>
 /// <param name="Fingerprint">A hash of the request's parameters.</param>
 /// <param name="PaymentId">The payment it created or acted on.</param>
 /// <param name="CreateTime">When it was first used.</param>
-public sealed record IdempotencyRecord(string Scope, string Key, string Fingerprint, string PaymentId, DateTimeOffset CreateTime);
+public sealed record IdempotencyRecord(string MerchantId, string Scope, string Key, string Fingerprint, string PaymentId, DateTimeOffset CreateTime);
 
 /// <summary>Where a page of a newest-first listing ends.</summary>
 /// <param name="CreateTime">The last payment's creation time.</param>

@@ -1,3 +1,5 @@
+using Paygate.Gateway.Merchants;
+
 namespace Paygate.Gateway.Payments;
 
 /// <summary>
@@ -6,12 +8,17 @@ namespace Paygate.Gateway.Payments;
 /// </summary>
 public interface IWebhookStore
 {
-    Task InsertEndpointAsync(WebhookEndpoint endpoint, string sealedSecret, CancellationToken cancellationToken);
+    /// <summary>Saves a new endpoint and the audit entry of its creation together.</summary>
+    Task InsertEndpointAsync(WebhookEndpoint endpoint, string sealedSecret, AuditEntry audit, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(CancellationToken cancellationToken);
+    /// <summary>A merchant's endpoints, newest first.</summary>
+    Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string merchantId, CancellationToken cancellationToken);
 
-    /// <summary>Deletes an endpoint and gives up its pending deliveries, in one transaction; null when there is no such endpoint.</summary>
-    Task<WebhookEndpoint?> DeleteEndpointAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes a merchant's endpoint, gives up its pending deliveries and records the audit entry, in one transaction; null
+    /// when the merchant has no such endpoint.
+    /// </summary>
+    Task<WebhookEndpoint?> DeleteEndpointAsync(string merchantId, string id, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due deliveries until <paramref name="leaseUntil"/>: for each endpoint and payment only
@@ -22,6 +29,6 @@ public interface IWebhookStore
     /// <summary>Records one try and the delivery's new state and next try, in one transaction.</summary>
     Task RecordAttemptAsync(long deliveryId, WebhookAttempt attempt, WebhookDeliveryState state, DateTimeOffset nextAttemptTime, CancellationToken cancellationToken);
 
-    /// <summary>Deliveries newest first (ids below <paramref name="beforeId"/> when given), with their tries.</summary>
-    Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string? endpointId, string? paymentId, long? beforeId, int limit, CancellationToken cancellationToken);
+    /// <summary>A merchant's deliveries newest first (ids below <paramref name="beforeId"/> when given), with their tries.</summary>
+    Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string merchantId, string? endpointId, string? paymentId, long? beforeId, int limit, CancellationToken cancellationToken);
 }

@@ -2,14 +2,15 @@ using Paygate.Adapters.Errors;
 
 namespace Paygate.Gateway.Payments;
 
-/// <summary>An operation's <c>request_id</c> and the fingerprint of its parameters.</summary>
+/// <summary>An operation's <c>request_id</c> and the fingerprint of its parameters; each merchant has its own request ids.</summary>
+/// <param name="MerchantId">The merchant whose request it is.</param>
 /// <param name="Scope">The operation: <c>create</c>, <c>cancel</c>, <c>retry</c>, <c>refund</c>.</param>
 /// <param name="Key">The caller's <c>request_id</c>.</param>
 /// <param name="Fingerprint">What makes a repeat the same request (for cancel and retry: the payment it names).</param>
-public sealed record IdempotencyKey(string Scope, string Key, string Fingerprint)
+public sealed record IdempotencyKey(string MerchantId, string Scope, string Key, string Fingerprint)
 {
     /// <summary>The record to save with the operation's first change, naming the payment it produced or acted on.</summary>
-    public IdempotencyRecord RecordFor(string paymentId, DateTimeOffset now) => new(Scope, Key, Fingerprint, paymentId, now);
+    public IdempotencyRecord RecordFor(string paymentId, DateTimeOffset now) => new(MerchantId, Scope, Key, Fingerprint, paymentId, now);
 }
 
 /// <summary>
@@ -27,9 +28,9 @@ public sealed class IdempotencyGuard(IPaymentStore store, KeyedLock locks)
         {
             return await first(null);
         }
-        using (await locks.AcquireAsync($"{key.Scope}:{key.Key}", cancellationToken))
+        using (await locks.AcquireAsync($"{key.MerchantId}:{key.Scope}:{key.Key}", cancellationToken))
         {
-            var earlier = await store.FindIdempotencyAsync(key.Scope, key.Key, cancellationToken);
+            var earlier = await store.FindIdempotencyAsync(key.MerchantId, key.Scope, key.Key, cancellationToken);
             if (earlier is null)
             {
                 try
@@ -40,7 +41,7 @@ public sealed class IdempotencyGuard(IPaymentStore store, KeyedLock locks)
                 {
                     // Taken meanwhile by a concurrent request (the store refused our key, or the winner's change made ours
                     // illegal): that request's outcome is the answer. Otherwise the failure is this request's own.
-                    earlier = await store.FindIdempotencyAsync(key.Scope, key.Key, cancellationToken);
+                    earlier = await store.FindIdempotencyAsync(key.MerchantId, key.Scope, key.Key, cancellationToken);
                     if (earlier is null)
                     {
                         throw;

@@ -28,6 +28,8 @@ public sealed record CardSummary(string Brand, string Last4, int ExpMonth, int E
 public sealed class Payment
 {
     public required string Id { get; init; }
+    /// <summary>The merchant it belongs to (<c>mch_...</c>); empty only for a payment made before merchants existed.</summary>
+    public string MerchantId { get; init; } = "";
     public required PaymentState State { get; set; }
     public required long AmountMinor { get; init; }
     public required string Currency { get; init; }

@@ -15,6 +15,17 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
         await store.GetAsync(id, cancellationToken)
             ?? throw new PaymentException(Adapters.Errors.ErrorCatalogue.PaymentNotFound, $"no payment has id {id}", metadata: new Dictionary<string, string> { ["payment_id"] = id });
 
+    /// <summary>
+    /// The payment if it belongs to <paramref name="merchantId"/>; another merchant's payment is "not found", exactly as a
+    /// payment that does not exist (no oracle for other merchants' ids).
+    /// </summary>
+    public async Task<Payment> GetOwnedAsync(string merchantId, string id, CancellationToken cancellationToken)
+    {
+        var payment = await store.GetAsync(id, cancellationToken);
+        return payment is not null && payment.MerchantId == merchantId ? payment
+            : throw new PaymentException(Adapters.Errors.ErrorCatalogue.PaymentNotFound, $"no payment has id {id}", metadata: new Dictionary<string, string> { ["payment_id"] = id });
+    }
+
     /// <summary>Loads, changes and saves a payment (null from <paramref name="change"/>: nothing to save), with the operation's idempotency key if any.</summary>
     public async Task<Payment> MutateAsync(string paymentId, Func<Payment, PaymentChange?> change, IdempotencyRecord? idempotency)
     {

@@ -18,6 +18,10 @@ public static class PaymentIds
 
     public static string NewWebhookEndpointId(TimeProvider clock) => "we_" + NewBody(clock);
 
+    public static string NewMerchantId(TimeProvider clock) => "mch_" + NewBody(clock);
+
+    public static string NewApiKeyId(TimeProvider clock) => "key_" + NewBody(clock);
+
     /// <summary>
     /// The channel order number of an attempt: letters and digits only, 29 characters, so it fits every
     /// network's rule (Alipay 64, WeChat Pay 6-32, UnionPay 8-40 without '-' or '_').
@@ -36,6 +40,10 @@ public static class PaymentIds
     public static bool LooksLikeRefundId(string? id) => HasShape(id, "re_");
 
     public static bool LooksLikeWebhookEndpointId(string? id) => HasShape(id, "we_");
+
+    public static bool LooksLikeMerchantId(string? id) => HasShape(id, "mch_");
+
+    public static bool LooksLikeApiKeyId(string? id) => HasShape(id, "key_");
 
     private static bool HasShape(string? id, string prefix) =>
         id is not null && id.Length == prefix.Length + 26 && id.StartsWith(prefix, StringComparison.Ordinal) && id[prefix.Length..].All(c => Alphabet.Contains(c));

@@ -61,13 +61,14 @@ public sealed class PaymentLifecycle
         refunds = new PaymentRefunds(store, channels, calls, changes, guard, _options, clock, logger);
     }
 
-    public async Task<Payment> CreateAsync(CreatePaymentCommand command, CancellationToken cancellationToken, DateTimeOffset? deadline = null)
+    /// <summary>Creates a payment of <paramref name="merchantId"/>'s and runs its first attempt. Idempotent by the command's request id.</summary>
+    public async Task<Payment> CreateAsync(string merchantId, CreatePaymentCommand command, CancellationToken cancellationToken, DateTimeOffset? deadline = null)
     {
         // Admitted before anything is written: when the gateway is full the caller is refused (PM-4501) and nothing exists.
         using (await AdmitAsync(CreateScope, deadline, cancellationToken))
         {
-            var key = command.RequestId is { } requestId ? new IdempotencyKey(CreateScope, requestId, command.Fingerprint()) : null;
-            return await guard.RunAsync(key, k => CreateNewAsync(command, k, deadline, cancellationToken),
+            var key = command.RequestId is { } requestId ? new IdempotencyKey(merchantId, CreateScope, requestId, command.Fingerprint()) : null;
+            return await guard.RunAsync(key, k => CreateNewAsync(merchantId, command, k, deadline, cancellationToken),
                 earlier => GetAsync(earlier.PaymentId, cancellationToken), cancellationToken);
         }
     }
@@ -76,7 +77,7 @@ public sealed class PaymentLifecycle
     private async Task<IDisposable?> AdmitAsync(string operation, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
         admission is null ? null : await admission.EnterAsync(operation, deadline, cancellationToken);
 
-    private async Task<Payment> CreateNewAsync(CreatePaymentCommand command, IdempotencyKey? key, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    private async Task<Payment> CreateNewAsync(string merchantId, CreatePaymentCommand command, IdempotencyKey? key, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var routing = router.Route(command);
         var now = clock.GetUtcNow();
@@ -84,6 +85,7 @@ public sealed class PaymentLifecycle
         var payment = new Payment
         {
             Id = id,
+            MerchantId = merchantId,
             State = PaymentState.Processing,
             AmountMinor = command.Amount.AmountMinor,
             Currency = command.Amount.Currency.Code,
@@ -112,11 +114,12 @@ public sealed class PaymentLifecycle
     /// Pays a FAILED payment again before it expires, with a new attempt routed afresh (the payer may name another
     /// method). Idempotent by <paramref name="requestId"/>.
     /// </summary>
-    public async Task<Payment> RetryAsync(string id, string? requestId, string? preferredChannel, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    public async Task<Payment> RetryAsync(string merchantId, string id, string? requestId, string? preferredChannel, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
+        await changes.GetOwnedAsync(merchantId, id, cancellationToken);
         using (await AdmitAsync(RetryScope, deadline, cancellationToken))
         {
-            var key = requestId is null ? null : new IdempotencyKey(RetryScope, requestId, id);
+            var key = requestId is null ? null : new IdempotencyKey(merchantId, RetryScope, requestId, id);
             return await guard.RunAsync(key, async k =>
             {
                 var payment = await GetAsync(id, cancellationToken);
@@ -131,10 +134,13 @@ public sealed class PaymentLifecycle
         }
     }
 
-    public Task<Payment> GetAsync(string id, CancellationToken cancellationToken) => changes.GetAsync(id, cancellationToken);
+    private Task<Payment> GetAsync(string id, CancellationToken cancellationToken) => changes.GetAsync(id, cancellationToken);
 
-    public Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken) =>
-        store.ListAsync(state, after, limit, cancellationToken);
+    /// <summary>A payment of <paramref name="merchantId"/>'s; another merchant's is not found, exactly as one that does not exist.</summary>
+    public Task<Payment> GetAsync(string merchantId, string id, CancellationToken cancellationToken) => changes.GetOwnedAsync(merchantId, id, cancellationToken);
+
+    public Task<IReadOnlyList<Payment>> ListAsync(string merchantId, PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken) =>
+        store.ListAsync(merchantId, state, after, limit, cancellationToken);
 
     /// <summary>
     /// Applies a verified channel notification. One that would make an attempt paid is first confirmed by asking the
@@ -175,9 +181,10 @@ public sealed class PaymentLifecycle
     public Task<Payment> FlagHeldCreditAsync(string paymentId) =>
         changes.MutateAsync(paymentId, p => PaymentTransitions.CreditHeld(p, clock.GetUtcNow()), null);
 
-    public async Task<Payment> CancelAsync(string id, string? requestId, CancellationToken cancellationToken)
+    public async Task<Payment> CancelAsync(string merchantId, string id, string? requestId, CancellationToken cancellationToken)
     {
-        var key = requestId is null ? null : new IdempotencyKey(CancelScope, requestId, id);
+        await changes.GetOwnedAsync(merchantId, id, cancellationToken);
+        var key = requestId is null ? null : new IdempotencyKey(merchantId, CancelScope, requestId, id);
         return await guard.RunAsync(key, k => CancelOnceAsync(id, k?.RecordFor(id, clock.GetUtcNow()), cancellationToken),
             earlier => GetAsync(earlier.PaymentId, cancellationToken), cancellationToken);
     }
@@ -202,15 +209,18 @@ public sealed class PaymentLifecycle
     }
 
     /// <summary>Refunds <paramref name="amountMinor"/> (0: all that is left) of a SUCCEEDED payment. Idempotent by <paramref name="requestId"/>.</summary>
-    public async Task<(Payment Payment, Refund Refund)> RefundAsync(string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    public async Task<(Payment Payment, Refund Refund)> RefundAsync(string merchantId, string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline,
+        CancellationToken cancellationToken)
     {
+        await changes.GetOwnedAsync(merchantId, paymentId, cancellationToken);
         using (await AdmitAsync(PaymentRefunds.Scope, deadline, cancellationToken))
         {
-            return await refunds.RefundAsync(paymentId, amountMinor, reason, requestId, deadline, cancellationToken);
+            return await refunds.RefundAsync(merchantId, paymentId, amountMinor, reason, requestId, deadline, cancellationToken);
         }
     }
 
-    public Task<(Payment Payment, Refund Refund)> GetRefundAsync(string refundId, CancellationToken cancellationToken) => refunds.GetRefundAsync(refundId, cancellationToken);
+    public Task<(Payment Payment, Refund Refund)> GetRefundAsync(string merchantId, string refundId, CancellationToken cancellationToken) =>
+        refunds.GetRefundAsync(merchantId, refundId, cancellationToken);
 
     public Task<Payment> ResolvePendingRefundsAsync(Payment payment) => refunds.ResolvePendingRefundsAsync(payment);
 

@@ -21,9 +21,10 @@ public sealed class PaymentRefunds(
     private readonly ConcurrentDictionary<string, bool> _heldBack = new(StringComparer.Ordinal);
 
     /// <summary>Refunds <paramref name="amountMinor"/> (0: all that is left) of a SUCCEEDED payment. Idempotent by <paramref name="requestId"/>.</summary>
-    public Task<(Payment Payment, Refund Refund)> RefundAsync(string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    public Task<(Payment Payment, Refund Refund)> RefundAsync(string merchantId, string paymentId, long amountMinor, string reason, string? requestId, DateTimeOffset? deadline,
+        CancellationToken cancellationToken)
     {
-        var key = requestId is null ? null : new IdempotencyKey(Scope, requestId, string.Join('\u001f', paymentId, amountMinor, reason));
+        var key = requestId is null ? null : new IdempotencyKey(merchantId, Scope, requestId, string.Join('\u001f', paymentId, amountMinor, reason));
         return guard.RunAsync(key, k => RefundOnceAsync(paymentId, amountMinor, reason, k?.RecordFor(paymentId, clock.GetUtcNow()), deadline, cancellationToken),
             async earlier =>
             {
@@ -100,10 +101,12 @@ public sealed class PaymentRefunds(
         return payment;
     }
 
-    public async Task<(Payment Payment, Refund Refund)> GetRefundAsync(string refundId, CancellationToken cancellationToken)
+    /// <summary>A refund of one of <paramref name="merchantId"/>'s payments; another merchant's is not found, as one that does not exist.</summary>
+    public async Task<(Payment Payment, Refund Refund)> GetRefundAsync(string merchantId, string refundId, CancellationToken cancellationToken)
     {
-        var payment = await store.FindByRefundIdAsync(refundId, cancellationToken)
-            ?? throw new PaymentException(ErrorCatalogue.RefundNotFound, $"no refund has id {refundId}", metadata: new Dictionary<string, string> { ["refund_id"] = refundId });
+        var found = await store.FindByRefundIdAsync(refundId, cancellationToken);
+        var payment = found is not null && found.MerchantId == merchantId ? found
+            : throw new PaymentException(ErrorCatalogue.RefundNotFound, $"no refund has id {refundId}", metadata: new Dictionary<string, string> { ["refund_id"] = refundId });
         return (payment, payment.FindRefund(refundId)!);
     }
 

@@ -15,12 +15,13 @@ public enum WebhookDeliveryState
 
 /// <summary>A merchant URL that receives events.</summary>
 /// <param name="Id"><c>we_...</c>.</param>
+/// <param name="MerchantId">The merchant whose events it receives.</param>
 /// <param name="Url">Where events are POSTed.</param>
 /// <param name="Description">The merchant's note.</param>
 /// <param name="EventTypes">The event types it receives; empty for all.</param>
 /// <param name="State">Whether it receives events.</param>
 /// <param name="CreateTime">When it was registered.</param>
-public sealed record WebhookEndpoint(string Id, string Url, string Description, IReadOnlyList<string> EventTypes, WebhookEndpointState State, DateTimeOffset CreateTime);
+public sealed record WebhookEndpoint(string Id, string MerchantId, string Url, string Description, IReadOnlyList<string> EventTypes, WebhookEndpointState State, DateTimeOffset CreateTime);
 
 /// <summary>One event on its way to one endpoint, with every try so far.</summary>
 public sealed record WebhookDelivery(long Id, string EndpointId, long EventSequence, string EventType, string PaymentId, WebhookDeliveryState State,

@@ -1,5 +1,6 @@
 using Paygate.Adapters.BankTransfer;
 using Paygate.Adapters.Contract;
+using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Adapters.Errors;
 using Paygate.Adapters.Money;
@@ -22,7 +23,8 @@ public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore p
     /// Sends a held credit back to whoever paid it, in full: the bank keys the return by <c>RT</c> + the entry reference, so
     /// asking again never returns twice. An outcome the bank leaves unknown keeps the credit held; ask again.
     /// </summary>
-    public async Task<BankCreditRecord> ReturnAsync(string channel, string accountServicerReference, CancellationToken cancellationToken)
+    /// <summary>Sends a held credit back to whoever paid it; <paramref name="actor"/> (the operator's key) is recorded in the audit log.</summary>
+    public async Task<BankCreditRecord> ReturnAsync(string actor, string channel, string accountServicerReference, CancellationToken cancellationToken)
     {
         var credit = await credits.FindAsync(channel, accountServicerReference, cancellationToken)
             ?? throw new PaymentException(ErrorCatalogue.HeldCreditNotFound, $"no {channel} credit has entry reference {accountServicerReference}",
@@ -44,7 +46,9 @@ public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore p
         {
             case ChannelOutcome.Succeeded:
                 var reason = credit.Reason + "; returned to the payer";
-                await credits.SettleAsync(channel, accountServicerReference, BankCreditState.Returned, credit.PaymentId, reason, cancellationToken);
+                await credits.SettleAsync(channel, accountServicerReference, BankCreditState.Returned, credit.PaymentId, reason,
+                    AuditEntry.New(clock.GetUtcNow(), actor, AuditActions.HeldCreditReturned, $"{channel}/{accountServicerReference}", null,
+                        $"amount={credit.AmountMinor} {credit.Currency}"), cancellationToken);
                 logger.LogInformation("{Channel} entry {Ref} of {Amount} {Currency} returned to the payer", channel, accountServicerReference, credit.AmountMinor, credit.Currency);
                 return credit with { State = BankCreditState.Returned, Reason = reason };
             case ChannelOutcome.Failed or ChannelOutcome.Declined:
@@ -97,7 +101,7 @@ public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore p
         if (attempt.State == AttemptState.Succeeded && attempt.TransactionId == credit.AccountServicerReference)
         {
             // This very entry paid it (its outcome was applied, then the gateway stopped before recording the match).
-            await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Matched, payment.Id, $"matched to payment {payment.Id}", cancellationToken);
+            await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Matched, payment.Id, $"matched to payment {payment.Id}", null, cancellationToken);
             return Record(channel, credit, source, payment.Id, BankCreditState.Matched, $"matched to payment {payment.Id}");
         }
         if (attempt.State == AttemptState.Succeeded || payment.State == PaymentState.Succeeded)
@@ -122,7 +126,7 @@ public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore p
         }
         var result = ChannelResult.Success("BOOK", $"credited by entry {credit.AccountServicerReference}", credit.AccountServicerReference, credit.Amount.AmountMinor);
         await lifecycle.ApplyChannelRecordAsync(payment.Id, channel, attempt.Reference, result);
-        await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Matched, payment.Id, $"matched to payment {payment.Id}", cancellationToken);
+        await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Matched, payment.Id, $"matched to payment {payment.Id}", null, cancellationToken);
         logger.LogInformation("{Channel} entry {Ref} of {Amount} matched to payment {PaymentId}", channel, credit.AccountServicerReference, credit.Amount, payment.Id);
         return Record(channel, credit, source, payment.Id, BankCreditState.Matched, $"matched to payment {payment.Id}");
     }
@@ -130,7 +134,7 @@ public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore p
     /// <summary>Holds a credit already recorded (<see cref="IBankCreditStore.AddOrGetAsync"/>) for review.</summary>
     private async Task<BankCreditRecord> HoldAsync(string channel, BankCredit credit, string source, string? paymentId, string reason, CancellationToken cancellationToken)
     {
-        await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Held, paymentId, reason, cancellationToken);
+        await credits.SettleAsync(channel, credit.AccountServicerReference, BankCreditState.Held, paymentId, reason, null, cancellationToken);
         if (paymentId is not null)
         {
             await lifecycle.FlagHeldCreditAsync(paymentId);

@@ -13,7 +13,7 @@ public static class SandboxSimulators
     public static async Task<SimulatorHost?> StartIfUnconfiguredAsync(WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        if (!config.GetValue("Simulators:InProcess", true) || config.GetSection("Channels").GetChildren().Any())
+        if (!WouldStart(config))
         {
             return null;
         }
@@ -23,6 +23,10 @@ public static class SandboxSimulators
         builder.Services.AddHostedService<SandboxShutdown>();
         return host;
     }
+
+    /// <summary>Whether these settings start the simulators in-process: no channel configured, and <c>Simulators:InProcess</c> not false.</summary>
+    public static bool WouldStart(IConfiguration config) =>
+        config.GetValue("Simulators:InProcess", true) && !config.GetSection("Channels").GetChildren().Any();
 
     /// <summary>Stops the in-process simulators with the gateway.</summary>
     private sealed class SandboxShutdown(SimulatorHost host) : IHostedService

@@ -23,7 +23,7 @@ public sealed class StoreHealth(IPaymentStore store, TimeProvider clock, ILogger
     {
         try
         {
-            await store.ListAsync(null, null, 1, cancellationToken);
+            await store.ListAsync("", null, null, 1, cancellationToken);
             _last = new(HealthCheckResult.Healthy($"the payment store answered at {clock.GetUtcNow():O}"));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

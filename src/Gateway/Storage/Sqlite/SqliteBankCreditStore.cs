@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Paygate.Adapters.BankTransfer;
+using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
 
@@ -28,10 +29,18 @@ public sealed class SqliteBankCreditStore(SqliteDatabase database) : IBankCredit
                 : Query(connection, tx, Columns + " WHERE channel = $channel AND account_servicer_ref = $ref", ReadCredit, ("$channel", channel), ("$ref", credit.AccountServicerReference)).Single();
         });
 
-    public Task SettleAsync(string channel, string accountServicerReference, BankCreditState state, string? paymentId, string reason, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, tx) => Execute(connection, tx,
-            "UPDATE bank_credits SET state = $state, payment_id = $payment, reason = $reason WHERE channel = $channel AND account_servicer_ref = $ref",
-            ("$state", (int)state), ("$payment", paymentId), ("$reason", reason), ("$channel", channel), ("$ref", accountServicerReference)));
+    public Task SettleAsync(string channel, string accountServicerReference, BankCreditState state, string? paymentId, string reason, AuditEntry? audit,
+        CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) =>
+        {
+            Execute(connection, tx,
+                "UPDATE bank_credits SET state = $state, payment_id = $payment, reason = $reason WHERE channel = $channel AND account_servicer_ref = $ref",
+                ("$state", (int)state), ("$payment", paymentId), ("$reason", reason), ("$channel", channel), ("$ref", accountServicerReference));
+            if (audit is not null)
+            {
+                SqliteAudit.Write(connection, tx, audit);
+            }
+        });
 
     public Task<BankCreditRecord?> FindAsync(string channel, string accountServicerReference, CancellationToken cancellationToken) =>
         Task.FromResult(List("WHERE channel = $channel AND account_servicer_ref = $ref", ("$channel", channel), ("$ref", accountServicerReference)).SingleOrDefault());

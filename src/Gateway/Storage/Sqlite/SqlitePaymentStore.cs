@@ -16,11 +16,11 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 
-    public Task<IdempotencyRecord?> FindIdempotencyAsync(string scope, string key, CancellationToken cancellationToken) =>
+    public Task<IdempotencyRecord?> FindIdempotencyAsync(string merchantId, string scope, string key, CancellationToken cancellationToken) =>
         Task.FromResult(database.Read(connection => Query(connection, null,
-            "SELECT fingerprint, payment_id, create_time FROM idempotency_keys WHERE scope = $s AND key = $k",
-            r => new IdempotencyRecord(scope, key, r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
-            ("$s", scope), ("$k", key)).SingleOrDefault()));
+            "SELECT fingerprint, payment_id, create_time FROM idempotency_keys WHERE merchant_id = $m AND scope = $s AND key = $k",
+            r => new IdempotencyRecord(merchantId, scope, key, r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
+            ("$m", merchantId), ("$s", scope), ("$k", key)).SingleOrDefault()));
 
     public async Task InsertAsync(Payment payment, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
@@ -32,9 +32,9 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
                 throw new IdempotencyKeyTakenException(idempotency.Scope, idempotency.Key);
             }
             Execute(connection, tx, """
-                INSERT INTO payments (id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time)
-                VALUES ($id, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer)
-                """, row.Parameters);
+                INSERT INTO payments (id, merchant_id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time)
+                VALUES ($id, $merchant, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer)
+                """, [.. row.Parameters, ("$merchant", payment.MerchantId)]);
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
             return true;
         }, _ => database.RecentPayments.Committed(payment.Id, 1, row.Body));
@@ -98,10 +98,10 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             WHERE a.channel = $c AND a.reference = $r
             """, ("$c", channel), ("$r", reference)).SingleOrDefault());
 
-    public Task<IReadOnlyList<Payment>> ListAsync(PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Payment>> ListAsync(string merchantId, PaymentState? state, PageCursor? after, int limit, CancellationToken cancellationToken)
     {
-        var where = new List<string>();
-        var parameters = new List<(string, object?)> { ("$limit", limit) };
+        var where = new List<string> { "merchant_id = $merchant" };
+        var parameters = new List<(string, object?)> { ("$limit", limit), ("$merchant", merchantId) };
         if (state is { } s)
         {
             where.Add("state = $state");
@@ -113,8 +113,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             parameters.Add(("$act", after.CreateTime.ToUnixTimeMilliseconds()));
             parameters.Add(("$aid", after.Id));
         }
-        var sql = "SELECT body, version FROM payments"
-            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+        var sql = "SELECT body, version FROM payments WHERE " + string.Join(" AND ", where)
             + " ORDER BY create_time DESC, id DESC LIMIT $limit";
         return Task.FromResult<IReadOnlyList<Payment>>(ReadPayments(sql, [.. parameters]));
     }
@@ -151,11 +150,11 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             WHERE payment_id = $id AND sequence > $after ORDER BY sequence
             """, r => ReadEvent(r, 0), ("$id", paymentId), ("$after", afterSequence))));
 
-    public Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(string merchantId, long afterSequence, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<PaymentEvent>>(database.Read(connection => Query(connection, null, """
             SELECT sequence, payment_id, type, state, time, snapshot, refund_id FROM payment_events
-            WHERE sequence > $after ORDER BY sequence LIMIT $limit
-            """, r => ReadEvent(r, 0), ("$after", afterSequence), ("$limit", limit))));
+            WHERE merchant_id = $merchant AND sequence > $after ORDER BY sequence LIMIT $limit
+            """, r => ReadEvent(r, 0), ("$merchant", merchantId), ("$after", afterSequence), ("$limit", limit))));
 
     public Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken) =>
         Task.FromResult(database.Read(connection => Scalar(connection, null,
@@ -191,15 +190,15 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         }
         var time = payment.UpdateTime.ToUnixTimeMilliseconds();
         var sequence = Scalar(connection, tx, """
-            INSERT INTO payment_events (payment_id, type, state, time, snapshot, refund_id) VALUES ($p, $type, $state, $time, $snapshot, $refund)
+            INSERT INTO payment_events (payment_id, merchant_id, type, state, time, snapshot, refund_id) VALUES ($p, $merchant, $type, $state, $time, $snapshot, $refund)
             RETURNING sequence
-            """, ("$p", payment.Id), ("$type", change.Type), ("$state", (int)payment.State), ("$time", time), ("$snapshot", row.Body), ("$refund", change.RefundId));
-        // The outbox: one delivery per webhook endpoint that wants this event, committed with the event or not at all.
+            """, ("$p", payment.Id), ("$merchant", payment.MerchantId), ("$type", change.Type), ("$state", (int)payment.State), ("$time", time), ("$snapshot", row.Body), ("$refund", change.RefundId));
+        // The outbox: one delivery per endpoint of the payment's merchant that wants this event, committed with the event or not at all.
         Execute(connection, tx, """
             INSERT INTO webhook_deliveries (endpoint_id, event_sequence, payment_id, state, attempts, next_attempt_time, create_time)
             SELECT id, $sequence, $p, 1, 0, $time, $time FROM webhook_endpoints
-            WHERE state = 1 AND (event_types = '' OR instr(',' || event_types || ',', ',' || $type || ',') > 0)
-            """, ("$sequence", sequence), ("$p", payment.Id), ("$type", change.Type), ("$time", time));
+            WHERE merchant_id = $merchant AND state = 1 AND (event_types = '' OR instr(',' || event_types || ',', ',' || $type || ',') > 0)
+            """, ("$sequence", sequence), ("$p", payment.Id), ("$merchant", payment.MerchantId), ("$type", change.Type), ("$time", time));
         if (change.Receipt is { } receipt)
         {
             WriteReceipt(connection, tx, receipt);
@@ -211,8 +210,8 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         try
         {
             Execute(connection, tx, """
-                INSERT INTO idempotency_keys (scope, key, fingerprint, payment_id, create_time) VALUES ($s, $k, $f, $p, $t)
-                """, ("$s", record.Scope), ("$k", record.Key), ("$f", record.Fingerprint), ("$p", record.PaymentId), ("$t", record.CreateTime.ToUnixTimeMilliseconds()));
+                INSERT INTO idempotency_keys (merchant_id, scope, key, fingerprint, payment_id, create_time) VALUES ($m, $s, $k, $f, $p, $t)
+                """, ("$m", record.MerchantId), ("$s", record.Scope), ("$k", record.Key), ("$f", record.Fingerprint), ("$p", record.PaymentId), ("$t", record.CreateTime.ToUnixTimeMilliseconds()));
             return true;
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == ConstraintError)

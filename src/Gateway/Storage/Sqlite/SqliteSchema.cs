@@ -135,5 +135,60 @@ internal static class SqliteSchema
             ALTER TABLE payments ADD COLUMN payer_query_time INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX ix_payments_payer_query ON payments (payer_query_time) WHERE payer_query_time > 0;
             """),
+        (9, """
+            -- Merchants, their API keys (only hashes) and the audit log of administrative actions.
+            CREATE TABLE merchants (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                rate_per_second INTEGER NOT NULL, -- 0: the gateway's default
+                rate_burst INTEGER NOT NULL,
+                create_time INTEGER NOT NULL
+            );
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                role INTEGER NOT NULL, -- 1 merchant, 2 operator
+                merchant_id TEXT REFERENCES merchants (id), -- NULL for an operator key
+                prefix TEXT NOT NULL,
+                hash TEXT NOT NULL UNIQUE, -- SHA-256 of the secret; the secret itself is never stored
+                description TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                expire_time INTEGER,
+                revoke_time INTEGER,
+                last_use_time INTEGER
+            );
+            CREATE INDEX ix_api_keys_merchant ON api_keys (merchant_id, create_time DESC);
+            CREATE TABLE audit_log (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                time INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                merchant_id TEXT,
+                detail TEXT NOT NULL
+            );
+            -- Every resource belongs to a merchant; rows from before merchants have '' (the sandbox's merchant adopts them).
+            ALTER TABLE payments ADD COLUMN merchant_id TEXT NOT NULL DEFAULT '';
+            DROP INDEX ix_payments_list;
+            DROP INDEX ix_payments_state_list;
+            CREATE INDEX ix_payments_merchant_list ON payments (merchant_id, create_time DESC, id DESC);
+            CREATE INDEX ix_payments_merchant_state_list ON payments (merchant_id, state, create_time DESC, id DESC);
+            ALTER TABLE payment_events ADD COLUMN merchant_id TEXT NOT NULL DEFAULT '';
+            CREATE INDEX ix_payment_events_merchant ON payment_events (merchant_id, sequence);
+            ALTER TABLE webhook_endpoints ADD COLUMN merchant_id TEXT NOT NULL DEFAULT '';
+            CREATE INDEX ix_webhook_endpoints_merchant ON webhook_endpoints (merchant_id, state);
+            -- Two merchants may use the same request_id.
+            CREATE TABLE idempotency_keys_scoped (
+                merchant_id TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                key TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                payment_id TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                PRIMARY KEY (merchant_id, scope, key)
+            );
+            INSERT INTO idempotency_keys_scoped SELECT '', scope, key, fingerprint, payment_id, create_time FROM idempotency_keys;
+            DROP TABLE idempotency_keys;
+            ALTER TABLE idempotency_keys_scoped RENAME TO idempotency_keys;
+            """),
     ];
 }

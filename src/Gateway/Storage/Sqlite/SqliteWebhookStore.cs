@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
 
@@ -7,26 +8,40 @@ namespace Paygate.Gateway.Storage.Sqlite;
 /// <summary>Webhook endpoints and deliveries in the gateway's SQLite database (schema v4): writes through the single writer.</summary>
 public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
 {
-    private const string EndpointColumns = "SELECT id, url, description, event_types, state, create_time FROM webhook_endpoints ";
+    private const string EndpointColumns = "SELECT id, merchant_id, url, description, event_types, state, create_time FROM webhook_endpoints ";
 
-    public Task InsertEndpointAsync(WebhookEndpoint endpoint, string sealedSecret, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, tx) => Execute(connection, tx, """
-            INSERT INTO webhook_endpoints (id, url, description, event_types, secret_sealed, state, create_time)
-            VALUES ($id, $url, $description, $types, $secret, $state, $time)
-            """, ("$id", endpoint.Id), ("$url", endpoint.Url), ("$description", endpoint.Description),
-            ("$types", string.Join(',', endpoint.EventTypes)), ("$secret", sealedSecret), ("$state", (int)endpoint.State),
-            ("$time", endpoint.CreateTime.ToUnixTimeMilliseconds())));
-
-    public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<WebhookEndpoint>>(database.Read(connection => Query(connection, null, EndpointColumns + "ORDER BY create_time DESC, id DESC", ReadEndpoint)));
-
-    public Task<WebhookEndpoint?> DeleteEndpointAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task InsertEndpointAsync(WebhookEndpoint endpoint, string sealedSecret, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>
         {
+            Execute(connection, tx, """
+                INSERT INTO webhook_endpoints (id, merchant_id, url, description, event_types, secret_sealed, state, create_time)
+                VALUES ($id, $merchant, $url, $description, $types, $secret, $state, $time)
+                """, ("$id", endpoint.Id), ("$merchant", endpoint.MerchantId), ("$url", endpoint.Url), ("$description", endpoint.Description),
+                ("$types", string.Join(',', endpoint.EventTypes)), ("$secret", sealedSecret), ("$state", (int)endpoint.State),
+                ("$time", endpoint.CreateTime.ToUnixTimeMilliseconds()));
+            SqliteAudit.Write(connection, tx, audit);
+        });
+
+    public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string merchantId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<WebhookEndpoint>>(database.Read(connection => Query(connection, null,
+            EndpointColumns + "WHERE merchant_id = $m ORDER BY create_time DESC, id DESC", ReadEndpoint, ("$m", merchantId))));
+
+    public Task<WebhookEndpoint?> DeleteEndpointAsync(string merchantId, string id, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) =>
+        {
+            var endpoint = Query(connection, tx, EndpointColumns + "WHERE id = $id AND merchant_id = $m", ReadEndpoint, ("$id", id), ("$m", merchantId)).SingleOrDefault();
+            if (endpoint is null)
+            {
+                return null;
+            }
             Execute(connection, tx, "UPDATE webhook_endpoints SET state = $deleted WHERE id = $id", ("$deleted", (int)WebhookEndpointState.Deleted), ("$id", id));
             Execute(connection, tx, "UPDATE webhook_deliveries SET state = $failed, next_attempt_time = $now WHERE endpoint_id = $id AND state = $pending",
                 ("$failed", (int)WebhookDeliveryState.Failed), ("$now", now.ToUnixTimeMilliseconds()), ("$id", id), ("$pending", (int)WebhookDeliveryState.Pending));
-            return Query(connection, tx, EndpointColumns + "WHERE id = $id", ReadEndpoint, ("$id", id)).SingleOrDefault();
+            if (endpoint.State != WebhookEndpointState.Deleted)
+            {
+                SqliteAudit.Write(connection, tx, audit);
+            }
+            return endpoint with { State = WebhookEndpointState.Deleted };
         });
 
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
@@ -70,18 +85,19 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
                 ("$id", deliveryId), ("$pending", (int)WebhookDeliveryState.Pending));
         });
 
-    public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string? endpointId, string? paymentId, long? beforeId, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string merchantId, string? endpointId, string? paymentId, long? beforeId, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WebhookDelivery>>(database.Read(connection =>
         {
             var rows = Query(connection, null, """
                 SELECT d.id, d.endpoint_id, d.event_sequence, e.type, d.payment_id, d.state, d.next_attempt_time, d.create_time
                 FROM webhook_deliveries d JOIN payment_events e ON e.sequence = d.event_sequence
-                WHERE ($endpoint IS NULL OR d.endpoint_id = $endpoint) AND ($payment IS NULL OR d.payment_id = $payment)
+                JOIN webhook_endpoints w ON w.id = d.endpoint_id
+                WHERE w.merchant_id = $merchant AND ($endpoint IS NULL OR d.endpoint_id = $endpoint) AND ($payment IS NULL OR d.payment_id = $payment)
                   AND ($before IS NULL OR d.id < $before)
                 ORDER BY d.id DESC LIMIT $limit
                 """, r => (Id: r.GetInt64(0), Endpoint: r.GetString(1), Sequence: r.GetInt64(2), Type: r.GetString(3), Payment: r.GetString(4),
                     State: r.GetInt32(5), Next: r.GetInt64(6), Create: r.GetInt64(7)),
-                ("$endpoint", endpointId), ("$payment", paymentId), ("$before", beforeId), ("$limit", limit));
+                ("$merchant", merchantId), ("$endpoint", endpointId), ("$payment", paymentId), ("$before", beforeId), ("$limit", limit));
             // Every try of the page's deliveries in one query.
             var attempts = rows.Count == 0 ? [] : Query(connection, null, $"""
                 SELECT delivery_id, number, time, http_status, error, duration_ms FROM webhook_attempts
@@ -95,8 +111,8 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
 
     private static WebhookEndpoint ReadEndpoint(SqliteDataReader r)
     {
-        var types = r.GetString(3);
-        return new WebhookEndpoint(r.GetString(0), r.GetString(1), r.GetString(2), types.Length == 0 ? [] : types.Split(','),
-            (WebhookEndpointState)r.GetInt32(4), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)));
+        var types = r.GetString(4);
+        return new WebhookEndpoint(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), types.Length == 0 ? [] : types.Split(','),
+            (WebhookEndpointState)r.GetInt32(5), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)));
     }
 }
