@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Paygate.Gateway;
+using Paygate.Gateway.Sandbox;
 using Paygate.V1;
 
 namespace Paygate.Bench;
@@ -12,11 +14,15 @@ internal sealed class GatewayUnderBench : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly GrpcChannel _channel;
 
-    private GatewayUnderBench(WebApplication app, GrpcChannel channel)
+    private GatewayUnderBench(WebApplication app, GrpcChannel channel, string merchantKey)
     {
         _app = app;
         _channel = channel;
-        Payments = new PaymentService.PaymentServiceClient(channel);
+        Payments = new PaymentService.PaymentServiceClient(channel.Intercept(headers =>
+        {
+            headers.Add("authorization", "Bearer " + merchantKey);
+            return headers;
+        }));
     }
 
     public PaymentService.PaymentServiceClient Payments { get; }
@@ -36,13 +42,17 @@ internal sealed class GatewayUnderBench : IAsyncDisposable
             ["Paygate:NotifyBaseUrl"] = $"http://127.0.0.1:{http}",
             ["Storage:Sqlite:Path"] = databasePath,
             ["Logging:LogLevel:Default"] = "Warning",
+            // The bench measures the gateway, not a merchant's rate limit.
+            ["RateLimits:PerSecond"] = "1000000",
+            ["RateLimits:Burst"] = "1000000",
         });
         await app.StartAsync();
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}", new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
         });
-        return new GatewayUnderBench(app, channel);
+        var merchantKey = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, SandboxCredentials.MerchantKeyFile)).Trim();
+        return new GatewayUnderBench(app, channel, merchantKey);
     }
 
     public static int FreePort()

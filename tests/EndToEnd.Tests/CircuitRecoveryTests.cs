@@ -25,7 +25,7 @@ public sealed class CircuitRecoveryTests(ShortBreakFixture fixture) : IClassFixt
     private GatewayUnderTest Gateway => fixture.Gateway;
 
     private async Task<Channel> AlipayAsync() =>
-        (await new ChannelService.ChannelServiceClient(Gateway.Channel).ListChannelsAsync(new ListChannelsRequest())).Channels.Single(c => c.Id == "alipay");
+        (await new ChannelService.ChannelServiceClient(Gateway.Operator).ListChannelsAsync(new ListChannelsRequest())).Channels.Single(c => c.Id == "alipay");
 
     [Fact]
     public async Task OutageEnds_CircuitClosesByProbeWithinBreakPlusOneProbeInterval_AndThePayersChoiceIsServed()

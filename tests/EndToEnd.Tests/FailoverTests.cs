@@ -32,7 +32,7 @@ public sealed class FailoverTests(GatewayFixture fixture) : IClassFixture<Gatewa
     [Fact]
     public async Task Routing_CheckoutRule_AlipayThenWeChatPay_AndPreviewExplainsIt()
     {
-        var channels = new ChannelService.ChannelServiceClient(Gateway.Channel);
+        var channels = new ChannelService.ChannelServiceClient(Gateway.Operator);
         var preview = await channels.RecommendChannelsAsync(new RecommendChannelsRequest { AmountMinor = 1000, Currency = "CNY", Customer = new Customer { Device = "mobile" } });
 
         Assert.Equal(["alipay", "wechatpay", "unionpay"], preview.Candidates);
@@ -179,7 +179,7 @@ public sealed class CircuitBreakerTests(CircuitFixture fixture) : IClassFixture<
         var last = payments[^1];
         Assert.Equal("wechatpay", Assert.Single(last.Attempts).Channel); // circuit open: Alipay not even tried
         Assert.Contains(last.Routing.Considered, c => c is { Channel: "alipay", Eligible: false } && c.Reason.Contains("circuit open", StringComparison.Ordinal));
-        var channels = await new ChannelService.ChannelServiceClient(Gateway.Channel).ListChannelsAsync(new ListChannelsRequest());
+        var channels = await new ChannelService.ChannelServiceClient(Gateway.Operator).ListChannelsAsync(new ListChannelsRequest());
         Assert.Equal("OPEN", channels.Channels.Single(c => c.Id == "alipay").CircuitState);
         Assert.All(payments, p => Assert.Equal(0, fixture.Simulators.Alipay.Orders.Count(o => p.Attempts.Any(a => a.ChannelReference == o.OutTradeNo))));
     }

@@ -18,13 +18,13 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly StringBuilder _output;
     private readonly GrpcChannel _channel;
 
-    private GatewayProcess(Process process, StringBuilder output, GrpcChannel channel)
+    private GatewayProcess(Process process, StringBuilder output, GrpcChannel channel, ApiCredentials credentials)
     {
         _process = process;
         _output = output;
         _channel = channel;
-        Payments = new PaymentService.PaymentServiceClient(channel);
-        Webhooks = new WebhookService.WebhookServiceClient(channel);
+        Payments = new PaymentService.PaymentServiceClient(ApiCredentials.WithKey(channel, credentials.MerchantKey));
+        Webhooks = new WebhookService.WebhookServiceClient(ApiCredentials.WithKey(channel, credentials.MerchantKey));
     }
 
     public PaymentService.PaymentServiceClient Payments { get; }
@@ -82,7 +82,7 @@ public sealed class GatewayProcess : IAsyncDisposable
                 var answer = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
                 if (answer.Status == HealthCheckResponse.Types.ServingStatus.Serving)
                 {
-                    return new GatewayProcess(process, output, channel);
+                    return new GatewayProcess(process, output, channel, ApiCredentials.Read(dataDirectory));
                 }
             }
             catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)

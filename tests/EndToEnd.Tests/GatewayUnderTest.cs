@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
@@ -20,18 +21,33 @@ public sealed class GatewayUnderTest : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly GrpcChannel _channel;
 
-    private GatewayUnderTest(WebApplication app, GrpcChannel channel, string httpBaseUrl, (int Grpc, int Http) ports, CapturedLogs logs)
+    private GatewayUnderTest(WebApplication app, GrpcChannel channel, string httpBaseUrl, (int Grpc, int Http) ports, CapturedLogs logs, ApiCredentials credentials)
     {
         Logs = logs;
         Ports = ports;
         _app = app;
         _channel = channel;
         HttpBaseUrl = httpBaseUrl;
-        Payments = new PaymentService.PaymentServiceClient(channel);
+        Credentials = credentials;
+        Merchant = ApiCredentials.WithKey(channel, credentials.MerchantKey);
+        Operator = ApiCredentials.WithKey(channel, credentials.OperatorKey);
+        Payments = new PaymentService.PaymentServiceClient(Merchant);
     }
 
+    /// <summary>The sandbox merchant's payments.</summary>
     public PaymentService.PaymentServiceClient Payments { get; }
+    /// <summary>The connection without credentials (health, reflection, and tests of refusals).</summary>
     public GrpcChannel Channel => _channel;
+    /// <summary>The sandbox keys the gateway made on its first start.</summary>
+    public ApiCredentials Credentials { get; }
+    /// <summary>The sandbox merchant's id.</summary>
+    public string MerchantId => _merchantId ??= _app.Services.GetRequiredService<Paygate.Gateway.Merchants.IMerchantStore>()
+        .FindKeyByHashAsync(Paygate.Gateway.Merchants.ApiKeySecret.Hash(Credentials.MerchantKey), CancellationToken.None).GetAwaiter().GetResult()!.MerchantId!;
+    private string? _merchantId;
+    /// <summary>Calls as the sandbox merchant.</summary>
+    public CallInvoker Merchant { get; }
+    /// <summary>Calls as the sandbox operator.</summary>
+    public CallInvoker Operator { get; }
     /// <summary>The ports it listens on; a restarted gateway takes the same ones, as a real one would.</summary>
     public (int Grpc, int Http) Ports { get; }
     public string HttpBaseUrl { get; }
@@ -73,7 +89,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync();
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        return new GatewayUnderTest(app, channel, $"http://127.0.0.1:{httpPort}", (grpcPort, httpPort), logs);
+        return new GatewayUnderTest(app, channel, $"http://127.0.0.1:{httpPort}", (grpcPort, httpPort), logs, ApiCredentials.Read(dataDirectory));
     }
 
     internal static int FreePort()

@@ -42,7 +42,7 @@ public sealed class MalformedRequestTests(ProductionLoggingFixture fixture) : IC
     [MemberData(nameof(Malformed))]
     public async Task MalformedMessage_InvalidArgumentWithErrorInfo(string method, MethodType type, string hex)
     {
-        var error = await RawCalls.SendAsync(Gateway.Channel.CreateCallInvoker(), RawCalls.Method(type, method), Convert.FromHexString(hex), Timeout);
+        var error = await RawCalls.SendAsync(Gateway.Credentials.ForMethod(Gateway.Channel, method), RawCalls.Method(type, method), Convert.FromHexString(hex), Timeout);
 
         Assert.NotNull(error);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
@@ -55,8 +55,8 @@ public sealed class MalformedRequestTests(ProductionLoggingFixture fixture) : IC
     [Fact]
     public async Task MalformedMessages_CreateNothing_AndLogOneWarningWithoutStackOrPayload()
     {
-        var invoker = Gateway.Channel.CreateCallInvoker();
-        var before = await Gateway.Store.ListAsync(null, null, 1000, CancellationToken.None);
+        var invoker = Gateway.Merchant;
+        var before = await Gateway.Store.ListAsync(Gateway.MerchantId, null, null, 1000, CancellationToken.None);
         for (var i = 0; i < 20; i++)
         {
             var error = await RawCalls.SendAsync(invoker, RawCalls.Method(MethodType.Unary, "/paygate.v1.PaymentService/CreatePayment"),
@@ -64,7 +64,7 @@ public sealed class MalformedRequestTests(ProductionLoggingFixture fixture) : IC
             Assert.Equal(StatusCode.InvalidArgument, error?.StatusCode);
         }
 
-        Assert.Equal(before.Count, (await Gateway.Store.ListAsync(null, null, 1000, CancellationToken.None)).Count);
+        Assert.Equal(before.Count, (await Gateway.Store.ListAsync(Gateway.MerchantId, null, null, 1000, CancellationToken.None)).Count);
         var lines = Gateway.Logs.Lines.ToList();
         Assert.DoesNotContain(lines, l => l.Level >= LogLevel.Error);
         Assert.DoesNotContain(lines, l => l.Exception is not null);

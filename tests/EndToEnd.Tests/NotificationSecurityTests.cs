@@ -306,7 +306,7 @@ public sealed class NotificationSecurityTests(GatewayFixture fixture) : IClassFi
     }
 
     private async Task<IList<HeldCredit>> HeldCreditsAsync() =>
-        (await new ChannelService.ChannelServiceClient(Gateway.Channel).ListHeldCreditsAsync(new ListHeldCreditsRequest())).Credits;
+        (await new ChannelService.ChannelServiceClient(Gateway.Operator).ListHeldCreditsAsync(new ListHeldCreditsRequest())).Credits;
 
     private static CreatePaymentRequest BankRequest(long amount) => new()
     {

@@ -61,9 +61,9 @@ public sealed class OverloadTests(SmallLimitsFixture fixture) : IClassFixture<Sm
             var status = error.GetRpcStatus()!;
             Assert.Equal("PM-4501", status.GetDetail<ErrorInfo>()!.Reason);
             Assert.True(status.GetDetail<RetryInfo>()?.RetryDelay.ToTimeSpan() > TimeSpan.Zero);
-            Assert.Null(await Gateway.Store.FindIdempotencyAsync("create", request.RequestId, CancellationToken.None));
+            Assert.Null(await Gateway.Store.FindIdempotencyAsync(Gateway.MerchantId, "create", request.RequestId, CancellationToken.None));
         }
-        var written = (await Gateway.Store.ListAsync(null, null, 1000, CancellationToken.None)).Where(p => p.Description == description).ToList();
+        var written = (await Gateway.Store.ListAsync(Gateway.MerchantId, null, null, 1000, CancellationToken.None)).Where(p => p.Description == description).ToList();
         Assert.Equal(created.Select(p => p.Id).Order(), written.Select(p => p.Id).Order());
     }
 

@@ -27,7 +27,7 @@ public sealed class WebhookTests(QuickWebhookFixture fixture) : IClassFixture<Qu
     public async Task InitializeAsync()
     {
         _receiver = await WebhookReceiver.StartAsync();
-        _webhooks = new WebhookService.WebhookServiceClient(Gateway.Channel);
+        _webhooks = new WebhookService.WebhookServiceClient(Gateway.Merchant);
         var endpoint = await _webhooks.CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = _receiver.Url, Description = "orders service" });
         _receiver.Secret = endpoint.Secret;
         _endpointId = endpoint.Id;
@@ -143,7 +143,7 @@ public sealed class WebhookTests(QuickWebhookFixture fixture) : IClassFixture<Qu
             }
         }
 
-        var stored = await Gateway.Store.AllEventsAsync(0, 100_000, CancellationToken.None);
+        var stored = await Gateway.Store.AllEventsAsync(Gateway.MerchantId, 0, 100_000, CancellationToken.None);
         var upTo = stored.TakeWhile(e => e.Sequence <= long.Parse(seen[^1].Cursor)).Select(e => "evt_" + e.Sequence);
         Assert.Equal(upTo, seen.Select(e => e.Id));
         Assert.Contains(seen, e => e.Payment.Id == second.Id && e.Type == "payment.created");

@@ -6,6 +6,9 @@ namespace Paygate.Gateway.Tests;
 /// <summary>Payments in a given shape, for unit tests.</summary>
 internal static class TestPayments
 {
+    /// <summary>The merchant unit tests' payments belong to.</summary>
+    public const string Merchant = "mch_01JTESTMERCHANT0000000000";
+
     public static Payment New(TimeProvider clock, PaymentState state = PaymentState.Processing, AttemptState attemptState = AttemptState.Pending, long amount = 1000)
     {
         var now = clock.GetUtcNow();
@@ -13,6 +16,7 @@ internal static class TestPayments
         return new Payment
         {
             Id = id,
+            MerchantId = Merchant,
             State = state,
             AmountMinor = amount,
             Currency = "CNY",

@@ -1,3 +1,4 @@
+using Grpc.Core.Interceptors;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -40,6 +41,8 @@ foreach (var (k, v) in new Dictionary<string, string?>
     ["Storage:Sqlite:Path"] = Path.Combine(data, "paygate.db"),
     ["Simulators:InProcess"] = "false",
     ["Paygate:Environment"] = "Sandbox",
+    ["RateLimits:PerSecond"] = "1000000",
+    ["RateLimits:Burst"] = "1000000",
     ["Logging:LogLevel:Default"] = "Error",
     ["Channels:Alipay:TimeoutSeconds"] = "2",
     ["Channels:WeChatPay:TimeoutSeconds"] = "2",
@@ -53,7 +56,12 @@ foreach (var (k, v) in new Dictionary<string, string?>
 await using var gateway = await GatewayApp.BuildAsync([], settings);
 await gateway.StartAsync();
 using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-var payments = new PaymentService.PaymentServiceClient(channel);
+var merchantKey = File.ReadAllText(Path.Combine(data, Paygate.Gateway.Sandbox.SandboxCredentials.MerchantKeyFile)).Trim();
+var payments = new PaymentService.PaymentServiceClient(channel.Intercept(headers =>
+{
+    headers.Add("authorization", "Bearer " + merchantKey);
+    return headers;
+}));
 
 // Every network misbehaves: unknown outcomes, lost responses, tampered answers, hangs, refusals, latency.
 FaultPlan Chaos(string unknownCode) => new()

@@ -34,13 +34,13 @@ public sealed class RpcFuzzTests(GatewayFixture fixture) : IClassFixture<Gateway
     private async Task FuzzAsync(ServiceDescriptor service, int seed)
     {
         var inputs = new FuzzInputs(seed, await KnownIdsAsync());
-        var invoker = Gateway.Channel.CreateCallInvoker();
         var failures = new List<string>();
         var logged = Gateway.Logs.Lines.Count;
         var clock = Stopwatch.StartNew();
         foreach (var method in service.Methods)
         {
             var raw = RawCalls.Method(method.IsServerStreaming ? MethodType.ServerStreaming : MethodType.Unary, $"/{service.FullName}/{method.Name}");
+            var invoker = Gateway.Credentials.ForMethod(Gateway.Channel, raw.FullName);
             for (var i = 0; i < InputsPerRpc; i++)
             {
                 var message = inputs.Next(method.InputType);
@@ -86,7 +86,7 @@ public sealed class RpcFuzzTests(GatewayFixture fixture) : IClassFixture<Gateway
     private async Task<IReadOnlyList<string>> KnownIdsAsync()
     {
         var payment = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest());
-        var endpoint = await new WebhookService.WebhookServiceClient(Gateway.Channel)
+        var endpoint = await new WebhookService.WebhookServiceClient(Gateway.Merchant)
             .CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = "http://127.0.0.1:9/hooks" });
         return [payment.Id, endpoint.Id];
     }

@@ -15,7 +15,7 @@ public sealed class PageTokensTests
     {
         var cursor = new PageCursor(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero), PaymentId);
 
-        Assert.Equal(cursor, PageTokens.Decode(PageTokens.Encode(cursor, null), null));
+        Assert.Equal(cursor, PageTokens.Decode(PageTokens.Encode(cursor, TestPayments.Merchant, null), TestPayments.Merchant, null));
     }
 
     [Theory]
@@ -25,7 +25,7 @@ public sealed class PageTokensTests
     [InlineData("-9223372036854775808")]
     public void Decode_TimeOutOfRange_InvalidArgumentNamingPageToken(string milliseconds)
     {
-        var error = Assert.Throws<PaymentException>(() => PageTokens.Decode(Token($"v1|{milliseconds}|{PaymentId}|"), null));
+        var error = Assert.Throws<PaymentException>(() => PageTokens.Decode(Token($"v2|{milliseconds}|{PaymentId}||{TestPayments.Merchant}"), TestPayments.Merchant, null));
 
         Assert.Equal("PM-6001", error.Code.Code);
         Assert.Equal("page_token", Assert.Single(error.Violations).Field);

@@ -18,7 +18,7 @@ public sealed class BankReconciliationTests : LifecycleTestBase
     private async Task<Payment> WaitingAsync(long amount)
     {
         _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
-        return await _lifecycle.CreateAsync(new CreatePaymentCommand(null, new Money(amount, Currency.CNY), "Cluster", new CustomerInfo("enterprise", "", ""), null, null,
+        return await _lifecycle.CreateAsync(TestPayments.Merchant, new CreatePaymentCommand(null, new Money(amount, Currency.CNY), "Cluster", new CustomerInfo("enterprise", "", ""), null, null,
             new Dictionary<string, string>()), CancellationToken.None);
     }
 
@@ -40,7 +40,7 @@ public sealed class BankReconciliationTests : LifecycleTestBase
 
         var record = await new SqliteBankCreditStore(Database).FindAsync("alipay", "E1", CancellationToken.None);
         Assert.Equal(BankCreditState.Matched, record!.State);
-        Assert.Equal(PaymentState.Succeeded, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
+        Assert.Equal(PaymentState.Succeeded, (await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).State);
         Assert.Empty(await new SqliteBankCreditStore(Database).InStateAsync(BankCreditState.Held, 10, CancellationToken.None));
     }
 
@@ -52,7 +52,7 @@ public sealed class BankReconciliationTests : LifecycleTestBase
         var reconciliation = Reconciliation(Database);
         await reconciliation.ApplyAsync("alipay", Statement("camt.054", credit), CancellationToken.None);
         // As if the gateway had stopped after applying the payment but before recording the match.
-        await new SqliteBankCreditStore(Database).SettleAsync("alipay", "E2", BankCreditState.Received, null, "", CancellationToken.None);
+        await new SqliteBankCreditStore(Database).SettleAsync("alipay", "E2", BankCreditState.Received, null, "", null, CancellationToken.None);
 
         var outcome = await reconciliation.ApplyAsync("alipay", Statement("camt.053", credit), CancellationToken.None);
 

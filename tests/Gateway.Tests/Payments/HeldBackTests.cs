@@ -21,7 +21,7 @@ public sealed class HeldBackTests : LifecycleTestBase
             new Dictionary<string, string>(), card);
 
         // The caller's deadline is already over when the channel would be called: nothing is sent, nothing fails.
-        var held = await lifecycle.CreateAsync(command, CancellationToken.None, deadline: _clock.GetUtcNow());
+        var held = await lifecycle.CreateAsync(TestPayments.Merchant, command, CancellationToken.None, deadline: _clock.GetUtcNow());
         Assert.Equal((PaymentState.Processing, AttemptState.Pending), (held.State, held.Attempts.Single().State));
         Assert.Empty(_card.Calls);
 
@@ -32,7 +32,7 @@ public sealed class HeldBackTests : LifecycleTestBase
         _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
         await new RecoveryWorker(_store, lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance).SweepAsync(CancellationToken.None);
 
-        var paid = await lifecycle.GetAsync(held.Id, CancellationToken.None);
+        var paid = await lifecycle.GetAsync(TestPayments.Merchant, held.Id, CancellationToken.None);
         Assert.Equal(PaymentState.Succeeded, paid.State);
         Assert.Equal("4242424242424242", sent?.Number);
         Assert.Equal([$"query {held.Attempts[0].Reference}", $"create {held.Attempts[0].Reference}"], _card.Calls);
@@ -42,11 +42,11 @@ public sealed class HeldBackTests : LifecycleTestBase
     public async Task Refund_HeldBackBeforeTheCall_IsSentByTheRecoveryWorker_NotFailed()
     {
         _channel.CreateAnswers.Enqueue(() => ChannelResult.Success("10000", "Success", "2026112600001", 1000));
-        var paid = await _lifecycle.CreateAsync(new CreatePaymentCommand(null, new Money(1000, Currency.CNY), "Cloud server", new CustomerInfo("personal", "", ""),
+        var paid = await _lifecycle.CreateAsync(TestPayments.Merchant, new CreatePaymentCommand(null, new Money(1000, Currency.CNY), "Cloud server", new CustomerInfo("personal", "", ""),
             null, null, new Dictionary<string, string>()), CancellationToken.None);
         Assert.Equal(PaymentState.Succeeded, paid.State);
 
-        var (_, held) = await _lifecycle.RefundAsync(paid.Id, 400, "changed mind", null, _clock.GetUtcNow(), CancellationToken.None);
+        var (_, held) = await _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 400, "changed mind", null, _clock.GetUtcNow(), CancellationToken.None);
         Assert.Equal(RefundState.Pending, held.State);
         Assert.DoesNotContain(_channel.Calls, c => c.StartsWith("refund", StringComparison.Ordinal));
 
@@ -54,7 +54,7 @@ public sealed class HeldBackTests : LifecycleTestBase
         _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
         await NewWorker().SweepAsync(CancellationToken.None);
 
-        var (_, refund) = await _lifecycle.GetRefundAsync(held.Id, CancellationToken.None);
+        var (_, refund) = await _lifecycle.GetRefundAsync(TestPayments.Merchant, held.Id, CancellationToken.None);
         Assert.Equal(RefundState.Succeeded, refund.State);
         Assert.Equal([$"refund {held.Reference}"], _channel.Calls.Where(c => c.StartsWith("refund", StringComparison.Ordinal)));
     }

@@ -17,7 +17,7 @@ public sealed class InFlightTests : LifecycleTestBase
     public async Task AcceptedTransfer_StaysProcessing_AndIsAskedAboutEverLessOften()
     {
         _channel.CreateAnswers.Enqueue(() => InFlight("ACK"));
-        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+        var payment = await _lifecycle.CreateAsync(TestPayments.Merchant, Command(), CancellationToken.None);
         Assert.Equal((PaymentState.Processing, AttemptState.Pending, "ACK"), (payment.State, payment.Attempts[0].State, payment.Attempts[0].NativeCode));
 
         // The first question comes once the call is past PendingQueryAfter; the network says: still in process.
@@ -34,7 +34,7 @@ public sealed class InFlightTests : LifecycleTestBase
         _channel.QueryAnswers.Enqueue(() => ChannelResult.Success("ACCC", "credited", "uetr", 1000));
         await NewWorker().SweepAsync(CancellationToken.None);
 
-        var paid = await _lifecycle.GetAsync(payment.Id, CancellationToken.None);
+        var paid = await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None);
         Assert.Equal(PaymentState.Succeeded, paid.State);
         Assert.Equal(2, _channel.Calls.Count(c => c.StartsWith("query ", StringComparison.Ordinal)));
         var events = (await _store.EventsAsync(payment.Id, 0, CancellationToken.None)).Select(e => e.Type).ToList();
@@ -46,14 +46,14 @@ public sealed class InFlightTests : LifecycleTestBase
     {
         _channel.CreateAnswers.Enqueue(() => InFlight("ACK"));
         var command = Command() with { ExpireTime = _clock.GetUtcNow().AddMinutes(2) };
-        var payment = await _lifecycle.CreateAsync(command, CancellationToken.None);
+        var payment = await _lifecycle.CreateAsync(TestPayments.Merchant, command, CancellationToken.None);
 
         _clock.Advance(TimeSpan.FromMinutes(3));
         _channel.QueryAnswers.Enqueue(() => InFlight());
         await NewWorker().SweepAsync(CancellationToken.None);
         await NewWorker().SweepAsync(CancellationToken.None);
 
-        Assert.Equal(PaymentState.Processing, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
+        Assert.Equal(PaymentState.Processing, (await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).State);
         Assert.DoesNotContain(_channel.Calls, c => c.StartsWith("close ", StringComparison.Ordinal));
         Assert.Single(_channel.Calls, c => c.StartsWith("query ", StringComparison.Ordinal));
     }

@@ -17,7 +17,7 @@ public sealed class PayerQueryScheduleTests : LifecycleTestBase
     public async Task Sweep_PaidWithoutNotification_SettledByTheQueryAtThirtySeconds()
     {
         _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
-        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+        var payment = await _lifecycle.CreateAsync(TestPayments.Merchant, Command(), CancellationToken.None);
         var worker = NewWorker();
 
         _clock.Advance(TimeSpan.FromSeconds(20));
@@ -29,14 +29,14 @@ public sealed class PayerQueryScheduleTests : LifecycleTestBase
         await worker.SweepAsync(CancellationToken.None);
 
         Assert.Equal(1, Queries);
-        Assert.Equal(PaymentState.Succeeded, (await _lifecycle.GetAsync(payment.Id, CancellationToken.None)).State);
+        Assert.Equal(PaymentState.Succeeded, (await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).State);
     }
 
     [Fact]
     public async Task Sweep_StillUnpaid_AskedOnlyAtEachPointOfTheSchedule()
     {
         _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
-        var payment = await _lifecycle.CreateAsync(Command(), CancellationToken.None);
+        var payment = await _lifecycle.CreateAsync(TestPayments.Merchant, Command(), CancellationToken.None);
         var worker = NewWorker();
         var notScannedYet = () => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = "ACQ.TRADE_NOT_EXIST" };
 
@@ -55,7 +55,7 @@ public sealed class PayerQueryScheduleTests : LifecycleTestBase
         }
 
         Assert.Equal([30, 60, 120, 300, 600], asked);
-        var still = await _lifecycle.GetAsync(payment.Id, CancellationToken.None);
+        var still = await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None);
         Assert.Equal((PaymentState.RequiresAction, AttemptState.RequiresAction), (still.State, still.Attempts.Single().State));
     }
 }

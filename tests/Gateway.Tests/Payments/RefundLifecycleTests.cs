@@ -19,7 +19,7 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
     {
         _channel.CreateAnswers.Enqueue(() => ChannelResult.Success("10000", "Success", "2026112600001", amount));
         var command = new CreatePaymentCommand(null, new Money(amount, Currency.CNY), "Cloud server", new CustomerInfo("personal", "", ""), null, null, new Dictionary<string, string>());
-        var payment = await _lifecycle.CreateAsync(command, CancellationToken.None);
+        var payment = await _lifecycle.CreateAsync(TestPayments.Merchant, command, CancellationToken.None);
         Assert.Equal(PaymentState.Succeeded, payment.State);
         return payment;
     }
@@ -31,9 +31,9 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
         _channel.RefundAnswers.Enqueue(() => Refunded("r1"));
         _channel.RefundAnswers.Enqueue(() => Refunded("r2"));
 
-        var (_, first) = await _lifecycle.RefundAsync(paid.Id, 300, "damaged", null, null, CancellationToken.None);
-        var (afterSecond, second) = await _lifecycle.RefundAsync(paid.Id, 0, "rest", null, null, CancellationToken.None);
-        var more = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.RefundAsync(paid.Id, 1, "again", null, null, CancellationToken.None));
+        var (_, first) = await _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 300, "damaged", null, null, CancellationToken.None);
+        var (afterSecond, second) = await _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 0, "rest", null, null, CancellationToken.None);
+        var more = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 1, "again", null, null, CancellationToken.None));
 
         Assert.Equal((RefundState.Succeeded, 300L), (first.State, first.AmountMinor));
         Assert.Equal((RefundState.Succeeded, 700L), (second.State, second.AmountMinor));
@@ -51,12 +51,12 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
     {
         var paid = await PaidPaymentAsync(1000);
 
-        var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.RefundAsync(paid.Id, 1001, "too much", null, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 1001, "too much", null, null, CancellationToken.None));
 
         Assert.Equal(ErrorCatalogue.RefundExceedsCaptured, error.Code);
         Assert.Equal("amount_minor", error.Violations.Single().Field);
         Assert.Empty(_channel.Refunds);
-        Assert.Empty((await _lifecycle.GetAsync(paid.Id, CancellationToken.None)).Refunds);
+        Assert.Empty((await _lifecycle.GetAsync(TestPayments.Merchant, paid.Id, CancellationToken.None)).Refunds);
     }
 
     [Fact]
@@ -64,9 +64,9 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
     {
         _channel.CreateAnswers.Enqueue(() => ScriptedChannel.Qr());
         var command = new CreatePaymentCommand(null, new Money(1000, Currency.CNY), "Cloud server", new CustomerInfo("personal", "", ""), null, null, new Dictionary<string, string>());
-        var waiting = await _lifecycle.CreateAsync(command, CancellationToken.None);
+        var waiting = await _lifecycle.CreateAsync(TestPayments.Merchant, command, CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.RefundAsync(waiting.Id, 100, "r", null, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.RefundAsync(TestPayments.Merchant, waiting.Id, 100, "r", null, null, CancellationToken.None));
 
         Assert.Equal(ErrorCatalogue.IllegalTransition, error.Code);
     }
@@ -84,7 +84,7 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
         {
             try
             {
-                await _lifecycle.RefundAsync(paid.Id, 300, "split", null, null, CancellationToken.None);
+                await _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 300, "split", null, null, CancellationToken.None);
                 return true;
             }
             catch (PaymentException ex) when (ex.Code == ErrorCatalogue.RefundExceedsCaptured)
@@ -94,7 +94,7 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
         })).ToList();
         var granted = (await Task.WhenAll(tries)).Count(ok => ok);
 
-        var payment = await _lifecycle.GetAsync(paid.Id, CancellationToken.None);
+        var payment = await _lifecycle.GetAsync(TestPayments.Merchant, paid.Id, CancellationToken.None);
         Assert.Equal(3, granted);
         Assert.Equal(900, payment.Refunds.Sum(r => r.AmountMinor));
     }
@@ -106,9 +106,9 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
         var key = Guid.NewGuid().ToString();
         _channel.RefundAnswers.Enqueue(() => Refunded());
 
-        var (_, first) = await _lifecycle.RefundAsync(paid.Id, 400, "damaged", key, null, CancellationToken.None);
-        var (_, again) = await _lifecycle.RefundAsync(paid.Id, 400, "damaged", key, null, CancellationToken.None);
-        var other = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.RefundAsync(paid.Id, 500, "damaged", key, null, CancellationToken.None));
+        var (_, first) = await _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 400, "damaged", key, null, CancellationToken.None);
+        var (_, again) = await _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 400, "damaged", key, null, CancellationToken.None);
+        var other = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 500, "damaged", key, null, CancellationToken.None));
 
         Assert.Equal(first.Id, again.Id);
         Assert.Single(_channel.Refunds);
@@ -122,7 +122,7 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
         _channel.RefundAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
         _channel.RefundQueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
 
-        var (_, refund) = await _lifecycle.RefundAsync(paid.Id, 1000, "all", null, null, CancellationToken.None);
+        var (_, refund) = await _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 1000, "all", null, null, CancellationToken.None);
         Assert.Equal(RefundState.Pending, refund.State);
 
         // Before the call is long over the worker leaves it alone; after, it asks the network, and only asks.
@@ -131,7 +131,7 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
         _channel.RefundQueryAnswers.Enqueue(() => Refunded("late"));
         await NewWorker().SweepAsync(CancellationToken.None);
 
-        var (_, settled) = await _lifecycle.GetRefundAsync(refund.Id, CancellationToken.None);
+        var (_, settled) = await _lifecycle.GetRefundAsync(TestPayments.Merchant, refund.Id, CancellationToken.None);
         Assert.Equal(RefundState.Succeeded, settled.State);
         Assert.Equal("late", settled.ChannelRefundId);
         Assert.Single(_channel.Refunds);
@@ -144,16 +144,16 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
         var paid = await PaidPaymentAsync(1000);
         _channel.RefundAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
         _channel.RefundQueryAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = "10000" });
-        var (_, refund) = await _lifecycle.RefundAsync(paid.Id, 1000, "all", null, null, CancellationToken.None);
+        var (_, refund) = await _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 1000, "all", null, null, CancellationToken.None);
         // Straight after the unknown call, "no such refund" may be the network catching up: still pending.
         Assert.Equal(RefundState.Pending, refund.State);
-        Assert.Equal(0, (await _lifecycle.GetAsync(paid.Id, CancellationToken.None)).RefundableMinor);
+        Assert.Equal(0, (await _lifecycle.GetAsync(TestPayments.Merchant, paid.Id, CancellationToken.None)).RefundableMinor);
 
         _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
         _channel.RefundQueryAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = "10000" });
         await NewWorker().SweepAsync(CancellationToken.None);
 
-        var payment = await _lifecycle.GetAsync(paid.Id, CancellationToken.None);
+        var payment = await _lifecycle.GetAsync(TestPayments.Merchant, paid.Id, CancellationToken.None);
         Assert.Equal(RefundState.Failed, payment.FindRefund(refund.Id)!.State);
         Assert.Equal(1000, payment.RefundableMinor);
         Assert.Single(_channel.Refunds);
@@ -165,7 +165,7 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
         var paid = await PaidPaymentAsync(1000);
         _channel.RefundAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Declined, Error = ErrorCatalogue.TradeClosed, NativeCode = "40004/ACQ.TRADE_HAS_CLOSE" });
 
-        var (payment, refund) = await _lifecycle.RefundAsync(paid.Id, 500, "r", null, null, CancellationToken.None);
+        var (payment, refund) = await _lifecycle.RefundAsync(TestPayments.Merchant, paid.Id, 500, "r", null, null, CancellationToken.None);
 
         Assert.Equal(RefundState.Failed, refund.State);
         Assert.Equal(("PM-1003", "40004/ACQ.TRADE_HAS_CLOSE"), (refund.Error!.Code, refund.Error.NativeCode));
@@ -175,7 +175,7 @@ public sealed class RefundLifecycleTests : LifecycleTestBase
     [Fact]
     public async Task GetRefund_UnknownId_IsNotFound()
     {
-        var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.GetRefundAsync(PaymentIds.NewRefundId(_clock), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.GetRefundAsync(TestPayments.Merchant, PaymentIds.NewRefundId(_clock), CancellationToken.None));
         Assert.Equal(ErrorCatalogue.RefundNotFound, error.Code);
     }
 }

@@ -138,13 +138,13 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
     {
         var first = TestPayments.New(_clock);
         var second = TestPayments.New(_clock);
-        await _store.InsertAsync(first, PaymentEventTypes.Created, new IdempotencyRecord("create", "k1", "f1", first.Id, _clock.GetUtcNow()), CancellationToken.None);
+        await _store.InsertAsync(first, PaymentEventTypes.Created, new IdempotencyRecord(TestPayments.Merchant, "create", "k1", "f1", first.Id, _clock.GetUtcNow()), CancellationToken.None);
 
         await Assert.ThrowsAsync<IdempotencyKeyTakenException>(() =>
-            _store.InsertAsync(second, PaymentEventTypes.Created, new IdempotencyRecord("create", "k1", "f2", second.Id, _clock.GetUtcNow()), CancellationToken.None));
+            _store.InsertAsync(second, PaymentEventTypes.Created, new IdempotencyRecord(TestPayments.Merchant, "create", "k1", "f2", second.Id, _clock.GetUtcNow()), CancellationToken.None));
 
         Assert.Null(await _store.GetAsync(second.Id, CancellationToken.None));
-        Assert.Equal(first.Id, (await _store.FindIdempotencyAsync("create", "k1", CancellationToken.None))!.PaymentId);
+        Assert.Equal(first.Id, (await _store.FindIdempotencyAsync(TestPayments.Merchant, "create", "k1", CancellationToken.None))!.PaymentId);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
         PageCursor? cursor = null;
         while (true)
         {
-            var page = await _store.ListAsync(null, cursor, 3, CancellationToken.None);
+            var page = await _store.ListAsync(TestPayments.Merchant, null, cursor, 3, CancellationToken.None);
             seen.AddRange(page.Select(p => p.Id));
             if (page.Count < 3)
             {
@@ -183,7 +183,7 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
         }
 
         Assert.Equal(ids.OrderByDescending(i => i, StringComparer.Ordinal), seen);
-        Assert.Equal(3, (await _store.ListAsync(PaymentState.Failed, null, 10, CancellationToken.None)).Count);
+        Assert.Equal(3, (await _store.ListAsync(TestPayments.Merchant, PaymentState.Failed, null, 10, CancellationToken.None)).Count);
     }
 
     [Fact]

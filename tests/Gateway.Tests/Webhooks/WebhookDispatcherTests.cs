@@ -1,3 +1,4 @@
+using Paygate.Gateway.Merchants;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
@@ -37,8 +38,8 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
     private async Task<string> RegisterAsync(params string[] types)
     {
         var id = PaymentIds.NewWebhookEndpointId(_clock);
-        await _webhooks.InsertEndpointAsync(new WebhookEndpoint(id, "http://127.0.0.1:9/hook", "", types, WebhookEndpointState.Enabled, _clock.GetUtcNow()),
-            _box.Seal("whsec_x", id), CancellationToken.None);
+        await _webhooks.InsertEndpointAsync(new WebhookEndpoint(id, TestPayments.Merchant, "http://127.0.0.1:9/hook", "", types, WebhookEndpointState.Enabled, _clock.GetUtcNow()),
+            _box.Seal("whsec_x", id), AuditEntry.New(_clock.GetUtcNow(), "test", AuditActions.WebhookEndpointCreated, id, TestPayments.Merchant), CancellationToken.None);
         return id;
     }
 
@@ -58,7 +59,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         var onlySucceeded = await RegisterAsync(PaymentEventTypes.Succeeded);
         var payment = await PaymentWithTwoEventsAsync();
 
-        var deliveries = await _webhooks.ListDeliveriesAsync(null, payment.Id, null, 10, CancellationToken.None);
+        var deliveries = await _webhooks.ListDeliveriesAsync(TestPayments.Merchant, null, payment.Id, null, 10, CancellationToken.None);
 
         Assert.Equal([PaymentEventTypes.RequiresAction, PaymentEventTypes.Created], deliveries.Select(d => d.EventType));
         Assert.All(deliveries, d => Assert.Equal(all, d.EndpointId));
@@ -76,7 +77,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         for (var i = 0; i < 4; i++)
         {
             Assert.Equal(1, await _dispatcher.DispatchDueAsync(CancellationToken.None));
-            var pending = (await _webhooks.ListDeliveriesAsync(null, payment.Id, null, 10, CancellationToken.None)).Single(d => d.EventType == PaymentEventTypes.Created);
+            var pending = (await _webhooks.ListDeliveriesAsync(TestPayments.Merchant, null, payment.Id, null, 10, CancellationToken.None)).Single(d => d.EventType == PaymentEventTypes.Created);
             delays.Add(pending.NextAttemptTime - _clock.GetUtcNow());
             Assert.Equal(0, await _dispatcher.DispatchDueAsync(CancellationToken.None)); // not due yet, and the second event waits for the first
             _clock.Advance(pending.NextAttemptTime - _clock.GetUtcNow());
@@ -92,7 +93,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         _endpoint.Status = HttpStatusCode.NoContent;
         await _dispatcher.DispatchDueAsync(CancellationToken.None);
         await _dispatcher.DispatchDueAsync(CancellationToken.None);
-        var history = await _webhooks.ListDeliveriesAsync(null, payment.Id, null, 10, CancellationToken.None);
+        var history = await _webhooks.ListDeliveriesAsync(TestPayments.Merchant, null, payment.Id, null, 10, CancellationToken.None);
 
         Assert.Equal(["evt_1", "evt_1", "evt_1", "evt_1", "evt_1", "evt_2"], _endpoint.Received.Select(r => r.EventId));
         Assert.All(history, d => Assert.Equal(WebhookDeliveryState.Delivered, d.State));
@@ -107,14 +108,14 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         _endpoint.Status = HttpStatusCode.ServiceUnavailable;
 
         var tries = 0;
-        while ((await _webhooks.ListDeliveriesAsync(null, payment.Id, null, 10, CancellationToken.None)).Single(d => d.EventType == PaymentEventTypes.Created).State == WebhookDeliveryState.Pending)
+        while ((await _webhooks.ListDeliveriesAsync(TestPayments.Merchant, null, payment.Id, null, 10, CancellationToken.None)).Single(d => d.EventType == PaymentEventTypes.Created).State == WebhookDeliveryState.Pending)
         {
             tries += await _dispatcher.DispatchDueAsync(CancellationToken.None);
             _clock.Advance(_options.MaxRetryDelay * 1.2);
             Assert.True(tries < 100);
         }
 
-        var first = (await _webhooks.ListDeliveriesAsync(null, payment.Id, null, 10, CancellationToken.None)).Single(d => d.EventType == PaymentEventTypes.Created);
+        var first = (await _webhooks.ListDeliveriesAsync(TestPayments.Merchant, null, payment.Id, null, 10, CancellationToken.None)).Single(d => d.EventType == PaymentEventTypes.Created);
         Assert.Equal(WebhookDeliveryState.Failed, first.State);
         Assert.InRange(first.Attempts[^1].Time - first.CreateTime, _options.GiveUpAfter, _options.GiveUpAfter + _options.MaxRetryDelay * 1.2);
         // Backoff capped at an hour: about 25 tries in a day, not thousands.
@@ -137,7 +138,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         await _dispatcher.DispatchDueAsync(CancellationToken.None);
 
         Assert.Equal(["evt_1", "evt_2"], _endpoint.Received.Select(r => r.EventId));
-        Assert.All(await _webhooks.ListDeliveriesAsync(null, payment.Id, null, 10, CancellationToken.None), d => Assert.Equal(WebhookDeliveryState.Delivered, d.State));
+        Assert.All(await _webhooks.ListDeliveriesAsync(TestPayments.Merchant, null, payment.Id, null, 10, CancellationToken.None), d => Assert.Equal(WebhookDeliveryState.Delivered, d.State));
     }
 
     public async Task DisposeAsync()
