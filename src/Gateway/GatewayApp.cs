@@ -60,6 +60,20 @@ public static class GatewayApp
         }
 
         var app = builder.Build();
+        try
+        {
+            ActivatorUtilities.CreateInstance<PlaintextEndpointGuard>(app.Services).Check();
+        }
+        catch
+        {
+            // Refused before anything listens or the store is opened; in-process simulators are stopped with it.
+            await app.DisposeAsync();
+            if (simulators is not null)
+            {
+                await simulators.DisposeAsync();
+            }
+            throw;
+        }
         await app.InitializeStoreAsync();
         app.MapPaygate();
         return app;
