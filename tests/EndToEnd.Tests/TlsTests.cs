@@ -25,7 +25,7 @@ public sealed class TlsTests(TlsGatewayFixture fixture) : IClassFixture<TlsGatew
         }
         var channel = GrpcChannel.ForAddress(fixture.GrpcAddress, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         _channels.Add(channel);
-        return new PaymentService.PaymentServiceClient(channel);
+        return new PaymentService.PaymentServiceClient(ApiCredentials.WithKey(channel, fixture.Gateway.Credentials.MerchantKey));
     }
 
     /// <summary>
