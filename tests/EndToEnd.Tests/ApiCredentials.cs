@@ -12,15 +12,20 @@ namespace Paygate.EndToEnd.Tests;
 /// <param name="OperatorKey">The sandbox operator's <c>ok_test_...</c> key.</param>
 public sealed record ApiCredentials(string MerchantKey, string OperatorKey)
 {
-    public static ApiCredentials Read(string dataDirectory) => new(
-        File.ReadAllText(Path.Combine(dataDirectory, SandboxCredentials.MerchantKeyFile)).Trim(),
-        File.ReadAllText(Path.Combine(dataDirectory, SandboxCredentials.OperatorKeyFile)).Trim());
+    /// <summary>The keys the sandbox wrote on its first start; empty ones when it wrote none (a database that had keys already).</summary>
+    public static ApiCredentials Read(string dataDirectory) => new(ReadKey(dataDirectory, SandboxCredentials.MerchantKeyFile), ReadKey(dataDirectory, SandboxCredentials.OperatorKeyFile));
+
+    private static string ReadKey(string dataDirectory, string name) =>
+        File.Exists(Path.Combine(dataDirectory, name)) ? File.ReadAllText(Path.Combine(dataDirectory, name)).Trim() : "";
 
     /// <summary>Calls on <paramref name="channel"/> that carry <c>authorization: Bearer <paramref name="key"/></c>.</summary>
-    public static CallInvoker WithKey(GrpcChannel channel, string key) =>
+    public static CallInvoker WithKey(GrpcChannel channel, string key) => WithHeader(channel, "Bearer " + key);
+
+    /// <summary>Calls that carry exactly this authorization header (for tests of malformed ones).</summary>
+    public static CallInvoker WithHeader(GrpcChannel channel, string authorization) =>
         channel.Intercept(headers =>
         {
-            headers.Add("authorization", "Bearer " + key);
+            headers.Add("authorization", authorization);
             return headers;
         });
 

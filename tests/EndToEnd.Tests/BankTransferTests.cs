@@ -10,7 +10,7 @@ namespace Paygate.EndToEnd.Tests;
 public sealed class BankTransferTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>, IDisposable
 {
     private GatewayUnderTest Gateway => fixture.Gateway;
-    private ChannelService.ChannelServiceClient Operators => new(Gateway.Channel);
+    private ChannelService.ChannelServiceClient Operators => new(Gateway.Operator);
 
     private async Task<Payment> CreateAsync(long amount)
     {
@@ -248,6 +248,10 @@ public sealed class BankTransferTests(GatewayFixture fixture) : IClassFixture<Ga
         Assert.DoesNotContain((await Operators.ListHeldCreditsAsync(new ListHeldCreditsRequest { PageSize = 500 })).Credits, c => c.AccountServicerRef == entry);
         var (code, info, _) = await RpcErrors.CatchAsync(() => Operators.ReturnHeldCreditAsync(new ReturnHeldCreditRequest { Channel = "banktransfer", AccountServicerRef = "NOSUCH" }).ResponseAsync);
         Assert.Equal((Grpc.Core.StatusCode.NotFound, "PM-6015"), (code, info.Reason));
+        // The return is an operator's action: recorded once, with the key that did it.
+        var audit = (await new AdminService.AdminServiceClient(fixture.Gateway.Operator).ListAuditEntriesAsync(new ListAuditEntriesRequest { PageSize = 500 })).Entries;
+        var recorded = Assert.Single(audit, e => e.Action == "held_credit.returned" && e.Target == "banktransfer/" + entry);
+        Assert.StartsWith("key_", recorded.Actor, StringComparison.Ordinal);
     }
 
     public void Dispose() => fixture.Simulators.Bank.Notifier.Pause = false;
