@@ -49,6 +49,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.AddSingleton<WebhookSecretBox>();
+        services.AddSingleton<WebhookAddressPolicy>();
         // Merchant endpoints answer 2xx to acknowledge; a redirect is not an acknowledgement and is not followed.
         services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
