@@ -50,9 +50,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.AddSingleton<WebhookSecretBox>();
         services.AddSingleton<WebhookAddressPolicy>();
-        // Merchant endpoints answer 2xx to acknowledge; a redirect is not an acknowledgement and is not followed.
+        // Connections only to addresses the policy allows, vetted at connect time; redirects not followed.
         services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookConnections.CreateHandler(sp.GetRequiredService<WebhookAddressPolicy>()));
         services.AddHostedService<WebhookDispatcher>();
 
         services.AddSingleton<IBankCreditStore, SqliteBankCreditStore>();
