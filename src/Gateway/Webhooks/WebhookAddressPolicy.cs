@@ -102,7 +102,8 @@ public sealed class WebhookAddressPolicy
         IPAddress[] addresses;
         try
         {
-            addresses = await _resolve(host, cancellationToken);
+            // WaitAsync: a resolver that does not honour cancellation still cannot hold a try past its timeout.
+            addresses = await _resolve(host, cancellationToken).WaitAsync(cancellationToken);
         }
         catch (SocketException)
         {

@@ -67,11 +67,14 @@ public sealed class WebhookDeliveryAddressTests : IAsyncLifetime
         Assert.DoesNotContain(Secret, delivery.Attempts.Single().Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Live_EndpointOnLoopback_IsRefusedAtConnect_TheReceiverGetsNothing_AndTheTryFails()
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("[::ffff:127.0.0.1]")]
+    [InlineData("[::1]")]
+    public async Task Live_EndpointOnLoopback_IsRefusedAtConnect_TheReceiverGetsNothing_AndTheTryFails(string host)
     {
         // https, so that only the address check stands between the dispatcher and the receiver.
-        var paymentId = await OneEventForAsync($"https://127.0.0.1:{_endpoint.Port}/hook");
+        var paymentId = await OneEventForAsync($"https://{host}:{_endpoint.Port}/hook");
 
         var delivery = await DeliverAsync(new WebhookAddressPolicy(GatewayEnvironment.Live), paymentId);
 
