@@ -174,6 +174,19 @@ public sealed class WebhookTests(QuickWebhookFixture fixture) : IClassFixture<Qu
         Assert.DoesNotContain(_receiver.All, r => r.Event.Payment.Id == after.Id);
     }
 
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/", "link-local")]
+    [InlineData("http://192.168.1.10/hooks", "private")]
+    [InlineData("http://[fd00::1]/hooks", "unique local")]
+    public async Task Sandbox_Registration_TakesLoopbackHttp_ButNotPrivateOrMetadataAddresses(string url, string reason)
+    {
+        // This class's receiver, http on 127.0.0.1, was registered in InitializeAsync.
+        var (code, _, bad) = await RpcErrors.CatchAsync(() => _webhooks.CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = url }).ResponseAsync);
+
+        Assert.Equal((StatusCode.InvalidArgument, "url"), (code, bad!.FieldViolations.Single().Field));
+        Assert.Contains(reason, bad.FieldViolations.Single().Description);
+    }
+
     public async Task DisposeAsync()
     {
         if (_endpointId.Length > 0)

@@ -12,7 +12,7 @@ using Paygate.Gateway.Mapping;
 namespace Paygate.Gateway.Api;
 
 /// <summary>Merchants register webhook endpoints and read the delivery history.</summary>
-public sealed class WebhookGrpcService(IWebhookStore store, WebhookSecretBox secrets, TimeProvider clock) : WebhookService.WebhookServiceBase
+public sealed class WebhookGrpcService(IWebhookStore store, WebhookSecretBox secrets, WebhookAddressPolicy addresses, TimeProvider clock) : WebhookService.WebhookServiceBase
 {
     private const int MaxUrlLength = 2000;
     private const int MaxDescriptionLength = 200;
@@ -27,7 +27,7 @@ public sealed class WebhookGrpcService(IWebhookStore store, WebhookSecretBox sec
 
     public override async Task<V1.WebhookEndpoint> CreateWebhookEndpoint(CreateWebhookEndpointRequest request, ServerCallContext context)
     {
-        var url = ValidUrl(request.Url);
+        var url = await ValidUrlAsync(request.Url, context.CancellationToken);
         if (request.Description.Length > MaxDescriptionLength || request.Description.Any(char.IsControl))
         {
             throw PaymentException.InvalidField("description", $"at most {MaxDescriptionLength} characters, no control characters");
@@ -94,18 +94,15 @@ public sealed class WebhookGrpcService(IWebhookStore store, WebhookSecretBox sec
         return response;
     }
 
-    private static string ValidUrl(string url)
+    private async Task<string> ValidUrlAsync(string url, CancellationToken cancellationToken)
     {
-        if (url.Length is 0 or > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (url.Length is 0 or > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
-            throw PaymentException.InvalidField("url", $"must be an absolute http or https URL of at most {MaxUrlLength} characters");
+            throw PaymentException.InvalidField("url", $"must be an absolute URL of at most {MaxUrlLength} characters");
         }
-        if (uri.UserInfo.Length > 0 || uri.Fragment.Length > 0)
-        {
-            throw PaymentException.InvalidField("url", "must not carry user info or a fragment");
-        }
-        return uri.AbsoluteUri;
+        return await addresses.RefusalAsync(uri, cancellationToken) is { } refusal
+            ? throw PaymentException.InvalidField("url", refusal)
+            : uri.AbsoluteUri;
     }
 
     private static string ValidEndpointId(string id, string field) =>

@@ -51,9 +51,10 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.AddSingleton<WebhookSecretBox>();
-        // Merchant endpoints answer 2xx to acknowledge; a redirect is not an acknowledgement and is not followed.
+        services.AddSingleton<WebhookAddressPolicy>();
+        // Connections only to addresses the policy allows, vetted at connect time; redirects not followed.
         services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookConnections.CreateHandler(sp.GetRequiredService<WebhookAddressPolicy>()));
         services.AddHostedService<WebhookDispatcher>();
 
         services.AddSingleton<IMerchantStore, SqliteMerchantStore>();

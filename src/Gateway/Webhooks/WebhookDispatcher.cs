@@ -17,6 +17,7 @@ public sealed class WebhookDispatcher(
     IWebhookStore store,
     WebhookSecretBox secrets,
     IHttpClientFactory httpClients,
+    WebhookAddressPolicy addresses,
     PaymentSignals signals,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
@@ -62,38 +63,14 @@ public sealed class WebhookDispatcher(
     private async Task SendAsync(DueDelivery delivery, CancellationToken cancellationToken)
     {
         var evt = delivery.Event.ToProto();
-        var body = Json.Format(evt);
         var number = delivery.Attempts + 1;
         var started = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
-        int status = 0;
-        string error;
-        try
-        {
-            var secret = secrets.Open(delivery.SealedSecret, delivery.EndpointId);
-            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
-            {
-                Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
-            };
-            request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Header(secret, started, body));
-            request.Headers.Add("Paygate-Event-Id", evt.Id);
-            request.Headers.Add("Paygate-Event-Type", evt.Type);
-            request.Headers.Add("Paygate-Delivery-Id", delivery.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add("Paygate-Delivery-Attempt", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.Timeout);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            status = (int)response.StatusCode;
-            error = response.IsSuccessStatusCode ? "" : $"the endpoint answered HTTP {status}";
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            error = $"no answer within {_options.Timeout.TotalSeconds:0.#} s";
-        }
-        catch (HttpRequestException ex)
-        {
-            error = $"could not reach the endpoint: {ex.HttpRequestError}";
-        }
+        // A refused address counts as a failed try and is retried like an unreachable endpoint, not given up at once:
+        // a merchant may fix a DNS record within the day, and a refusal costs no more than a lookup (no byte is sent).
+        var (status, error) = addresses.FormRefusal(new Uri(delivery.Url)) is { } refusal
+            ? (0, $"refused by the address policy: the URL {refusal}")
+            : await PostAsync(delivery, evt, number, started, cancellationToken);
         var attempt = new WebhookAttempt(number, started, status, error, watch.ElapsedMilliseconds);
         var now = clock.GetUtcNow();
         if (error.Length == 0)
@@ -113,6 +90,47 @@ public sealed class WebhookDispatcher(
         logger.LogWarning("Webhook delivery {DeliveryId} of {EventId} to endpoint {EndpointId} failed (try {Attempt}): {Error}; next try at {Next:O}",
             delivery.Id, evt.Id, delivery.EndpointId, number, error, next);
         await store.RecordAttemptAsync(delivery.Id, attempt, WebhookDeliveryState.Pending, next < giveUpAt ? next : giveUpAt, CancellationToken.None);
+    }
+
+    private async Task<(int Status, string Error)> PostAsync(DueDelivery delivery, V1.Event evt, int number, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        var body = Json.Format(evt);
+        try
+        {
+            var secret = secrets.Open(delivery.SealedSecret, delivery.EndpointId);
+            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+            {
+                Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            };
+            request.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Header(secret, started, body));
+            request.Headers.Add("Paygate-Event-Id", evt.Id);
+            request.Headers.Add("Paygate-Event-Type", evt.Type);
+            request.Headers.Add("Paygate-Delivery-Id", delivery.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("Paygate-Delivery-Attempt", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // One timeout for the whole try: lookup, connect, headers and the part of the body that is read.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.Timeout);
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return (status, "");
+            }
+            var excerpt = await WebhookAnswerExcerpt.ReadAsync(response.Content, timeout.Token, cancellationToken);
+            return (status, excerpt.Length == 0 ? $"the endpoint answered HTTP {status}" : $"the endpoint answered HTTP {status}: {excerpt}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (0, $"no answer within {_options.Timeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is WebhookAddressRefusedException refused)
+        {
+            return (0, $"refused by the address policy: {refused.Message}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return (0, $"could not reach the endpoint: {ex.HttpRequestError}");
+        }
     }
 
     /// <summary>The wait after try <paramref name="number"/>: the first delay doubled each time, capped, with ±20 % jitter.</summary>

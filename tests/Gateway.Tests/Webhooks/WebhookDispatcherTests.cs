@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Security;
 using Paygate.Gateway.Storage;
 using Paygate.Gateway.Storage.Sqlite;
 using Paygate.Gateway.Webhooks;
@@ -31,7 +32,7 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         _payments = new SqlitePaymentStore(database);
         await _payments.InitializeAsync(CancellationToken.None);
         _webhooks = new SqliteWebhookStore(database);
-        _dispatcher = new WebhookDispatcher(_webhooks, _box, new Clients(_endpoint), new PaymentSignals(), Options.Create(_options), _clock,
+        _dispatcher = new WebhookDispatcher(_webhooks, _box, new Clients(_endpoint), new WebhookAddressPolicy(GatewayEnvironment.Sandbox), new PaymentSignals(), Options.Create(_options), _clock,
             NullLogger<WebhookDispatcher>.Instance);
     }
 
