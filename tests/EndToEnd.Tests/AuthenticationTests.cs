@@ -52,7 +52,9 @@ public sealed class AuthenticationTests(AuthenticationFixture fixture) : IClassF
         var revoked = await Admin.CreateApiKeyAsync(new CreateApiKeyRequest { MerchantId = merchantId, Description = "to revoke" });
         var expiring = await Admin.CreateApiKeyAsync(new CreateApiKeyRequest
         {
-            MerchantId = merchantId, Description = "short-lived", ExpireTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(2)),
+            MerchantId = merchantId,
+            Description = "short-lived",
+            ExpireTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(2)),
         });
         await PaymentsWith("Bearer " + revoked.Secret).ListPaymentsAsync(new ListPaymentsRequest());
         await PaymentsWith("Bearer " + expiring.Secret).ListPaymentsAsync(new ListPaymentsRequest());
@@ -144,7 +146,8 @@ public sealed class AuthenticationTests(AuthenticationFixture fixture) : IClassF
         var both = await RpcErrors.CatchAsync(() => Admin.CreateApiKeyAsync(new CreateApiKeyRequest { MerchantId = Gateway.MerchantId, Operator = true }).ResponseAsync);
         var past = await RpcErrors.CatchAsync(() => Admin.CreateApiKeyAsync(new CreateApiKeyRequest
         {
-            MerchantId = Gateway.MerchantId, ExpireTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+            MerchantId = Gateway.MerchantId,
+            ExpireTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
         }).ResponseAsync);
         var noMerchant = await RpcErrors.CatchAsync(() => Admin.CreateApiKeyAsync(new CreateApiKeyRequest { MerchantId = "mch_" + new string('0', 26) }).ResponseAsync);
         var noKey = await RpcErrors.CatchAsync(() => Admin.RevokeApiKeyAsync(new RevokeApiKeyRequest { Id = Gateway.Credentials.MerchantKey }).ResponseAsync);

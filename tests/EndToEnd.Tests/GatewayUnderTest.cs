@@ -89,7 +89,25 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await app.StartAsync();
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        return new GatewayUnderTest(app, channel, $"http://127.0.0.1:{httpPort}", (grpcPort, httpPort), logs, ApiCredentials.Read(dataDirectory));
+        return new GatewayUnderTest(app, channel, $"http://127.0.0.1:{httpPort}", (grpcPort, httpPort), logs, await CredentialsAsync(app.Services, dataDirectory));
+    }
+
+    /// <summary>
+    /// The sandbox's keys; a live gateway takes none of those, so it gets live ones for the first merchant (made if there is
+    /// none), as an operator would issue them.
+    /// </summary>
+    private static async Task<ApiCredentials> CredentialsAsync(IServiceProvider services, string dataDirectory)
+    {
+        if (services.GetRequiredService<Paygate.Gateway.Security.GatewayEnvironment>().IsSandbox)
+        {
+            return ApiCredentials.Read(dataDirectory);
+        }
+        var administration = services.GetRequiredService<Paygate.Gateway.Merchants.MerchantAdministration>();
+        var merchant = (await administration.ListMerchantsAsync(null, 1, CancellationToken.None)).FirstOrDefault()
+            ?? await administration.CreateMerchantAsync("test", "Live test merchant", null, CancellationToken.None);
+        var (_, merchantKey) = await administration.CreateKeyAsync("test", merchant.Id, "live test key", null, CancellationToken.None);
+        var (_, operatorKey) = await administration.CreateKeyAsync("test", null, "live test operator key", null, CancellationToken.None);
+        return new ApiCredentials(merchantKey, operatorKey);
     }
 
     internal static int FreePort()

@@ -25,7 +25,7 @@ public sealed class WebhookAddressTests(LiveGatewayFixture live) : IClassFixture
     [InlineData("https://localhost:8443/hooks", "non-public")]
     public async Task Live_Registration_RefusesUrlsThatReachOurOwnNetwork(string url, string reason)
     {
-        var webhooks = new WebhookService.WebhookServiceClient(live.Gateway.Channel);
+        var webhooks = new WebhookService.WebhookServiceClient(live.Gateway.Merchant);
 
         var (code, _, bad) = await RpcErrors.CatchAsync(() => webhooks.CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = url }).ResponseAsync);
 
@@ -47,11 +47,11 @@ public sealed class WebhookAddressTests(LiveGatewayFixture live) : IClassFixture
         {
             await using (var sandbox = await GatewayUnderTest.StartAsync(channels, data))
             {
-                await new WebhookService.WebhookServiceClient(sandbox.Channel).CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = url });
+                await new WebhookService.WebhookServiceClient(sandbox.Merchant).CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = url });
             }
 
             await using var gateway = await GatewayUnderTest.StartAsync(channels, data, new Dictionary<string, string?> { ["Paygate:Environment"] = "Live" });
-            var webhooks = new WebhookService.WebhookServiceClient(gateway.Channel);
+            var webhooks = new WebhookService.WebhookServiceClient(gateway.Merchant);
             var payment = await gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest(4500));
             WebhookAttempt? attempt = null;
             await GatewayUnderTest.WaitUntilAsync(async () =>

@@ -39,8 +39,8 @@ public sealed class WebhookDeliveryAddressTests : IAsyncLifetime
     private async Task<string> OneEventForAsync(string url)
     {
         var id = PaymentIds.NewWebhookEndpointId(_clock);
-        await _webhooks.InsertEndpointAsync(new WebhookEndpoint(id, url, "", [], WebhookEndpointState.Enabled, _clock.GetUtcNow()),
-            _box.Seal(Secret, id), CancellationToken.None);
+        await _webhooks.InsertEndpointAsync(new WebhookEndpoint(id, TestPayments.Merchant, url, "", [], WebhookEndpointState.Enabled, _clock.GetUtcNow()),
+            _box.Seal(Secret, id), Merchants.AuditEntry.New(_clock.GetUtcNow(), "test", Merchants.AuditActions.WebhookEndpointCreated, id, TestPayments.Merchant), CancellationToken.None);
         var payment = TestPayments.New(_clock);
         await _payments.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), null, CancellationToken.None);
         return payment.Id;
@@ -54,7 +54,7 @@ public sealed class WebhookDeliveryAddressTests : IAsyncLifetime
             NullLogger<WebhookDispatcher>.Instance);
         // Bounded, so that a dispatcher that waits on an endless answer fails the test rather than hanging it.
         Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
-        return (await _webhooks.ListDeliveriesAsync(null, paymentId, null, 10, CancellationToken.None)).Single();
+        return (await _webhooks.ListDeliveriesAsync(TestPayments.Merchant, null, paymentId, null, 10, CancellationToken.None)).Single();
     }
 
     private static WebhookAddressPolicy Resolving(GatewayEnvironment environment, Func<IPAddress[]> answer) =>
