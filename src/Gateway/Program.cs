@@ -17,10 +17,10 @@ app.Lifetime.ApplicationStarted.Register(() =>
     {
         app.Logger.LogInformation(
             """
-            Sandbox mode: simulated networks at {Simulators}. Try it:
-              grpcurl -plaintext -d '{{"amount_minor": 1000, "currency": "CNY", "description": "Cloud server, 1 month"}}' localhost:5080 paygate.v1.PaymentService/CreatePayment
+            Sandbox mode: simulated networks at {Simulators}. Try it (from src/Gateway; the keys are in data/sandbox-*.key):
+              grpcurl -plaintext -H "authorization: Bearer $(cat data/sandbox-merchant.key)" -d '{{"amount_minor": 1000, "currency": "CNY", "description": "Cloud server, 1 month"}}' localhost:5080 paygate.v1.PaymentService/CreatePayment
               curl -d qr_code=<next_action.qr_code> {Simulators}/alipay/buyer/pay
-              grpcurl -plaintext -d '{{"id": "<payment id>"}}' localhost:5080 paygate.v1.PaymentService/GetPayment
+              grpcurl -plaintext -H "authorization: Bearer $(cat data/sandbox-merchant.key)" -d '{{"id": "<payment id>"}}' localhost:5080 paygate.v1.PaymentService/GetPayment
             Other channels: "payment_method": {{"channel": "wechatpay"}} (pay: curl -d code_url=... {Simulators}/wechatpay/buyer/pay),
             {{"channel": "unionpay"}} (post next_action.redirect_form, then curl -d orderId=... {Simulators}/unionpay/buyer/pay),
             {{"card": {{"number": "4242424242424242", "exp_month": 12, "exp_year": 2031}}}} with USD 100.00 or more (or CNY, converted).

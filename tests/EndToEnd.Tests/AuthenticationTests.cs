@@ -162,3 +162,33 @@ public sealed class AuthenticationTests(AuthenticationFixture fixture) : IClassF
         await Gateway.Payments.ListPaymentsAsync(new ListPaymentsRequest()); // the sandbox key is untouched
     }
 }
+
+/// <summary>An operator who does not want the API described to anyone closes reflection; health stays open.</summary>
+public sealed class ReflectionSettingTests
+{
+    [Fact]
+    public async Task ReflectionClosedBySetting_IsUnimplemented_HealthStillAnswers()
+    {
+        var data = Directory.CreateTempSubdirectory("paygate-reflection-").FullName;
+        try
+        {
+            await using var simulators = await Paygate.Simulators.Hosting.SimulatorHost.StartAsync();
+            await using var gateway = await GatewayUnderTest.StartAsync(Paygate.Simulators.Hosting.SandboxSettings.For(simulators), data,
+                new Dictionary<string, string?> { ["Paygate:Reflection"] = "false" });
+            using var reflection = new ServerReflection.ServerReflectionClient(gateway.Channel).ServerReflectionInfo();
+
+            var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                await reflection.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+                await reflection.ResponseStream.MoveNext(CancellationToken.None);
+            });
+
+            Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(gateway.Channel).CheckAsync(new HealthCheckRequest())).Status);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}

@@ -26,6 +26,9 @@ internal sealed class RecentPayments(int capacity)
 
     public void Forget(string id) => _rows.TryRemove(id, out _);
 
+    /// <summary>Forgets everything (rows were changed in bulk, outside the payment store).</summary>
+    public void Clear() => _rows.Clear();
+
     public void Committed(string id, long version, string body)
     {
         var added = false;

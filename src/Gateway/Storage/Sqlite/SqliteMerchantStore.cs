@@ -81,7 +81,7 @@ public sealed class SqliteMerchantStore(SqliteDatabase database) : IMerchantStor
                 SqliteAudit.Write(connection, tx, audit with { Detail = $"payments={payments}" });
             }
             return payments;
-        });
+        }, _ => database.RecentPayments.Clear());
 
     public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? beforeSequence, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<AuditEntry>>(database.Read(c => Query(c, null, """

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Paygate.Gateway.Merchants;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Security;
+using Paygate.Gateway.Storage.Sqlite;
+
+namespace Paygate.Gateway.Tests.Storage;
+
+public sealed class SqliteMerchantStoreTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("paygate-merchants-").FullName;
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private SqliteDatabase _database = null!;
+    private SqliteMerchantStore _store = null!;
+    private MerchantAdministration _admin = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "m.db") }));
+        await _database.MigrateAsync(CancellationToken.None);
+        _store = new SqliteMerchantStore(_database);
+        _admin = new MerchantAdministration(_store, GatewayEnvironment.Sandbox, new ApiKeyCache(_clock), _clock);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Keys_AreFoundByTheHashOfTheirSecret_AndTheSecretIsNowhereInTheFile()
+    {
+        var merchant = await _admin.CreateMerchantAsync("test", "Acme", new RateLimit(5, 10), CancellationToken.None);
+        var (key, secret) = await _admin.CreateKeyAsync("test", merchant.Id, "checkout", null, CancellationToken.None);
+        var (operatorKey, _) = await _admin.CreateKeyAsync("test", null, "ops", null, CancellationToken.None);
+
+        var found = await _store.FindKeyByHashAsync(ApiKeySecret.Hash(secret), CancellationToken.None);
+        Assert.Equal((key.Id, KeyRole.Merchant, merchant.Id), (found!.Id, found.Role, found.MerchantId));
+        Assert.Equal([operatorKey.Id], (await _store.ListKeysAsync(null, CancellationToken.None)).Select(k => k.Id));
+        Assert.Equal([key.Id], (await _store.ListKeysAsync(merchant.Id, CancellationToken.None)).Select(k => k.Id));
+        Assert.Equal(new RateLimit(5, 10), (await _store.GetMerchantAsync(merchant.Id, CancellationToken.None))!.RateLimit);
+        await _database.DisposeAsync();
+        var file = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(_dir, "m.db")))
+            + (File.Exists(Path.Combine(_dir, "m.db-wal")) ? System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(_dir, "m.db-wal"))) : "");
+        Assert.DoesNotContain(secret[12..], file, StringComparison.Ordinal);
+        Assert.Contains(secret[..12], file, StringComparison.Ordinal);
+        _database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "m.db") }));
+    }
+
+    [Fact]
+    public async Task Revoke_KeepsTheFirstRevocationTime_AndAuditsEachAction()
+    {
+        var merchant = await _admin.CreateMerchantAsync("op-1", "Acme", null, CancellationToken.None);
+        var (key, _) = await _admin.CreateKeyAsync("op-1", merchant.Id, "", null, CancellationToken.None);
+        var first = await _admin.RevokeKeyAsync("op-1", key.Id, CancellationToken.None);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        var second = await _admin.RevokeKeyAsync("op-2", key.Id, CancellationToken.None);
+
+        Assert.Equal(first.RevokeTime, second.RevokeTime);
+        Assert.False(second.IsActiveAt(_clock.GetUtcNow()));
+        var audit = await _store.ListAuditAsync(null, 10, CancellationToken.None);
+        Assert.Equal(["api_key.revoked", "api_key.revoked", "api_key.created", "merchant.created"], audit.Select(a => a.Action));
+        Assert.Equal(["op-2", "op-1", "op-1", "op-1"], audit.Select(a => a.Actor));
+        Assert.All(audit, a => Assert.Equal(merchant.Id, a.MerchantId));
+    }
+
+    [Fact]
+    public async Task AdoptUnowned_GivesPaymentsFromBeforeMerchantsToOne()
+    {
+        var payments = new SqlitePaymentStore(_database);
+        var legacy = TestPayments.New(_clock);
+        var old = new Payment
+        {
+            Id = legacy.Id,
+            MerchantId = "",
+            State = legacy.State,
+            AmountMinor = legacy.AmountMinor,
+            Currency = legacy.Currency,
+            Description = legacy.Description,
+            Customer = legacy.Customer,
+            Routing = legacy.Routing,
+            CreateTime = legacy.CreateTime,
+            UpdateTime = legacy.UpdateTime,
+            ExpireTime = legacy.ExpireTime,
+            Attempts = legacy.Attempts,
+        };
+        await payments.InsertAsync(old, new PaymentChange(PaymentEventTypes.Created), new IdempotencyRecord("", "create", "k", "f", old.Id, _clock.GetUtcNow()), CancellationToken.None);
+        var merchant = await _admin.CreateMerchantAsync("sandbox", "Sandbox merchant", null, CancellationToken.None);
+
+        var adopted = await _store.AdoptUnownedAsync(merchant.Id, AuditEntry.New(_clock.GetUtcNow(), "sandbox", "merchant.adopted_unowned", merchant.Id, merchant.Id), CancellationToken.None);
+
+        Assert.Equal(1, adopted);
+        Assert.Equal(merchant.Id, (await payments.GetAsync(old.Id, CancellationToken.None))!.MerchantId);
+        Assert.Equal([old.Id], (await payments.ListAsync(merchant.Id, null, null, 10, CancellationToken.None)).Select(p => p.Id));
+        Assert.NotNull(await payments.FindIdempotencyAsync(merchant.Id, "create", "k", CancellationToken.None));
+        Assert.Single(await payments.AllEventsAsync(merchant.Id, 0, 10, CancellationToken.None));
+    }
+}
