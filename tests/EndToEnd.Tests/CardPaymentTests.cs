@@ -11,14 +11,8 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
     private const string Pan = "4242424242424242";
     private GatewayUnderTest Gateway => fixture.Gateway;
 
-    private static CreatePaymentRequest CardRequest(string number = Pan, long amount = 12_000, string currency = "USD") => new()
-    {
-        AmountMinor = amount,
-        Currency = currency,
-        Description = "Cloud server, 1 year",
-        Customer = new Customer { Type = Customer.Types.Type.Enterprise, Country = "US" },
-        PaymentMethod = new PaymentMethod { Card = new CardDetails { Number = number, ExpMonth = 12, ExpYear = 2031, Cvc = "123" } },
-    };
+    private static CreatePaymentRequest CardRequest(string number = Pan, long amount = 12_000, string currency = "USD") =>
+        GatewayUnderTest.CardRequest(number, amount, currency);
 
     private int Charges(string reference) => fixture.Simulators.Card.Ledger.Count(e => e.Reference == reference && e.Kind == "charge");
 

@@ -159,6 +159,17 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         Customer = new Customer { Type = Customer.Types.Type.Personal, Country = "CN", Device = "mobile" },
     };
 
+    /// <summary>A card payment of an enterprise customer in USD (the card channel's minimum is 100.00): approved with 4242..., settled at once.</summary>
+    public static CreatePaymentRequest CardRequest(string number = "4242424242424242", long amount = 12_000, string currency = "USD", string? requestId = null) => new()
+    {
+        AmountMinor = amount,
+        Currency = currency,
+        Description = "Cloud server, 1 year",
+        Customer = new Customer { Type = Customer.Types.Type.Enterprise, Country = "US" },
+        PaymentMethod = new PaymentMethod { Card = new CardDetails { Number = number, ExpMonth = 12, ExpYear = 2031, Cvc = "123" } },
+        RequestId = requestId ?? "",
+    };
+
     public static CreatePaymentRequest NewRequest(long amountMinor = 8888, string? requestId = null, string channel = "alipay") => new()
     {
         AmountMinor = amountMinor,

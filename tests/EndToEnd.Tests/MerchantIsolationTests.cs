@@ -24,15 +24,7 @@ public sealed class MerchantIsolationTests(GatewayFixture fixture) : IClassFixtu
         return (merchant.Id, new PaymentService.PaymentServiceClient(invoker), new WebhookService.WebhookServiceClient(invoker));
     }
 
-    private static CreatePaymentRequest CardPayment(string? requestId = null, long amount = 12_000) => new()
-    {
-        AmountMinor = amount,
-        Currency = "USD",
-        Description = "Cloud server, 1 year",
-        Customer = new Customer { Type = Customer.Types.Type.Enterprise, Country = "US" },
-        PaymentMethod = new PaymentMethod { Card = new CardDetails { Number = "4242424242424242", ExpMonth = 12, ExpYear = 2031, Cvc = "123" } },
-        RequestId = requestId ?? "",
-    };
+    private static CreatePaymentRequest CardPayment(string? requestId = null, long amount = 12_000) => GatewayUnderTest.CardRequest(amount: amount, requestId: requestId);
 
     /// <summary>The refusal an id that exists nowhere gets, to compare another merchant's with: same status, code and words.</summary>
     private static async Task AssertSameAsMissingAsync(Func<string, Task> call, string theirs, string missing)

@@ -21,14 +21,7 @@ public sealed class SecretScanTests(VerboseGatewayFixture fixture) : IClassFixtu
 {
     private GatewayUnderTest Gateway => fixture.Gateway;
 
-    private static CreatePaymentRequest Card(string number) => new()
-    {
-        AmountMinor = 12_000,
-        Currency = "USD",
-        Description = "Cloud server, 1 year",
-        Customer = new Customer { Type = Customer.Types.Type.Enterprise, Country = "US" },
-        PaymentMethod = new PaymentMethod { Card = new CardDetails { Number = number, ExpMonth = 12, ExpYear = 2031, Cvc = "737" } },
-    };
+    private static CreatePaymentRequest Card(string number) => GatewayUnderTest.CardRequest(number);
 
     [Fact]
     public async Task AfterAFullRun_NoSecretIsInTheLogsErrorsOrDatabase()

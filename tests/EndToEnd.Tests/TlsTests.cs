@@ -44,14 +44,7 @@ public sealed class TlsTests(TlsGatewayFixture fixture) : IClassFixture<TlsGatew
         return policy;
     }
 
-    private static CreatePaymentRequest CardRequest() => new()
-    {
-        AmountMinor = 12_000,
-        Currency = "USD",
-        Description = "Cloud server, 1 year",
-        Customer = new Customer { Type = Customer.Types.Type.Enterprise, Country = "US" },
-        PaymentMethod = new PaymentMethod { Card = new CardDetails { Number = "4242424242424242", ExpMonth = 12, ExpYear = 2031, Cvc = "123" } },
-    };
+    private static CreatePaymentRequest CardRequest() => GatewayUnderTest.CardRequest();
 
     [Fact]
     public async Task CardPayment_OverTlsToAClientTrustingOnlyTheGatewaysCa_Succeeds()
