@@ -44,7 +44,7 @@ public sealed class AdminGrpcService(MerchantAdministration administration) : Ad
     public override async Task<CreateApiKeyResponse> CreateApiKey(CreateApiKeyRequest request, ServerCallContext context)
     {
         var merchantId = MerchantOrOperator(request.MerchantId, request.Operator);
-        var (key, secret) = await administration.CreateKeyAsync(context.Caller().KeyId, merchantId, request.Description, request.ExpireTime?.ToDateTimeOffset(),
+        var (key, secret) = await administration.CreateKeyAsync(context.Caller().KeyId, merchantId, request.Description, ExpireTime(request.ExpireTime),
             context.CancellationToken);
         return new CreateApiKeyResponse { Key = ToProto(key), Secret = secret };
     }
@@ -71,6 +71,22 @@ public sealed class AdminGrpcService(MerchantAdministration administration) : Ad
             response.NextPageToken = rows[size - 1].Sequence.ToString(CultureInfo.InvariantCulture);
         }
         return response;
+    }
+
+    private static DateTimeOffset? ExpireTime(Timestamp? time)
+    {
+        if (time is null)
+        {
+            return null;
+        }
+        try
+        {
+            return time.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            throw PaymentException.InvalidField("expire_time", "is not a valid timestamp");
+        }
     }
 
     /// <summary>A merchant id, or null for the operators: exactly one of the two must be asked for.</summary>

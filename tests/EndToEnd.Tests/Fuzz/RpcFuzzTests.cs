@@ -29,6 +29,9 @@ public sealed class RpcFuzzTests(GatewayFixture fixture) : IClassFixture<Gateway
     public Task WebhookService_AnyRequest_IsAnsweredCleanly() => FuzzAsync(WebhookService.Descriptor, seed: 2);
 
     [Fact]
+    public Task AdminService_AnyRequest_IsAnsweredCleanly() => FuzzAsync(AdminService.Descriptor, seed: 4);
+
+    [Fact]
     public Task ChannelService_AnyRequest_IsAnsweredCleanly() => FuzzAsync(ChannelService.Descriptor, seed: 3);
 
     private async Task FuzzAsync(ServiceDescriptor service, int seed)
@@ -88,21 +91,22 @@ public sealed class RpcFuzzTests(GatewayFixture fixture) : IClassFixture<Gateway
         var payment = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest());
         var endpoint = await new WebhookService.WebhookServiceClient(Gateway.Merchant)
             .CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = "http://127.0.0.1:9/hooks" });
-        return [payment.Id, endpoint.Id];
+        return [payment.Id, endpoint.Id, Gateway.MerchantId];
     }
 
-    /// <summary>How many payments, refunds and enabled webhook endpoints the store holds, read beside the gateway.</summary>
-    private async Task<(long Payments, long Refunds, long Endpoints, long Enabled)> StoredAsync()
+    /// <summary>How many payments, refunds, enabled webhook endpoints, merchants and usable keys the store holds, read beside the gateway.</summary>
+    private async Task<(long Payments, long Refunds, long Endpoints, long Enabled, long Merchants, long Keys)> StoredAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.DataDirectory, "paygate.db")};Mode=ReadOnly");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT (SELECT COUNT(*) FROM payments), (SELECT COUNT(*) FROM refunds), (SELECT COUNT(*) FROM webhook_endpoints),
-                   (SELECT COUNT(*) FROM webhook_endpoints WHERE state = 1)
+                   (SELECT COUNT(*) FROM webhook_endpoints WHERE state = 1), (SELECT COUNT(*) FROM merchants),
+                   (SELECT COUNT(*) FROM api_keys WHERE revoke_time IS NULL)
             """;
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
     }
 }
