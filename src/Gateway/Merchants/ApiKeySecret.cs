@@ -10,6 +10,7 @@ namespace Paygate.Gateway.Merchants;
 /// </summary>
 public static class ApiKeySecret
 {
+    /// <summary>Base62: exactly the ASCII letters and digits.</summary>
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private const int RandomLength = 43;
     /// <summary>How much of a secret is kept visible: the role, the environment and four random characters.</summary>
@@ -41,7 +42,7 @@ public static class ApiKeySecret
         mode = "";
         problem = "";
         var parts = secret.Split('_');
-        if (secret.Length != 8 + RandomLength || parts.Length != 3 || parts[2].Length != RandomLength || !parts[2].All(c => Alphabet.Contains(c)))
+        if (secret.Length != 8 + RandomLength || parts.Length != 3 || parts[2].Length != RandomLength || !parts[2].All(char.IsAsciiLetterOrDigit))
         {
             problem = "is not an API key (sk_test_..., sk_live_..., ok_test_... or ok_live_...)";
             return false;

@@ -14,6 +14,7 @@ public sealed class ApiKeyAuthenticator(IMerchantStore store, ApiKeyCache cache,
     ILogger<ApiKeyAuthenticator> logger)
 {
     private const string Scheme = "Bearer ";
+    private const string NotValid = "the API key is not valid: unknown, revoked or expired";
     /// <summary>A key's use is written at most this often (the last-use time is for spotting unused keys, not an access log).</summary>
     private static readonly TimeSpan UseRecordInterval = TimeSpan.FromMinutes(1);
 
@@ -29,20 +30,25 @@ public sealed class ApiKeyAuthenticator(IMerchantStore store, ApiKeyCache cache,
             throw Refused($"a {mode} key cannot be used with this {(environment.IsSandbox ? "sandbox" : "live")} gateway (it takes {environment.KeyMode} keys)");
         }
         var hash = ApiKeySecret.Hash(secret);
+        var now = clock.GetUtcNow();
         if (!cache.TryGet(hash, out var key, out var rateLimit))
         {
+            // Unknown, revoked and expired keys all cost exactly this one read, and none is cached: their answers and their
+            // timing are the same.
             var found = await store.FindKeyByHashAsync(hash, cancellationToken);
-            var merchant = found?.MerchantId is { } merchantId ? await store.GetMerchantAsync(merchantId, cancellationToken) : null;
-            if (found is not null)
+            if (found is null || !found.IsActiveAt(now))
             {
-                (key, rateLimit) = (found, merchant?.RateLimit);
-                cache.Add(found, rateLimit);
+                throw Refused(NotValid);
             }
+            rateLimit = found.MerchantId is { } merchantId ? (await store.GetMerchantAsync(merchantId, cancellationToken))?.RateLimit : null;
+            key = found;
+            cache.Add(found, rateLimit);
         }
-        var now = clock.GetUtcNow();
-        if (key is null || !key.IsActiveAt(now))
+        if (!key.IsActiveAt(now))
         {
-            throw Refused("the API key is not valid: unknown, revoked or expired");
+            // Expired while cached.
+            cache.Forget(hash);
+            throw Refused(NotValid);
         }
         if (key.LastUseTime is not { } last || now - last >= UseRecordInterval)
         {
