@@ -167,7 +167,8 @@ public static partial class Mt103Format
     private static string FieldAt(string text, int index)
     {
         var block4 = text.IndexOf("{4:", StringComparison.Ordinal);
-        if (block4 < 0 || index < block4)
+        var end = block4 < 0 ? -1 : text.IndexOf(Crlf + "-}", block4, StringComparison.Ordinal);
+        if (block4 < 0 || index < block4 || (end >= 0 && index > end + Crlf.Length))
         {
             return "blocks";
         }
