@@ -37,6 +37,7 @@ public static class SandboxSettings
             ["Channels:UnionPay:SigningCertificatePem"] = unionPay.SigningCertificatePem,
             ["Channels:UnionPay:PrivateKeyPem"] = unionPay.PrivateKeyPem,
             ["Channels:UnionPay:RootCertificatePem"] = unionPay.RootCertificatePem,
+            ["Channels:UnionPay:MiddleCertificatePem"] = unionPay.MiddleCertificatePem,
             ["Channels:Swift:BaseUrl"] = host.SwiftBaseUrl,
             ["Channels:Swift:ApiKey"] = swift.ApiKey,
             ["Channels:Swift:SigningSecret"] = swift.SigningSecret,

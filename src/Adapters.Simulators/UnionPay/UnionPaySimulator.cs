@@ -10,8 +10,9 @@ namespace Paygate.Simulators.UnionPay;
 /// <param name="MerId">The merchant id.</param>
 /// <param name="SigningCertificatePem">The merchant's signing certificate.</param>
 /// <param name="PrivateKeyPem">Its private key.</param>
-/// <param name="RootCertificatePem">The root UnionPay's signing certificate chains to.</param>
-public sealed record UnionPaySandboxMerchant(string MerId, string SigningCertificatePem, string PrivateKeyPem, string RootCertificatePem);
+/// <param name="RootCertificatePem">The root of UnionPay's test PKI.</param>
+/// <param name="MiddleCertificatePem">The intermediate certificate, issued by the root, that issued UnionPay's signing certificate.</param>
+public sealed record UnionPaySandboxMerchant(string MerId, string SigningCertificatePem, string PrivateKeyPem, string RootCertificatePem, string MiddleCertificatePem);
 
 /// <summary>One consume as the simulated UnionPay keeps it.</summary>
 public sealed class UnionPayOrder
@@ -66,6 +67,9 @@ public sealed partial class UnionPaySimulator : IDisposable
     /// <summary>The root of the simulator's test PKI.</summary>
     public string RootCertificatePem => _ca.Root.ExportCertificatePem();
 
+    /// <summary>The intermediate certificate of the simulator's test PKI: the issuer of UnionPay's signing certificate.</summary>
+    public string MiddleCertificatePem => _ca.Middle.ExportCertificatePem();
+
     public UnionPaySandboxMerchant IssueSandboxMerchant()
     {
         var merId = "777290058" + RandomNumberGenerator.GetInt32(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
@@ -75,7 +79,7 @@ public sealed partial class UnionPaySimulator : IDisposable
         {
             _merchants[merId] = (UnionPayCertificateAuthority.CertId(certificate), key);
         }
-        return new UnionPaySandboxMerchant(merId, certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem(), RootCertificatePem);
+        return new UnionPaySandboxMerchant(merId, certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem(), RootCertificatePem, MiddleCertificatePem);
     }
 
     public IReadOnlyList<UnionPayLedgerEntry> Ledger

@@ -156,7 +156,7 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
 
     public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body)
     {
-        var form = ChannelForm.Parse(body);
+        var form = ChannelForm.Parse(body, bracesGroup: false);
         form.TryGetValue("sign", out var sign);
         // Notifications are verified without both sign and sign_type (requests keep sign_type in).
         if (!AlipaySignature.Verify(AlipaySignature.SignContent(form, "sign", "sign_type"), sign, _alipayKey))

@@ -17,17 +17,17 @@ internal static class ChannelForm
 
     /// <summary>
     /// Reads an <c>application/x-www-form-urlencoded</c> notification body into decoded fields. A field named twice
-    /// is refused: which of the two the signature covered is not knowable.
+    /// is refused: which of the two the signature covered is not knowable. <paramref name="bracesGroup"/>: the network
+    /// reads <c>{...}</c> and <c>[...]</c> as one value (UnionPay), so a sender that leaves such a value unencoded
+    /// (<c>reqReserved={a=1&amp;b=2}</c>) still gives one field.
     /// </summary>
-    public static Dictionary<string, string> Parse(string body)
+    public static Dictionary<string, string> Parse(string body, bool bracesGroup)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (rawKey, rawValue) in Split(body, bracesGroup))
         {
-            var eq = pair.IndexOf('=');
-            var key = WebUtility.UrlDecode(eq < 0 ? pair : pair[..eq]);
-            var value = eq < 0 ? "" : WebUtility.UrlDecode(pair[(eq + 1)..]);
-            if (!result.TryAdd(key, value))
+            var key = WebUtility.UrlDecode(rawKey);
+            if (!result.TryAdd(key, WebUtility.UrlDecode(rawValue)))
             {
                 throw new NotificationRejectedException($"field '{Shorten(key)}' appears more than once");
             }

@@ -54,7 +54,7 @@ public static partial class Mt103Format
         {
             if ((text[i] == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')) || (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')))
             {
-                throw new SwiftFormatException([new("block 4", "CR and LF may only appear together, as CrLf", "M60")]);
+                throw new SwiftFormatException([new(FieldAt(text, i), "CR and LF may only appear together, as CrLf", "M60")]);
             }
         }
         var match = Envelope().Match(text);
@@ -139,19 +139,46 @@ public static partial class Mt103Format
             }
         }
         Flush();
-        if (SwiftSyntax.FirstOutsideX(block4.Replace(Crlf, "", StringComparison.Ordinal)) is { } bad)
-        {
-            errors.Add(new("block 4", $"character '{bad}' is not in SWIFT character set X", "M60"));
-        }
         return fields;
 
         void Flush()
         {
-            if (tag is not null && !fields.TryAdd(tag, value.ToString()))
+            if (tag is null)
+            {
+                return;
+            }
+            var text = value.ToString();
+            // The network names the field a foreign character is in, so that the sender knows what to correct.
+            if (SwiftSyntax.FirstOutsideX(text.Replace(Crlf, "", StringComparison.Ordinal)) is { } bad)
+            {
+                errors.Add(new(tag, $"character '{bad}' is not in SWIFT character set X", "M60"));
+            }
+            if (!fields.TryAdd(tag, text))
             {
                 errors.Add(new(tag, "the field appears twice", "T13"));
             }
         }
+    }
+
+    /// <summary>
+    /// The field of block 4 that position <paramref name="index"/> of a message falls in (the last <c>CrLf:tag:</c> before
+    /// it), or the part of the message it is in when that is not a field.
+    /// </summary>
+    private static string FieldAt(string text, int index)
+    {
+        var block4 = text.IndexOf("{4:", StringComparison.Ordinal);
+        var end = block4 < 0 ? -1 : text.IndexOf(Crlf + "-}", block4, StringComparison.Ordinal);
+        if (block4 < 0 || index < block4 || (end >= 0 && index > end + Crlf.Length))
+        {
+            return "blocks";
+        }
+        var lineStart = text.LastIndexOf(Crlf + ":", index, index - block4 + 1, StringComparison.Ordinal);
+        if (lineStart < 0)
+        {
+            return "block 4";
+        }
+        var tag = FieldStart().Match(text, lineStart + Crlf.Length, Math.Min(text.Length - lineStart - Crlf.Length, 6));
+        return tag.Success ? tag.Groups[1].Value : "block 4";
     }
 
     private static (DateOnly, Money.Money) ValueDateAndAmount(string value, List<Mt103Violation> errors)

@@ -7,34 +7,6 @@ public static class SwiftSyntax
 {
     private const string XExtra = "/-?:().,'+ ";
 
-    /// <summary>IBAN lengths by country (ISO 13616 registry, the countries a cross-border merchant meets most).</summary>
-    private static readonly Dictionary<string, int> IbanLengths = new(StringComparer.Ordinal)
-    {
-        ["AT"] = 20,
-        ["BE"] = 16,
-        ["CH"] = 21,
-        ["CZ"] = 24,
-        ["DE"] = 22,
-        ["DK"] = 18,
-        ["ES"] = 24,
-        ["FI"] = 18,
-        ["FR"] = 27,
-        ["GB"] = 22,
-        ["GR"] = 27,
-        ["HU"] = 28,
-        ["IE"] = 22,
-        ["IT"] = 27,
-        ["LU"] = 20,
-        ["NL"] = 18,
-        ["NO"] = 15,
-        ["PL"] = 28,
-        ["PT"] = 25,
-        ["SE"] = 24,
-        ["SA"] = 24,
-        ["AE"] = 23,
-        ["TR"] = 26,
-    };
-
     /// <summary>The first character outside character set X (letters, digits, <c>/ - ? : ( ) . , ' +</c>, space), or null.</summary>
     public static char? FirstOutsideX(string text)
     {
@@ -59,18 +31,26 @@ public static class SwiftSyntax
         account.Length >= 5 && char.IsAsciiLetterUpper(account[0]) && char.IsAsciiLetterUpper(account[1])
         && char.IsAsciiDigit(account[2]) && char.IsAsciiDigit(account[3]) && account.All(char.IsAsciiLetterOrDigit);
 
-    /// <summary>Why <paramref name="iban"/> is not a valid IBAN (length for its country, mod-97 check), or null when it is.</summary>
+    /// <summary>
+    /// Why <paramref name="iban"/> is not a valid IBAN (a country of the registry, that country's length, the mod-97 check), or
+    /// null when it is.
+    /// </summary>
     public static string? IbanProblem(string iban)
     {
         if (!LooksLikeIban(iban) || iban.Length > 34)
         {
             return "an IBAN is two letters, two check digits and up to 30 letters or digits";
         }
-        if (IbanLengths.TryGetValue(iban[..2], out var length) && iban.Length != length)
+        if (IbanRegistry.Find(iban[..2]) is not { } country)
         {
-            return $"an IBAN of {iban[..2]} has {length} characters, not {iban.Length}";
+            return $"'{iban[..2]}' is not a country of the IBAN registry";
         }
-        return Mod97(iban[4..] + iban[..4]) == 1 ? null : "the IBAN's check digits are wrong (mod 97 is not 1)";
+        if (iban.Length != country.Length)
+        {
+            return $"an IBAN of {country.Code} ({country.Country}) has {country.Length} characters, not {iban.Length}";
+        }
+        // 98 minus a remainder is 02 to 98: 00, 01 and 99 pass mod 97 only as aliases of 97, 98 and 02.
+        return iban[2..4] is not ("00" or "01" or "99") && Mod97(iban[4..] + iban[..4]) == 1 ? null : "the IBAN's check digits are wrong (mod 97 is not 1)";
     }
 
     /// <summary>The two check digits for a country and BBAN: 98 minus mod 97 of the number with <c>00</c> in their place.</summary>

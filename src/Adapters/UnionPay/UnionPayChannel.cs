@@ -14,7 +14,7 @@ namespace Paygate.Adapters.UnionPay;
 /// <summary>
 /// The UnionPay online payment channel (ACP 5.1.0): the consume is a signed form the payer's browser posts to
 /// <c>frontTransReq.do</c>; query and refund go server to server; every answer is verified against the
-/// certificate it carries, which must chain to the configured root.
+/// certificate it carries, which must have been issued by UnionPay's intermediate certificate under the configured root.
 /// </summary>
 public sealed class UnionPayChannel : IPaymentChannel, IDisposable
 {
@@ -31,6 +31,7 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
     private readonly UnionPayOptions _options;
     private readonly RSA _signingKey;
     private readonly X509Certificate2 _root;
+    private readonly X509Certificate2 _middle;
     private readonly string _certId;
 
     public UnionPayChannel(IHttpClientFactory httpClients, IOptions<UnionPayOptions> options, TimeProvider clock, ILogger<UnionPayChannel> logger)
@@ -44,6 +45,7 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
         using var signing = X509Certificate2.CreateFromPem(_options.SigningCertificatePem);
         _certId = UnionPaySignature.CertId(signing);
         _root = X509Certificate2.CreateFromPem(_options.RootCertificatePem);
+        _middle = X509Certificate2.CreateFromPem(_options.MiddleCertificatePem);
     }
 
     public string Id => ChannelId;
@@ -141,8 +143,8 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
 
     public ChannelNotification ParseNotification(IReadOnlyDictionary<string, string> headers, string body)
     {
-        var fields = ChannelForm.Parse(body);
-        var refusal = UnionPaySignature.Refusal(fields, _root, _options.SignerCommonName, _clock.GetUtcNow());
+        var fields = ChannelForm.Parse(body, bracesGroup: true);
+        var refusal = Refusal(fields);
         if (refusal is not null)
         {
             throw new NotificationRejectedException(refusal);
@@ -229,7 +231,7 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
             _logger.LogWarning("UnionPay {Operation}: answer refused: a field appears twice", operation);
             return (null, ChannelResult.Unknown(ErrorCatalogue.ChannelResponseUnverified, "INVALID_RESPONSE", "a field appears twice in the answer"));
         }
-        var refusal = UnionPaySignature.Refusal(answer, _root, _options.SignerCommonName, _clock.GetUtcNow());
+        var refusal = Refusal(answer);
         if (refusal is not null)
         {
             // Format and signature errors (10, 11, 13) may come back unsigned; their meaning is safe to act on.
@@ -244,11 +246,15 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
         return (answer, null);
     }
 
+    private string? Refusal(IReadOnlyDictionary<string, string> fields) =>
+        UnionPaySignature.Refusal(fields, new UnionPayTrust(_root, _middle, _options.SignerOrganisation), _clock.GetUtcNow());
+
     private static string Beijing(DateTimeOffset time) => time.ToOffset(BeijingOffset).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
     public void Dispose()
     {
         _signingKey.Dispose();
         _root.Dispose();
+        _middle.Dispose();
     }
 }

@@ -23,13 +23,24 @@ public sealed class UnionPayOptions
     [Required]
     public string PrivateKeyPem { get; set; } = "";
 
-    /// <summary>The root certificate (PEM) that UnionPay's signing certificates must chain to.</summary>
+    /// <summary>UnionPay's root certificate (PEM): the trust anchor of the signer's chain (the ACP SDK's <c>rootCert</c>).</summary>
     [Required]
     public string RootCertificatePem { get; set; } = "";
 
-    /// <summary>The common name UnionPay's signing certificate must carry.</summary>
+    /// <summary>
+    /// UnionPay's intermediate ("middle") certificate (PEM), issued by the root: it must be the one that issued the signer's
+    /// certificate (the ACP SDK's <c>middleCert</c>).
+    /// </summary>
     [Required]
-    public string SignerCommonName { get; set; } = "中国银联股份有限公司";
+    public string MiddleCertificatePem { get; set; } = "";
+
+    /// <summary>
+    /// The organisation the signer's certificate must name: the third <c>@</c>-separated part of its CN (as
+    /// <c>041@...@中国银联股份有限公司@...</c>), the only part UnionPay's SDK compares. UnionPay's test environment signs
+    /// with <c>00040000:SIGN</c> there.
+    /// </summary>
+    [Required]
+    public string SignerOrganisation { get; set; } = "中国银联股份有限公司";
 
     /// <summary>Where UnionPay sends the payer's browser after paying (<c>frontUrl</c>).</summary>
     [Required, Url]

@@ -10,7 +10,7 @@ namespace Paygate.Adapters.UnionPay;
 /// <summary>
 /// ACP signMethod 01: the sorted <c>k=v&amp;...</c> of every field but <c>signature</c>, its SHA-256 written as
 /// lowercase hex, and that hex string's UTF-8 bytes signed with SHA256withRSA, Base64. Answers carry the signer's
-/// certificate (<c>signPubKeyCert</c>), which must chain to the configured root and name UnionPay.
+/// certificate (<c>signPubKeyCert</c>), which must be UnionPay's signer (<see cref="UnionPayTrust"/>).
 /// </summary>
 internal static class UnionPaySignature
 {
@@ -27,7 +27,7 @@ internal static class UnionPaySignature
         BigInteger.Parse("0" + certificate.SerialNumber, NumberStyles.HexNumber, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Why an answer or notification fails verification, or null when it passes.</summary>
-    public static string? Refusal(IReadOnlyDictionary<string, string> fields, X509Certificate2 root, string signerCommonName, DateTimeOffset now)
+    public static string? Refusal(IReadOnlyDictionary<string, string> fields, UnionPayTrust trust, DateTimeOffset now)
     {
         if (!fields.TryGetValue("signPubKeyCert", out var pem) || !fields.TryGetValue("signature", out var signature))
         {
@@ -50,7 +50,7 @@ internal static class UnionPaySignature
         {
             try
             {
-                return Verify(certificate, fields, signature, root, signerCommonName, now);
+                return trust.Refusal(certificate, now) ?? Verify(certificate, fields, signature);
             }
             catch (CryptographicException)
             {
@@ -60,22 +60,8 @@ internal static class UnionPaySignature
         }
     }
 
-    private static string? Verify(X509Certificate2 certificate, IReadOnlyDictionary<string, string> fields, string signature, X509Certificate2 root, string signerCommonName, DateTimeOffset now)
+    private static string? Verify(X509Certificate2 certificate, IReadOnlyDictionary<string, string> fields, string signature)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(root);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        if (!chain.Build(certificate))
-        {
-            var reasons = string.Join(", ", chain.ChainStatus.Select(s => s.Status));
-            return $"signPubKeyCert does not chain to the trusted root or is not valid now ({reasons})";
-        }
-        if (certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != signerCommonName)
-        {
-            return "signPubKeyCert does not name UnionPay";
-        }
         using var key = certificate.GetRSAPublicKey();
         byte[] raw;
         try

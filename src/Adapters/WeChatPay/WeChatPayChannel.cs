@@ -26,11 +26,13 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
     private readonly WeChatPayOptions _options;
     private readonly RSA _merchantKey;
     private readonly Dictionary<string, RSA> _platformKeys;
+    private readonly IRequestNonce _nonce;
 
-    public WeChatPayChannel(IHttpClientFactory httpClients, IOptions<WeChatPayOptions> options, TimeProvider clock, ILogger<WeChatPayChannel> logger)
+    public WeChatPayChannel(IHttpClientFactory httpClients, IOptions<WeChatPayOptions> options, TimeProvider clock, IRequestNonce nonce, ILogger<WeChatPayChannel> logger)
     {
         _httpClients = httpClients;
         _clock = clock;
+        _nonce = nonce;
         _logger = logger;
         _options = options.Value;
         _merchantKey = RSA.Create();
@@ -210,7 +212,7 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
         var url = _options.BaseUrl.TrimEnd('/') + pathAndQuery;
         var signedPath = new Uri(url).PathAndQuery;
         var bodyText = body?.ToJsonString() ?? "";
-        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var nonce = _nonce.Next();
         using var request = new HttpRequestMessage(method, url);
         request.Headers.TryAddWithoutValidation("Authorization",
             WeChatPaySignature.Authorization(method.Method, signedPath, bodyText, _options.MchId, _options.MerchantSerialNo, _merchantKey, _clock.GetUtcNow().ToUnixTimeSeconds(), nonce));

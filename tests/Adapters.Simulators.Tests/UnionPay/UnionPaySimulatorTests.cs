@@ -36,6 +36,7 @@ public sealed class UnionPaySimulatorTests : IAsyncLifetime
             ["Channels:UnionPay:SigningCertificatePem"] = _merchant.SigningCertificatePem,
             ["Channels:UnionPay:PrivateKeyPem"] = privateKeyPem,
             ["Channels:UnionPay:RootCertificatePem"] = rootPem,
+            ["Channels:UnionPay:MiddleCertificatePem"] = _merchant.MiddleCertificatePem,
         }).Build())
         .AddSingleton(TimeProvider.System)
         .AddLogging()

@@ -219,6 +219,38 @@ public sealed class Mt103Tests
         Assert.Equal("H10", Assert.Throws<SwiftFormatException>(() => Mt103Format.Parse("{1:F01PAYG}" + text)).Violations[0].NetworkCode);
     }
 
+    /// <summary>A character outside set X is reported in the field it was found in, as the network's NAK names it.</summary>
+    [Theory]
+    [InlineData("INVOICE 2026-1126", "INVOICE_2026-1126", "70", '_')]
+    [InlineData("CLOUD SERVICES GMBH", "CLOUD SERVICES GMBH & CO", "59", '&')]
+    [InlineData("ACME TRADING LTD", "ACME TRADING LTD @", "50K", '@')]
+    [InlineData(":23B:CRED", ":23B:CR*D", "23B", '*')]
+    [InlineData(":71A:SHA", ":71A:SH#", "71A", '#')]
+    public void Parse_ForeignCharacter_NamesTheFieldItIsIn(string original, string changed, string field, char character)
+    {
+        var text = Rechecksum(Mt103Format.Write(Valid()).Replace(original, changed, StringComparison.Ordinal));
+
+        var violation = Assert.Single(Assert.Throws<SwiftFormatException>(() => Mt103Format.Parse(text)).Violations, v => v.NetworkCode == "M60");
+
+        Assert.Equal(field, violation.Field);
+        Assert.Contains($"character '{character}'", violation.Rule, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("INVOICE 2026-1126", "INVOICE\n2026-1126", "70")]
+    [InlineData("CLOUD SERVICES GMBH", "CLOUD SERVICES\rGMBH", "59")]
+    [InlineData("{3:", "\n{3:", "blocks")]
+    [InlineData("{5:{CHK:", "{5:\n{CHK:", "blocks")]
+    public void Parse_LoneLineBreak_NamesTheFieldItIsIn(string original, string changed, string field)
+    {
+        // Line breaks are checked before anything else, the checksum included.
+        var text = Mt103Format.Write(Valid()).Replace(original, changed, StringComparison.Ordinal);
+
+        var violation = Assert.Single(Assert.Throws<SwiftFormatException>(() => Mt103Format.Parse(text)).Violations);
+
+        Assert.Equal((field, "M60"), (violation.Field, violation.NetworkCode));
+    }
+
     /// <summary>Recomputes block 5 after a test edits block 4 (a sender that made the mistake itself).</summary>
     private static string Rechecksum(string text)
     {

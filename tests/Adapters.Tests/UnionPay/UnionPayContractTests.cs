@@ -19,11 +19,10 @@ namespace Paygate.Adapters.Tests.UnionPay;
 public sealed class UnionPayContractTests : IDisposable
 {
     private const string OrderId = "01JDZ6Q4W5T8M2N3P4R5S6T7V8A01";
-    private static readonly RSA RootKey = RSA.Create(2048);
-    private static readonly RSA UnionPayKey = RSA.Create(2048);
+    private static readonly RSA UnionPayKey = UnionPayTestPki.SignerKey;
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
-    private readonly X509Certificate2 _root;
+    private readonly UnionPayTestPki _pki;
     private readonly X509Certificate2 _unionPayCert;
     private readonly X509Certificate2 _merchantCert;
     private readonly ServiceProvider _services;
@@ -31,13 +30,9 @@ public sealed class UnionPayContractTests : IDisposable
     public UnionPayContractTests()
     {
         var now = _clock.GetUtcNow();
-        var rootRequest = new CertificateRequest("CN=Test Root", RootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        _root = rootRequest.CreateSelfSigned(now.AddYears(-1), now.AddYears(5));
-        _unionPayCert = new CertificateRequest("CN=中国银联股份有限公司, O=China UnionPay", UnionPayKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .Create(_root, now.AddDays(-10), now.AddYears(1), [0x01, 0x23]);
-        _merchantCert = new CertificateRequest("CN=Merchant", TestKeys.Merchant, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .Create(_root, now.AddDays(-10), now.AddYears(1), [0x4A, 0x3F, 0x10]);
+        _pki = new UnionPayTestPki(now);
+        _unionPayCert = _pki.Signer;
+        _merchantCert = _pki.Issue("CN=Merchant", TestKeys.Merchant, _pki.Root, [0x4A, 0x3F, 0x10]);
         _services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -45,7 +40,8 @@ public sealed class UnionPayContractTests : IDisposable
                 ["Channels:UnionPay:MerId"] = "777290058110048",
                 ["Channels:UnionPay:SigningCertificatePem"] = _merchantCert.ExportCertificatePem(),
                 ["Channels:UnionPay:PrivateKeyPem"] = TestKeys.Merchant.ExportPkcs8PrivateKeyPem(),
-                ["Channels:UnionPay:RootCertificatePem"] = _root.ExportCertificatePem(),
+                ["Channels:UnionPay:RootCertificatePem"] = _pki.Root.ExportCertificatePem(),
+                ["Channels:UnionPay:MiddleCertificatePem"] = _pki.Middle.ExportCertificatePem(),
                 ["Channels:UnionPay:TimeoutSeconds"] = "2",
             }).Build())
             .AddSingleton<TimeProvider>(_clock)
@@ -58,15 +54,7 @@ public sealed class UnionPayContractTests : IDisposable
 
     private ChannelOrder Order => new(OrderId, _clock.GetUtcNow().AddMinutes(-5), _clock.GetUtcNow().AddMinutes(25));
 
-    /// <summary>An ACP answer signed as UnionPay signs: certificate attached, sha256 hex, SHA256withRSA.</summary>
-    private static Dictionary<string, string> Signed(Dictionary<string, string> fields, X509Certificate2 signer, RSA key)
-    {
-        fields["signPubKeyCert"] = signer.ExportCertificatePem();
-        var content = string.Join('&', fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
-        var hex = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(content))).ToLowerInvariant();
-        fields["signature"] = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(hex), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
-        return fields;
-    }
+    private static Dictionary<string, string> Signed(Dictionary<string, string> fields, X509Certificate2 signer, RSA key) => UnionPayTestPki.Signed(fields, signer, key);
 
     private static Dictionary<string, string> QueryAnswer(string respCode, string? origRespCode) => new(StringComparer.Ordinal)
     {
@@ -153,8 +141,7 @@ public sealed class UnionPayContractTests : IDisposable
     public async Task Query_AnswerSignedByACertificateNotNamingUnionPay_IsRejected()
     {
         using var impostorKey = RSA.Create(2048);
-        using var impostor = new CertificateRequest("CN=Not UnionPay", impostorKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .Create(_root, _clock.GetUtcNow().AddDays(-1), _clock.GetUtcNow().AddYears(1), [0x07]);
+        using var impostor = _pki.Issue("CN=Not UnionPay", impostorKey, _pki.Middle, [0x07]);
         Serve("/gateway/api/queryTrans.do", Signed(Clean(QueryAnswer("00", "00")), impostor, impostorKey));
 
         var result = await Channel.QueryAsync(Order, CancellationToken.None);
@@ -166,8 +153,7 @@ public sealed class UnionPayContractTests : IDisposable
     public async Task Query_ExpiredSigningCertificate_IsRejected()
     {
         using var key = RSA.Create(2048);
-        using var expired = new CertificateRequest("CN=中国银联股份有限公司", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .Create(_root, _clock.GetUtcNow().AddMonths(-6), _clock.GetUtcNow().AddDays(-1), [0x08]);
+        using var expired = _pki.Issue($"CN={UnionPayTestPki.SignerCommonName}", key, _pki.Middle, [0x08], _clock.GetUtcNow().AddMonths(-6), _clock.GetUtcNow().AddDays(-1));
         Serve("/gateway/api/queryTrans.do", Signed(Clean(QueryAnswer("00", "00")), expired, key));
         Assert.Equal("PM-4004", (await Channel.QueryAsync(Order, CancellationToken.None)).Error?.Code);
     }
@@ -312,8 +298,7 @@ public sealed class UnionPayContractTests : IDisposable
         _services.Dispose();
         _server.Stop();
         _server.Dispose();
-        _root.Dispose();
-        _unionPayCert.Dispose();
+        _pki.Dispose();
         _merchantCert.Dispose();
     }
 }

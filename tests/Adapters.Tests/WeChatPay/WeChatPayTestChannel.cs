@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Paygate.Adapters.Http;
 using Paygate.Adapters.WeChatPay;
 
 namespace Paygate.Adapters.Tests.WeChatPay;
@@ -18,9 +19,13 @@ internal sealed class WeChatPayTestChannel : IDisposable
     public const string ApiV3Key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
     private readonly ServiceProvider _services;
 
-    public WeChatPayTestChannel(string baseUrl, int timeoutSeconds = 10)
+    /// <param name="baseUrl">Where the channel sends its calls.</param>
+    /// <param name="timeoutSeconds">How long a call may take.</param>
+    /// <param name="merchantKey">The merchant's signing key; the run's shared test key when null.</param>
+    /// <param name="nonce">The request nonces; random, as in the gateway, when null.</param>
+    public WeChatPayTestChannel(string baseUrl, int timeoutSeconds = 10, RSA? merchantKey = null, IRequestNonce? nonce = null)
     {
-        MerchantKey = TestKeys.Merchant;
+        MerchantKey = merchantKey ?? TestKeys.Merchant;
         PlatformKey = TestKeys.Network;
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -34,7 +39,12 @@ internal sealed class WeChatPayTestChannel : IDisposable
             [$"Channels:WeChatPay:PlatformPublicKeys:{PlatformSerial}"] = PlatformKey.ExportSubjectPublicKeyInfoPem(),
             ["Channels:WeChatPay:TimeoutSeconds"] = timeoutSeconds.ToString(CultureInfo.InvariantCulture),
         }).Build();
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (nonce is not null)
+        {
+            services.AddSingleton(nonce);
+        }
+        _services = services
             .AddSingleton<IConfiguration>(config)
             .AddSingleton<TimeProvider>(Clock)
             .AddLogging()
