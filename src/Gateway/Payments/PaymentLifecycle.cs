@@ -181,6 +181,10 @@ public sealed class PaymentLifecycle
     public Task<Payment> FlagHeldCreditAsync(string paymentId) =>
         changes.MutateAsync(paymentId, p => PaymentTransitions.CreditHeld(p, clock.GetUtcNow()), null);
 
+    /// <summary>Flags a payment whose paying credit the bank reversed (event <c>payment.reversed</c>, once).</summary>
+    public Task<Payment> FlagReversedAsync(string paymentId) =>
+        changes.MutateAsync(paymentId, p => PaymentTransitions.CreditReversed(p, clock.GetUtcNow()), null);
+
     public async Task<Payment> CancelAsync(string merchantId, string id, string? requestId, CancellationToken cancellationToken)
     {
         await changes.GetOwnedAsync(merchantId, id, cancellationToken);
