@@ -150,6 +150,10 @@ public sealed class PaymentLifecycle
     /// </summary>
     public async Task<NotificationOutcome> ApplyNotificationAsync(string channelId, ChannelNotification notification, CancellationToken cancellationToken, NotificationReceipt? receipt = null)
     {
+        if (notification.RefundReference is not null)
+        {
+            return await refunds.ApplyNotificationAsync(channelId, notification, receipt, cancellationToken);
+        }
         var payment = await store.FindByAttemptReferenceAsync(channelId, notification.Reference, cancellationToken);
         if (payment is null)
         {
