@@ -24,9 +24,9 @@ public sealed class RefundNotificationTests(SlowRefundQueryFixture fixture) : IC
 
     private NotificationOutbox Outbox(string channel) => channel == "wechatpay" ? fixture.Simulators.WeChatPay.Notifier : fixture.Simulators.UnionPay.Notifier;
 
-    private bool Settle(string channel, string refundReference) => channel == "wechatpay"
-        ? fixture.Simulators.WeChatPay.SettleRefund(refundReference)
-        : fixture.Simulators.UnionPay.SettleRefund(refundReference);
+    private bool Settle(string channel, string refundReference, bool refunded = true) => channel == "wechatpay"
+        ? fixture.Simulators.WeChatPay.SettleRefund(refundReference, refunded ? "SUCCESS" : "CLOSED")
+        : fixture.Simulators.UnionPay.SettleRefund(refundReference, refunded ? "00" : "01");
 
     private async Task<Payment> PaidAsync(string channel, long amount)
     {
@@ -99,6 +99,22 @@ public sealed class RefundNotificationTests(SlowRefundQueryFixture fixture) : IC
         Assert.Equal(Reply(channel, accepted: true), again);
         Assert.Equal(events, (await Gateway.Store.EventsAsync(paid.Id, 0, CancellationToken.None)).Count);
         Assert.Equal(Refund.Types.State.Succeeded, (await RefundAsync(refund.Id)).State);
+    }
+
+    [Theory]
+    [MemberData(nameof(Channels))]
+    public async Task RefundTheNetworkCloses_FailsByItsNotification_AndItsAmountIsRefundableAgain(string channel)
+    {
+        var paid = await PaidAsync(channel, 6_600);
+        var refund = await PendingRefundAsync(paid.Id, 6_600);
+
+        Assert.True(Settle(channel, refund.ChannelReference, refunded: false));
+
+        await AcknowledgedAsync(channel, refund.ChannelReference);
+        await GatewayUnderTest.WaitUntilAsync(async () => (await RefundAsync(refund.Id)).State == Refund.Types.State.Failed, TimeSpan.FromSeconds(15), "the refund failed");
+        var payment = await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = paid.Id });
+        Assert.Equal(0, payment.AmountRefundedMinor);
+        Assert.Equal(Refund.Types.State.Pending, (await PendingRefundAsync(paid.Id, 6_600)).State);
     }
 
     [Theory]

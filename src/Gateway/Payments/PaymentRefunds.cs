@@ -133,7 +133,12 @@ public sealed class PaymentRefunds(
             return NotificationOutcome.Applied;
         }
         var confirmed = await calls.QueryRefundAsync(channels.Get(channelId), RefundRequestFor(payment, refund));
-        var final = confirmed.Outcome is ChannelOutcome.Succeeded or ChannelOutcome.Failed or ChannelOutcome.Declined && !ChannelCalls.IsChannelFault(confirmed);
+        // A failure the query reports is final when it is plainly about the refund, or when it repeats the notification's own
+        // status (a refund CLOSED, told twice); anything else may be the channel failing to answer.
+        var failed = confirmed.Outcome is ChannelOutcome.Failed or ChannelOutcome.Declined;
+        var final = confirmed.Outcome == ChannelOutcome.Succeeded
+            || (failed && (!ChannelCalls.IsChannelFault(confirmed)
+                || (notification.Result.Outcome is ChannelOutcome.Failed or ChannelOutcome.Declined && confirmed.NativeCode == notification.Result.NativeCode && !ChannelCalls.IsNotSent(confirmed))));
         if (!final)
         {
             logger.RefundNotificationNotConfirmed(notification.NotificationId, channelId, refundReference, notification.Result.NativeCode, confirmed.Outcome);
