@@ -46,10 +46,10 @@ public interface IBankCreditStore
     Task<BankCreditRecord?> MatchedForAsync(string paymentId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The earliest credit (not a reversal) a reversal entry can name: quoting <paramref name="reference"/>, of that amount,
-    /// matched or held.
+    /// The credits (not reversals) a reversal entry can name: quoting <paramref name="reference"/>, of that amount, matched
+    /// or held; at most <paramref name="limit"/>, oldest first.
     /// </summary>
-    Task<BankCreditRecord?> FindReversibleAsync(string channel, string reference, long amountMinor, string currency, CancellationToken cancellationToken);
+    Task<IReadOnlyList<BankCreditRecord>> FindReversibleAsync(string channel, string reference, long amountMinor, string currency, int limit, CancellationToken cancellationToken);
 
     /// <summary>Credits in a state, oldest first.</summary>
     Task<IReadOnlyList<BankCreditRecord>> InStateAsync(BankCreditState state, int limit, CancellationToken cancellationToken);

@@ -89,8 +89,9 @@ public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore p
             }
             outcomes.Add(credit switch
             {
+                { Problem: { } problem } => await HoldAsync(channel, credit, statement.Kind, null,
+                    $"the {(credit.IsReversal ? "reversal" : "entry")} cannot be read whole: {problem}", cancellationToken),
                 { IsReversal: true } => await ReverseAsync(channel, credit, statement.Kind, cancellationToken),
-                { Problem: { } problem } => await HoldAsync(channel, credit, statement.Kind, null, $"the entry cannot be read whole: {problem}", cancellationToken),
                 _ => await MatchAsync(channel, credit, statement.Kind, cancellationToken),
             });
         }
@@ -103,18 +104,20 @@ public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore p
     /// The bank took back an earlier credit. Its original is the credit quoting the same reference with the same amount:
     /// if it paid a payment, the payment is flagged reversed and the reversal held for an operator (the merchant must act:
     /// the money is gone); if it was held, it is marked reversed (there is nothing left to return). A reversal of no credit
-    /// the gateway knows is held.
+    /// the gateway knows is held, and so is one that could name either of two credits (the bank must say which).
     /// </summary>
     private async Task<BankCreditRecord> ReverseAsync(string channel, BankCredit reversal, string source, CancellationToken cancellationToken)
     {
         var id = reversal.AccountServicerReference;
-        var original = reversal.Reference is null || reversal.Problem is not null ? null
-            : await credits.FindReversibleAsync(channel, reversal.Reference, reversal.Amount.AmountMinor, reversal.Amount.Currency.Code, cancellationToken);
-        if (original is null)
+        var candidates = reversal.Reference is null ? []
+            : await credits.FindReversibleAsync(channel, reversal.Reference, reversal.Amount.AmountMinor, reversal.Amount.Currency.Code, 2, cancellationToken);
+        if (candidates.Count != 1)
         {
-            return await HoldAsync(channel, reversal, source, null,
-                $"reversal of {reversal.Amount} (reference {reversal.Reference ?? "none"}) names no credit the gateway holds or matched; compare with the bank", cancellationToken);
+            var which = candidates.Count == 0 ? "names no credit the gateway holds or matched"
+                : $"could reverse any of entries {string.Join(", ", candidates.Select(c => c.AccountServicerReference))}; nothing was changed";
+            return await HoldAsync(channel, reversal, source, null, $"reversal of {reversal.Amount} (reference {reversal.Reference ?? "none"}) {which}; compare with the bank", cancellationToken);
         }
+        var original = candidates[0];
         using var held = await locks.AcquireAsync($"credit:{channel}:{original.AccountServicerReference}", cancellationToken);
         if (original.State == BankCreditState.Matched && original.PaymentId is { } paymentId)
         {

@@ -126,6 +126,26 @@ public sealed class BankReconciliationTests : LifecycleTestBase
     }
 
     [Fact]
+    public async Task ReversalThatCouldNameEitherOfTwoCredits_IsHeld_AndChangesNeither()
+    {
+        var payment = await WaitingAsync(50_000);
+        var reference = payment.Attempts[0].Reference;
+        var reconciliation = Reconciliation(Database);
+        await reconciliation.ApplyAsync("alipay", Statement("camt.054", Credit("E9", 50_000, reference), Credit("E10", 50_000, reference)), CancellationToken.None);
+
+        var outcome = await reconciliation.ApplyAsync("alipay", Statement("camt.054", Reversal("R9", 50_000, reference)), CancellationToken.None);
+
+        Assert.Equal(BankCreditState.Held, outcome.Single().State);
+        Assert.Contains("could reverse any of entries", outcome.Single().Reason);
+        Assert.Contains("E9", outcome.Single().Reason);
+        Assert.Contains("E10", outcome.Single().Reason);
+        var store = new SqliteBankCreditStore(Database);
+        Assert.Equal((BankCreditState.Matched, BankCreditState.Held),
+            ((await store.FindAsync("alipay", "E9", CancellationToken.None))!.State, (await store.FindAsync("alipay", "E10", CancellationToken.None))!.State));
+        Assert.False((await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).Reversed);
+    }
+
+    [Fact]
     public async Task CreditInACurrencyTheGatewayDoesNotCollect_IsHeld_AndFlagsThePaymentItNames()
     {
         var payment = await WaitingAsync(50_000);

@@ -58,11 +58,12 @@ public sealed class SqliteBankCreditStore(SqliteDatabase database) : IBankCredit
     public Task<BankCreditRecord?> MatchedForAsync(string paymentId, CancellationToken cancellationToken) =>
         Task.FromResult(List("WHERE payment_id = $payment AND state = 1 AND amount_minor > 0", ("$payment", paymentId)).FirstOrDefault());
 
-    public Task<BankCreditRecord?> FindReversibleAsync(string channel, string reference, long amountMinor, string currency, CancellationToken cancellationToken) =>
-        Task.FromResult(List("""
+    public Task<IReadOnlyList<BankCreditRecord>> FindReversibleAsync(string channel, string reference, long amountMinor, string currency, int limit,
+        CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<BankCreditRecord>>(List("""
             WHERE channel = $channel AND reference = $reference AND amount_minor = $amount AND currency = $currency AND state IN (1, 2)
-            ORDER BY state, first_time, account_servicer_ref LIMIT 1
-            """, ("$channel", channel), ("$reference", reference), ("$amount", amountMinor), ("$currency", currency)).FirstOrDefault());
+            ORDER BY first_time, account_servicer_ref LIMIT $limit
+            """, ("$channel", channel), ("$reference", reference), ("$amount", amountMinor), ("$currency", currency), ("$limit", limit)));
 
     public Task<IReadOnlyList<BankCreditRecord>> InStateAsync(BankCreditState state, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<BankCreditRecord>>(List("WHERE state = $state ORDER BY first_time, account_servicer_ref LIMIT $limit", ("$state", (int)state), ("$limit", limit)));
