@@ -81,7 +81,7 @@ public static partial class CamtReader
     {
         var status = entry.Element(ns + "Sts") is { } sts ? (sts.Element(ns + "Cd")?.Value ?? sts.Value).Trim() : "";
         var direction = entry.Element(ns + "CdtDbtInd")?.Value;
-        var reversal = string.Equals(entry.Element(ns + "RvslInd")?.Value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        var reversal = entry.Element(ns + "RvslInd")?.Value.Trim() is "true" or "1"; // an xs:boolean
         if (status != "BOOK" || !(direction == "CRDT" || (direction == "DBIT" && reversal)))
         {
             yield break;

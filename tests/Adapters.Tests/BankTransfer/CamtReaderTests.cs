@@ -195,10 +195,12 @@ public sealed class CamtReaderTests
         Assert.Equal<(string, long, string?, string?)>(("BK20261128000009", 1_200_000L, Ref1, null), (read.AccountServicerReference, read.Amount.AmountMinor, read.Reference, read.Problem));
     }
 
-    [Fact]
-    public void ReversalWithoutAcctSvcrRef_HasAnIdentityApartFromItsOriginal()
+    [Theory]
+    [InlineData("true")]
+    [InlineData("1")]
+    public void ReversalWithoutAcctSvcrRef_HasAnIdentityApartFromItsOriginal(string indicator)
     {
-        var xml = Sparse054.Replace("<Amt Ccy=\"EUR\">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>", "<Amt Ccy=\"EUR\">30.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd>", StringComparison.Ordinal);
+        var xml = Sparse054.Replace("<Amt Ccy=\"EUR\">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>", $"<Amt Ccy=\"EUR\">30.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>{indicator}</RvslInd>", StringComparison.Ordinal);
 
         var read = CamtReader.Parse(xml).Credits[2];
 
