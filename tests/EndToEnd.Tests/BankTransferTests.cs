@@ -254,5 +254,51 @@ public sealed class BankTransferTests(GatewayFixture fixture) : IClassFixture<Ga
         Assert.StartsWith("key_", recorded.Actor, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PayersBankRecallsAPaidTransfer_ThePaymentIsFlaggedReversed_TheReversalHeld_AndTheStatementChangesNothingMore()
+    {
+        var created = await CreateAsync(1_230_000);
+        var entry = fixture.Simulators.Bank.PayerTransfers(1_230_000, endToEndId: created.Attempts[0].ChannelReference);
+        await Gateway.WaitForAsync(created.Id, p => p.State == Payment.Types.State.Succeeded);
+
+        var reversal = fixture.Simulators.Bank.Reverse(entry)!;
+
+        var reversed = await Gateway.WaitForAsync(created.Id, p => p.Reversed);
+        Assert.Equal(Payment.Types.State.Succeeded, reversed.State);
+        var held = await HeldAsync(reversal);
+        Assert.Equal((created.Id, -1_230_000L), (held.PaymentId, held.AmountMinor));
+        Assert.Contains(entry, held.Reason);
+        var (code, info, _) = await RpcErrors.CatchAsync(() => Gateway.Payments.RefundPaymentAsync(new RefundPaymentRequest { Id = created.Id, Reason = "too late" }).ResponseAsync);
+        Assert.Equal((Grpc.Core.StatusCode.FailedPrecondition, "PM-6004"), (code, info.Reason));
+
+        await Gateway.Services.GetRequiredService<BankStatementWorker>().ReconcileDayAsync(DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None);
+
+        Assert.Single(await Gateway.Store.EventsAsync(created.Id, 0, CancellationToken.None), e => e.Type == "payment.reversed");
+    }
+
+    [Fact]
+    public async Task Camt054WithASparseEntryAndAForeignCurrencyEntry_IsAcknowledged_TheGoodEntryPays_TheOthersAreHeld()
+    {
+        var created = await CreateAsync(990_200);
+        var messageId = "SPARSE" + created.AmountMinor;
+        var xml = Camt054For(created).Replace("<MsgId>FORGED</MsgId>", $"<MsgId>{messageId}</MsgId>", StringComparison.Ordinal)
+            .Replace("</Ntfctn>", """
+                <Ntry><Amt Ccy="CNY">600.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts></Ntry>
+                <Ntry><Amt Ccy="CHF">75.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>CHF990200</AcctSvcrRef></Ntry>
+                </Ntfctn>
+                """, StringComparison.Ordinal);
+        var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var v1 = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(fixture.ChannelSettings["Channels:BankTransfer:SigningSecret"]!),
+            Encoding.UTF8.GetBytes($"{t}.{xml}")));
+
+        var answer = await PushAsync(xml, $"t={t},v1={v1}");
+
+        Assert.Equal((200, "ACK"), answer);
+        Assert.Equal(Payment.Types.State.Succeeded, (await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = created.Id })).State);
+        Assert.Contains("no payment reference", (await HeldAsync($"{messageId}/#1.2")).Reason);
+        var foreign = await HeldAsync("CHF990200");
+        Assert.Equal(("CHF", 7_500L), (foreign.Currency, foreign.AmountMinor));
+    }
+
     public void Dispose() => fixture.Simulators.Bank.Notifier.Pause = false;
 }

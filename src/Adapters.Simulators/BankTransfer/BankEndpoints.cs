@@ -71,6 +71,11 @@ public static class BankEndpoints
                 form["virtual_account"].FirstOrDefault());
             return Results.Ok(new { account_servicer_ref = entry });
         });
+        // The payer's bank recalls a booked credit: the bank reverses it and says so in a camt.054.
+        app.MapPost(BasePath + "/payer/reverse", (HttpContext c) =>
+            bank.Reverse(c.Request.Form["account_servicer_ref"].FirstOrDefault() ?? "") is { } reversal
+                ? Results.Ok(new { account_servicer_ref = reversal })
+                : Results.NotFound("no booked credit with that account_servicer_ref, or it is already reversed"));
         app.MapLedgerAndFaults(BasePath, () => bank.Ledger, faults);
         return app;
     }

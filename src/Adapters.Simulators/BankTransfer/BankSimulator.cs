@@ -7,9 +7,9 @@ using Paygate.Simulators.Notifications;
 
 namespace Paygate.Simulators.BankTransfer;
 
-/// <summary>A credit the bank booked to the merchant's account.</summary>
+/// <summary>A credit the bank booked to the merchant's account, or (<paramref name="Reversal"/>) the debit that took one back.</summary>
 public sealed record BookedEntry(string AccountServicerReference, string Amount, string Currency, long AmountMinor, string? EndToEndId, string? Remittance,
-    string? VirtualAccount, string DebtorName, string DebtorAccount, DateOnly BookingDate, DateTimeOffset Time);
+    string? VirtualAccount, string DebtorName, string DebtorAccount, DateOnly BookingDate, DateTimeOffset Time, bool Reversal = false);
 
 /// <summary>A per-payment collection: a virtual account the payer pays into.</summary>
 public sealed record Collection(string Reference, string VirtualAccount, string Amount, string Currency, string Status, string NotifyUrl);
@@ -34,6 +34,7 @@ public sealed class BankSimulator : IDisposable
     private readonly List<BookedEntry> _entries = [];
     private readonly Dictionary<string, (string Original, long AmountMinor, string Currency, string BankReference)> _refunds = new(StringComparer.Ordinal);
     private readonly List<BankLedgerEntry> _ledger = [];
+    private readonly HashSet<string> _reversed = new(StringComparer.Ordinal);
     private BankSandboxAccount? _account;
     private string? _lastNotifyUrl;
     private int _sequence;
@@ -153,6 +154,36 @@ public sealed class BankSimulator : IDisposable
         return entry.AccountServicerReference;
     }
 
+    /// <summary>
+    /// The payer's bank recalls a booked credit (fraud, a mistaken payment): the bank books its reversal, a debit with
+    /// <c>RvslInd</c> true carrying the original's references, and notifies it with a camt.054. Returns the reversal's
+    /// AcctSvcrRef, or null when no such credit was booked or it was already reversed.
+    /// </summary>
+    public string? Reverse(string accountServicerReference)
+    {
+        BookedEntry reversal;
+        string? url;
+        lock (_gate)
+        {
+            var original = _entries.FirstOrDefault(e => e.AccountServicerReference == accountServicerReference && !e.Reversal);
+            if (original is null || !_reversed.Add(original.AccountServicerReference))
+            {
+                return null;
+            }
+            var now = _clock.GetUtcNow();
+            reversal = original with { AccountServicerReference = $"SBCV{now:yyyyMMdd}{++_sequence:D8}", BookingDate = DateOnly.FromDateTime(now.UtcDateTime), Time = now, Reversal = true };
+            _entries.Add(reversal);
+            _ledger.Add(new BankLedgerEntry(reversal.AccountServicerReference, "reversal", original.AmountMinor, original.Currency, now));
+            url = _collections.Values.FirstOrDefault(c => c.Reference == original.EndToEndId || (original.VirtualAccount is not null && c.VirtualAccount == original.VirtualAccount))?.NotifyUrl
+                ?? _lastNotifyUrl;
+        }
+        if (url is not null)
+        {
+            Notifier.Enqueue(new OutgoingNotification(reversal.EndToEndId ?? reversal.AccountServicerReference, "NTF" + reversal.AccountServicerReference, url, "BOOK", new[] { reversal }));
+        }
+        return reversal.AccountServicerReference;
+    }
+
     /// <summary>Pushes one camt.054 listing several booked entries again (a bank's repeat, or a batch notification).</summary>
     public void NotifyAgain(params string[] accountServicerReferences)
     {
@@ -188,7 +219,7 @@ public sealed class BankSimulator : IDisposable
             }
             var virtualAccount = _collections.GetValueOrDefault(original)?.VirtualAccount;
             var paid = _entries.Where(e => e.Currency == currency && (e.EndToEndId == original || (virtualAccount is not null && e.VirtualAccount == virtualAccount)
-                || (e.Remittance?.Contains(original, StringComparison.Ordinal) ?? false))).Sum(e => e.AmountMinor);
+                || (e.Remittance?.Contains(original, StringComparison.Ordinal) ?? false))).Sum(e => e.Reversal ? -e.AmountMinor : e.AmountMinor);
             var refunded = _refunds.Values.Where(r => r.Original == original).Sum(r => r.AmountMinor);
             if (paid == 0)
             {
@@ -214,7 +245,7 @@ public sealed class BankSimulator : IDisposable
             {
                 return earlier.Original == entryReference && earlier.AmountMinor == amountMinor ? ("EXECUTED", null) : ("REJECTED", "DUPL");
             }
-            var entry = _entries.FirstOrDefault(e => e.AccountServicerReference == entryReference);
+            var entry = _entries.FirstOrDefault(e => e.AccountServicerReference == entryReference && !e.Reversal);
             if (entry is null || entry.Currency != currency)
             {
                 return ("REJECTED", "NOORIGINAL");

@@ -3,7 +3,10 @@ using System.Xml.Linq;
 
 namespace Paygate.Simulators.BankTransfer;
 
-/// <summary>Writes the bank's ISO 20022 documents: camt.054 notifications and camt.053 statements (version 08).</summary>
+/// <summary>
+/// Writes the bank's ISO 20022 documents: camt.054 notifications and camt.053 statements (version 08). A reversal is a
+/// debit entry with <c>RvslInd</c> true and the original credit's references.
+/// </summary>
 internal static class CamtWriter
 {
     private static readonly XNamespace Camt054 = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08";
@@ -48,7 +51,8 @@ internal static class CamtWriter
         }
         return new XElement(ns + "Ntry",
             new XElement(ns + "Amt", new XAttribute("Ccy", e.Currency), e.Amount),
-            new XElement(ns + "CdtDbtInd", "CRDT"),
+            new XElement(ns + "CdtDbtInd", e.Reversal ? "DBIT" : "CRDT"),
+            e.Reversal ? new XElement(ns + "RvslInd", "true") : null,
             new XElement(ns + "Sts", new XElement(ns + "Cd", "BOOK")),
             new XElement(ns + "BookgDt", new XElement(ns + "Dt", e.BookingDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),
             new XElement(ns + "ValDt", new XElement(ns + "Dt", e.BookingDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))),

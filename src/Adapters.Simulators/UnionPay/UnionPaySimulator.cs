@@ -36,6 +36,19 @@ public sealed class UnionPayOrder
 /// <param name="Time">When.</param>
 public sealed record UnionPayLedgerEntry(string OrderId, string Kind, long Amount, DateTimeOffset Time);
 
+/// <summary>A refund (txnType 04) as the simulated UnionPay keeps it; <see cref="RespCode"/> is <c>05</c> while it waits.</summary>
+internal sealed class UnionPayRefund(string merId, string orderId, string txnTime, string origQryId, long amount, string queryId, string? backUrl)
+{
+    public string MerId { get; } = merId;
+    public string OrderId { get; } = orderId;
+    public string TxnTime { get; } = txnTime;
+    public string OrigQryId { get; } = origQryId;
+    public long Amount { get; } = amount;
+    public string QueryId { get; } = queryId;
+    public string? BackUrl { get; } = backUrl;
+    public string RespCode { get; set; } = "05";
+}
+
 /// <summary>
 /// The simulated UnionPay ACP 5.1.0 gateway: front consume forms, back refunds, queries, signed answers with the
 /// signing certificate attached, signed notifications to backUrl, a ledger. Thread-safe.
@@ -49,7 +62,7 @@ public sealed partial class UnionPaySimulator : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (string CertId, RSA Key)> _merchants = new(StringComparer.Ordinal);
     private readonly Dictionary<(string MerId, string OrderId, string TxnTime), UnionPayOrder> _orders = new();
-    private readonly Dictionary<(string MerId, string OrderId, string TxnTime), (string OrigQryId, long Amount, string QueryId)> _refunds = new();
+    private readonly Dictionary<(string MerId, string OrderId, string TxnTime), UnionPayRefund> _refunds = new();
     private readonly List<UnionPayLedgerEntry> _ledger = [];
     private readonly TimeProvider _clock;
     private readonly UnionPayCertificateAuthority _ca;
@@ -206,8 +219,8 @@ public sealed partial class UnionPaySimulator : IDisposable
                 answer["txnAmt"] = refund.Amount.ToString(CultureInfo.InvariantCulture);
                 answer["queryId"] = refund.QueryId;
                 answer["origQryId"] = refund.OrigQryId;
-                answer["origRespCode"] = "00";
-                answer["origRespMsg"] = "成功[0000000]";
+                answer["origRespCode"] = refund.RespCode;
+                answer["origRespMsg"] = RespMsg(refund.RespCode);
                 return Answer(answer, "00", "成功[0000000]");
             }
         }
@@ -255,13 +268,56 @@ public sealed partial class UnionPaySimulator : IDisposable
                 return Answer(answer, "36", "退货金额超过原交易可退金额");
             }
             original.Refunded += amount;
-            var queryId = NextQueryId();
-            _refunds[key] = (original.QueryId, amount, queryId);
-            _ledger.Add(new UnionPayLedgerEntry(fields["orderId"], "refund", amount, _clock.GetUtcNow()));
-            answer["queryId"] = queryId;
+            var refund = new UnionPayRefund(fields["merId"], fields["orderId"], fields["txnTime"], original.QueryId, amount, NextQueryId(), fields.GetValueOrDefault("backUrl"));
+            _refunds[key] = refund;
+            if (!RefundsPending)
+            {
+                SettleLocked(refund, "00");
+            }
+            answer["queryId"] = refund.QueryId;
             return Answer(answer, "00", "成功[0000000]");
         }
     }
+
+    /// <summary>When set, refunds are accepted (<c>05</c>) and wait for <see cref="SettleRefund"/> before they move money.</summary>
+    public bool RefundsPending { get; set; }
+
+    /// <summary>
+    /// Settles an accepted refund with <paramref name="respCode"/> (<c>00</c> refunded, else failed and the amount refundable
+    /// again) and notifies the refund's backUrl (txnType 04) on UnionPay's schedule. False when no such refund is waiting.
+    /// </summary>
+    public bool SettleRefund(string orderId, string respCode = "00")
+    {
+        lock (_gate)
+        {
+            var refund = _refunds.Values.FirstOrDefault(r => r.OrderId == orderId && r.RespCode == "05");
+            if (refund is null)
+            {
+                return false;
+            }
+            SettleLocked(refund, respCode);
+            return true;
+        }
+    }
+
+    private void SettleLocked(UnionPayRefund refund, string respCode)
+    {
+        refund.RespCode = respCode;
+        if (respCode == "00")
+        {
+            _ledger.Add(new UnionPayLedgerEntry(refund.OrderId, "refund", refund.Amount, _clock.GetUtcNow()));
+        }
+        else if (_orders.Values.FirstOrDefault(o => o.QueryId == refund.OrigQryId) is { } original)
+        {
+            original.Refunded -= refund.Amount;
+        }
+        if (refund.BackUrl is { Length: > 0 } url)
+        {
+            Notifier.Enqueue(new OutgoingNotification(refund.OrderId, refund.QueryId + "/" + respCode, url, respCode, refund));
+        }
+    }
+
+    private static string RespMsg(string code) => code switch { "00" => "成功[0000000]", "05" => "交易已受理，请稍后查询交易结果", _ => "交易失败" };
 
     /// <summary>The payer pays a posted order on the cashier page (or fails with <paramref name="respCode"/>). Null on success.</summary>
     public string? BuyerPays(string orderId, string respCode = "00")
@@ -299,6 +355,32 @@ public sealed partial class UnionPaySimulator : IDisposable
 
     private HttpRequestMessage BuildNotification(OutgoingNotification item)
     {
+        if (item.Order is UnionPayRefund refund)
+        {
+            var refundFields = Signed(new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["version"] = "5.1.0",
+                ["encoding"] = "UTF-8",
+                ["signMethod"] = "01",
+                ["txnType"] = "04",
+                ["txnSubType"] = "00",
+                ["bizType"] = "000201",
+                ["accessType"] = "0",
+                ["merId"] = refund.MerId,
+                ["orderId"] = refund.OrderId,
+                ["txnTime"] = refund.TxnTime,
+                ["txnAmt"] = refund.Amount.ToString(CultureInfo.InvariantCulture),
+                ["currencyCode"] = "156",
+                ["queryId"] = refund.QueryId,
+                ["origQryId"] = refund.OrigQryId,
+                ["respCode"] = item.Status,
+                ["respMsg"] = RespMsg(item.Status),
+                ["settleDate"] = _clock.GetUtcNow().ToOffset(BeijingOffset).ToString("MMdd", CultureInfo.InvariantCulture),
+                ["traceNo"] = refund.QueryId[^6..],
+                ["traceTime"] = _clock.GetUtcNow().ToOffset(BeijingOffset).ToString("MMddHHmmss", CultureInfo.InvariantCulture),
+            });
+            return new HttpRequestMessage(HttpMethod.Post, item.Url) { Content = new FormUrlEncodedContent(refundFields) };
+        }
         var order = (UnionPayOrder)item.Order;
         var fields = Signed(new Dictionary<string, string>(StringComparer.Ordinal)
         {

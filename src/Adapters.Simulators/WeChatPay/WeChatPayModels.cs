@@ -31,7 +31,10 @@ public sealed class WeChatPayOrder
 }
 
 /// <summary>One refund as the simulated WeChat Pay keeps it.</summary>
-public sealed record WeChatPayRefund(string OutRefundNo, string RefundId, string OutTradeNo, string TransactionId, long RefundFen, long TotalFen, DateTimeOffset CreateTime);
+/// <param name="Status"><c>PROCESSING</c>, then <c>SUCCESS</c>, <c>CLOSED</c> or <c>ABNORMAL</c>.</param>
+/// <param name="NotifyUrl">Where its notification goes (the refund's <c>notify_url</c>, else the order's).</param>
+public sealed record WeChatPayRefund(string OutRefundNo, string RefundId, string OutTradeNo, string TransactionId, long RefundFen, long TotalFen, DateTimeOffset CreateTime,
+    string MchId, string Status, string NotifyUrl, DateTimeOffset? SuccessTime = null);
 
 /// <summary>What the simulated WeChat Pay really moved.</summary>
 /// <param name="OutTradeNo">The merchant's order number.</param>

@@ -7,9 +7,9 @@ using Paygate.Simulators.Notifications;
 namespace Paygate.Simulators.WeChatPay;
 
 /// <summary>
-/// WeChat Pay's payment notifications: the transaction encrypted with the merchant's APIv3 key, the envelope signed
-/// with the platform key, resent on WeChat Pay's schedule (15 retries over about 24 hours) until the merchant answers
-/// 200 or 204.
+/// WeChat Pay's payment and refund notifications: the transaction (or refund) encrypted with the merchant's APIv3 key,
+/// the envelope signed with the platform key, resent on WeChat Pay's schedule (15 retries over about 24 hours) until the
+/// merchant answers 200 or 204.
 /// </summary>
 internal static class WeChatPayNotifier
 {
@@ -26,26 +26,39 @@ internal static class WeChatPayNotifier
     public static OutgoingNotification For(WeChatPayOrder order, string? tradeState) =>
         new(order.OutTradeNo, Guid.NewGuid().ToString(), order.NotifyUrl, tradeState ?? order.TradeState, order);
 
+    public static OutgoingNotification For(WeChatPayRefund refund) =>
+        new(refund.OutRefundNo, Guid.NewGuid().ToString(), refund.NotifyUrl, refund.Status, refund);
+
     private static HttpRequestMessage Build(OutgoingNotification item, WeChatPaySimulator network, TimeProvider clock)
     {
+        if (item.Order is WeChatPayRefund refund)
+        {
+            return Envelope(item, network.Merchant(refund.MchId)!, "refund", "REFUND." + refund.Status, refund.Status == "SUCCESS" ? "退款成功" : refund.Status,
+                WeChatPaySimulator.RefundResource(refund).ToJsonString(), network, clock);
+        }
         var order = (WeChatPayOrder)item.Order;
-        var merchant = network.Merchant(order.MchId)!;
+        return Envelope(item, network.Merchant(order.MchId)!, "transaction", item.Status == "SUCCESS" ? "TRANSACTION.SUCCESS" : "TRANSACTION." + item.Status,
+            item.Status == "SUCCESS" ? "支付成功" : item.Status, network.Transaction(order, item.Status).ToJsonString(), network, clock);
+    }
+
+    private static HttpRequestMessage Envelope(OutgoingNotification item, WeChatPayMerchant merchant, string originalType, string eventType, string summary, string plaintext,
+        WeChatPaySimulator network, TimeProvider clock)
+    {
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(6));
-        var plaintext = network.Transaction(order, item.Status).ToJsonString();
         var now = clock.GetUtcNow();
         var envelope = new JsonObject
         {
             ["id"] = item.NotificationId,
             ["create_time"] = now.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
             ["resource_type"] = "encrypt-resource",
-            ["event_type"] = item.Status == "SUCCESS" ? "TRANSACTION.SUCCESS" : "TRANSACTION." + item.Status,
-            ["summary"] = item.Status == "SUCCESS" ? "支付成功" : item.Status,
+            ["event_type"] = eventType,
+            ["summary"] = summary,
             ["resource"] = new JsonObject
             {
-                ["original_type"] = "transaction",
+                ["original_type"] = originalType,
                 ["algorithm"] = "AEAD_AES_256_GCM",
-                ["ciphertext"] = WeChatPaySimSignature.Encrypt(merchant.ApiV3Key, nonce, "transaction", plaintext),
-                ["associated_data"] = "transaction",
+                ["ciphertext"] = WeChatPaySimSignature.Encrypt(merchant.ApiV3Key, nonce, originalType, plaintext),
+                ["associated_data"] = originalType,
                 ["nonce"] = nonce,
             },
         }.ToJsonString();

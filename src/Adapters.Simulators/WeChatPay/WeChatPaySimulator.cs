@@ -238,13 +238,77 @@ public sealed partial class WeChatPaySimulator : IDisposable
                 return WeChatPayAnswer.Error(403, "NOT_ENOUGH", "可退金额不足");
             }
             var now = _clock.GetUtcNow();
-            var record = new WeChatPayRefund(outRefundNo, "50" + (++_sequence).ToString("D26", CultureInfo.InvariantCulture), outTradeNo, order.TransactionId!, refund, order.TotalFen, now);
+            var record = new WeChatPayRefund(outRefundNo, "50" + (++_sequence).ToString("D26", CultureInfo.InvariantCulture), outTradeNo, order.TransactionId!, refund, order.TotalFen, now,
+                merchant.MchId, "PROCESSING", Str(body, "notify_url") ?? order.NotifyUrl);
             _refunds[(merchant.MchId, outRefundNo)] = record;
             order.RefundedFen += refund;
             order.TradeState = "REFUND";
-            _ledger.Add(new WeChatPayLedgerEntry(outTradeNo, order.TransactionId!, "refund", refund, now));
-            return new WeChatPayAnswer(200, RefundJson(record));
+            if (RefundsPending)
+            {
+                return new WeChatPayAnswer(200, RefundJson(record));
+            }
+            return new WeChatPayAnswer(200, RefundJson(SettleLocked(record, "SUCCESS")));
         }
+    }
+
+    /// <summary>When set, refunds answer <c>PROCESSING</c> and wait for <see cref="SettleRefund"/> (as real refunds to a bank card do).</summary>
+    public bool RefundsPending { get; set; }
+
+    /// <summary>
+    /// Settles a refund left <c>PROCESSING</c>: <c>SUCCESS</c> moves the money, <c>CLOSED</c> or <c>ABNORMAL</c> gives it back
+    /// to the order. Either way WeChat Pay notifies (<c>REFUND.SUCCESS</c>, <c>REFUND.CLOSED</c>, <c>REFUND.ABNORMAL</c>) on its
+    /// retry schedule. False when no such refund is processing.
+    /// </summary>
+    public bool SettleRefund(string outRefundNo, string status = "SUCCESS")
+    {
+        lock (_gate)
+        {
+            var found = _refunds.Values.FirstOrDefault(r => r.OutRefundNo == outRefundNo && r.Status == "PROCESSING");
+            if (found is null)
+            {
+                return false;
+            }
+            SettleLocked(found, status);
+            return true;
+        }
+    }
+
+    private WeChatPayRefund SettleLocked(WeChatPayRefund refund, string status)
+    {
+        var now = _clock.GetUtcNow();
+        var settled = refund with { Status = status, SuccessTime = status == "SUCCESS" ? now : null };
+        _refunds[(refund.MchId, refund.OutRefundNo)] = settled;
+        if (status == "SUCCESS")
+        {
+            _ledger.Add(new WeChatPayLedgerEntry(refund.OutTradeNo, refund.TransactionId, "refund", refund.RefundFen, now));
+        }
+        else if (_orders.TryGetValue((refund.MchId, refund.OutTradeNo), out var order))
+        {
+            order.RefundedFen -= refund.RefundFen;
+        }
+        Notifier.Enqueue(WeChatPayNotifier.For(settled));
+        return settled;
+    }
+
+    /// <summary>The decrypted resource of a refund notification.</summary>
+    internal static JsonObject RefundResource(WeChatPayRefund refund)
+    {
+        var json = new JsonObject
+        {
+            ["mchid"] = refund.MchId,
+            ["out_trade_no"] = refund.OutTradeNo,
+            ["transaction_id"] = refund.TransactionId,
+            ["out_refund_no"] = refund.OutRefundNo,
+            ["refund_id"] = refund.RefundId,
+            ["refund_status"] = refund.Status,
+            ["user_received_account"] = "招商银行信用卡0403",
+            ["amount"] = new JsonObject { ["total"] = refund.TotalFen, ["refund"] = refund.RefundFen, ["payer_total"] = refund.TotalFen, ["payer_refund"] = refund.RefundFen },
+        };
+        if (refund.SuccessTime is { } time)
+        {
+            json["success_time"] = time.ToOffset(BeijingOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        }
+        return json;
     }
 
     internal WeChatPayAnswer QueryRefund(WeChatPayMerchant merchant, string outRefundNo)
@@ -344,7 +408,7 @@ public sealed partial class WeChatPaySimulator : IDisposable
         ["transaction_id"] = refund.TransactionId,
         ["out_trade_no"] = refund.OutTradeNo,
         ["channel"] = "ORIGINAL",
-        ["status"] = "SUCCESS",
+        ["status"] = refund.Status,
         ["create_time"] = refund.CreateTime.ToOffset(BeijingOffset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
         ["amount"] = new JsonObject { ["refund"] = refund.RefundFen, ["total"] = refund.TotalFen, ["currency"] = "CNY" },
     };

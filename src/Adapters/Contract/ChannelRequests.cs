@@ -31,14 +31,18 @@ public sealed record ChannelOrder(string Reference, DateTimeOffset? CreateTime =
 /// <param name="Reason">Why.</param>
 /// <param name="PaymentTransactionId">The network's id of the paid transaction (UnionPay <c>origQryId</c>), when known.</param>
 /// <param name="RequestTime">When the refund was first requested; the same on every resend (UnionPay <c>txnTime</c>).</param>
+/// <param name="NotifyUrl">Where the network posts the refund's notification (WeChat Pay <c>notify_url</c>, UnionPay <c>backUrl</c>).</param>
 public sealed record ChannelRefundRequest(string PaymentReference, string RefundReference, Money.Money Amount, Money.Money PaymentTotal, string Reason,
-    string? PaymentTransactionId = null, DateTimeOffset? RequestTime = null);
+    string? PaymentTransactionId = null, DateTimeOffset? RequestTime = null, string? NotifyUrl = null);
 
-/// <summary>What a verified notification from the network says about an order.</summary>
-/// <param name="Reference">The order number it is about.</param>
+/// <summary>What a verified notification from the network says about an order, or about one of its refunds.</summary>
+/// <param name="Reference">The order number it is about; for a refund, the paid order's number, or empty when the network
+/// names only the refund (UnionPay).</param>
 /// <param name="NotificationId">The network's id for this notification, for de-duplication.</param>
-/// <param name="Result">The outcome it reports (success, closed, still waiting...).</param>
-public sealed record ChannelNotification(string Reference, string NotificationId, ChannelResult Result);
+/// <param name="Result">The outcome it reports (success, closed, still waiting...); for a refund, the refund's.</param>
+/// <param name="RefundReference">Set when the notification is about a refund: the refund's own reference
+/// (<see cref="ChannelRefundRequest.RefundReference"/>).</param>
+public sealed record ChannelNotification(string Reference, string NotificationId, ChannelResult Result, string? RefundReference = null);
 
 /// <summary>How the gateway must answer the network after a notification, so that it stops resending.</summary>
 /// <param name="StatusCode">The HTTP status.</param>

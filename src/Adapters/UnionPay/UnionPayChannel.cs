@@ -120,7 +120,8 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
         fields["channelType"] = _options.ChannelType;
         fields["origQryId"] = request.PaymentTransactionId;
         fields["txnAmt"] = request.Amount.AmountMinor.ToString(CultureInfo.InvariantCulture);
-        fields["backUrl"] = _options.FrontUrl;
+        // The refund's own notification (txnType 04) comes to this address.
+        fields["backUrl"] = request.NotifyUrl ?? _options.FrontUrl;
         var (reply, failure) = await PostAsync(BackPath, fields, "refund", cancellationToken);
         if (reply is null)
         {
@@ -160,6 +161,11 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
             throw new NotificationRejectedException("orderId or queryId missing");
         }
         var result = FromCode(fields.GetValueOrDefault("respCode", ""), fields.GetValueOrDefault("respMsg", ""), queryId);
+        if (fields.GetValueOrDefault("txnType") == "04")
+        {
+            // A refund's notification to the refund's backUrl: orderId is the refund's own; the paid order is named only by origQryId.
+            return new ChannelNotification("", $"{queryId}/{fields.GetValueOrDefault("respCode")}", result, orderId);
+        }
         if (result.Outcome == ChannelOutcome.Succeeded && long.TryParse(fields.GetValueOrDefault("txnAmt"), NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
         {
             result = result with { ReportedAmountMinor = amount };

@@ -117,6 +117,10 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
                 ["currency"] = request.Amount.Currency.Code,
             },
         };
+        if (request.NotifyUrl is not null)
+        {
+            body["notify_url"] = request.NotifyUrl;
+        }
         var (answer, failure) = await CallAsync(HttpMethod.Post, "/v3/refund/domestic/refunds", body, cancellationToken);
         return failure ?? FromRefund(answer!.Json);
     }
@@ -137,11 +141,13 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
         }
         JsonElement transaction;
         string id;
+        string eventType;
         try
         {
             using var envelope = JsonDocument.Parse(body);
             var root = envelope.RootElement;
             id = Str(root, "id") ?? throw new NotificationRejectedException("notification id missing");
+            eventType = Str(root, "event_type") ?? "";
             var resource = root.GetProperty("resource");
             if (Str(resource, "algorithm") != "AEAD_AES_256_GCM")
             {
@@ -155,6 +161,10 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
         {
             throw new NotificationRejectedException($"malformed or undecryptable notification ({ex.GetType().Name})");
         }
+        if (eventType.StartsWith("REFUND.", StringComparison.Ordinal))
+        {
+            return RefundNotification(id, transaction);
+        }
         if (Str(transaction, "mchid") != _options.MchId || Str(transaction, "appid") != _options.AppId)
         {
             throw new NotificationRejectedException("mchid or appid is not this merchant's");
@@ -165,6 +175,25 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
             throw new NotificationRejectedException("out_trade_no missing");
         }
         return new ChannelNotification(reference, id, FromTransaction(transaction, "notification"));
+    }
+
+    /// <summary>
+    /// A refund notification (<c>REFUND.SUCCESS</c>, <c>REFUND.ABNORMAL</c>, <c>REFUND.CLOSED</c>): its decrypted resource
+    /// names the merchant (no appid), the paid order, the refund and its <c>refund_status</c>.
+    /// </summary>
+    private ChannelNotification RefundNotification(string id, JsonElement refund)
+    {
+        if (Str(refund, "mchid") != _options.MchId)
+        {
+            throw new NotificationRejectedException("mchid is not this merchant's");
+        }
+        var (reference, refundReference) = (Str(refund, "out_trade_no"), Str(refund, "out_refund_no"));
+        if (string.IsNullOrEmpty(reference) || string.IsNullOrEmpty(refundReference))
+        {
+            throw new NotificationRejectedException("out_trade_no or out_refund_no missing");
+        }
+        var status = Str(refund, "refund_status") ?? "";
+        return new ChannelNotification(reference, id, FromRefundStatus(status, Str(refund, "refund_id")), refundReference);
     }
 
     public NotificationReply NotificationReply(bool accepted) => accepted
@@ -188,12 +217,13 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
         };
     }
 
-    private static ChannelResult FromRefund(JsonElement refund)
+    private static ChannelResult FromRefund(JsonElement refund) => FromRefundStatus(Str(refund, "status") ?? "", Str(refund, "refund_id"));
+
+    private static ChannelResult FromRefundStatus(string status, string? refundId)
     {
-        var status = Str(refund, "status") ?? "";
         return status switch
         {
-            "SUCCESS" => ChannelResult.Success(status, "refunded", Str(refund, "refund_id")),
+            "SUCCESS" => ChannelResult.Success(status, "refunded", refundId),
             "PROCESSING" => ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, status, "refund in progress; query again"),
             "CLOSED" => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelBusinessFailure, NativeCode = status, NativeMessage = "refund closed" },
             "ABNORMAL" => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.PayerAccountRestricted, NativeCode = status, NativeMessage = "refund abnormal: the payer's account cannot receive it" },

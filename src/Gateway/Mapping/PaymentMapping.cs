@@ -32,6 +32,7 @@ public static class PaymentMapping
         proto.Attempts.AddRange(payment.Attempts.Select(ToProto));
         proto.Refunds.AddRange(payment.Refunds.Select(r => r.ToProto(payment)));
         proto.AmountRefundedMinor = payment.RefundedMinor;
+        proto.Reversed = payment.Reversed;
         if (payment.NextAction is { } action && payment.State == PaymentState.RequiresAction)
         {
             proto.NextAction = action.Transfer is { } transfer

@@ -66,14 +66,16 @@ public static class NotificationEndpoints
         // Each verified notification is applied once; a repeat (the network resending after a lost reply, or someone
         // replaying a captured one) is acknowledged so that the network stops, and changes nothing.
         var id = string.IsNullOrEmpty(notification.NotificationId) ? null : notification.NotificationId + "/" + notification.Result.NativeCode;
+        // A refund's notification is about the refund (UnionPay names only the refund).
+        var subject = notification.RefundReference ?? notification.Reference;
         if (id is not null && await store.NotificationSeenAsync(channel, id, context.RequestAborted))
         {
             logger.LogInformation("Repeated {Channel} notification {NotificationId} for order {Reference}: already applied, acknowledged without effect",
-                channel, notification.NotificationId, notification.Reference);
+                channel, notification.NotificationId, subject);
             return Reply(target.NotificationReply(accepted: true));
         }
         // Applied and recorded in one unit of work: a crash cannot leave it applied but unrecorded, or the reverse.
-        var receipt = id is null ? null : new NotificationReceipt(channel, id, notification.Reference, clock.GetUtcNow());
+        var receipt = id is null ? null : new NotificationReceipt(channel, id, subject, clock.GetUtcNow());
         var applied = await lifecycle.ApplyNotificationAsync(channel, notification, context.RequestAborted, receipt) == NotificationOutcome.Applied;
         return Reply(target.NotificationReply(accepted: applied));
     }

@@ -52,6 +52,11 @@ public sealed class Payment
     public Dictionary<string, string> Metadata { get; init; } = [];
     /// <summary>Set when money arrived for a payment that had already ended: an operator (or the refund worker) must act.</summary>
     public bool Flagged { get; set; }
+    /// <summary>
+    /// Set when the bank reversed the credit that paid this payment (camt <c>RvslInd</c>): the money is gone, though the
+    /// payment stays SUCCEEDED, so nothing is left to refund.
+    /// </summary>
+    public bool Reversed { get; set; }
     /// <summary>Optimistic-concurrency version: every saved change increments it.</summary>
     public long Version { get; set; }
 
@@ -66,7 +71,7 @@ public sealed class Payment
     public long RefundedMinor => Refunds.Where(r => r.State == RefundState.Succeeded).Sum(r => r.AmountMinor);
 
     /// <summary>What may still be refunded: the amount less every refund not failed (pending ones are reserved).</summary>
-    public long RefundableMinor => State == PaymentState.Succeeded
+    public long RefundableMinor => State == PaymentState.Succeeded && !Reversed
         ? AmountMinor - Refunds.Where(r => r.State != RefundState.Failed).Sum(r => r.AmountMinor)
         : 0;
 

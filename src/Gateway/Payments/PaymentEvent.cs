@@ -37,6 +37,7 @@ public static class PaymentEventTypes
     public const string DuplicateRefunded = "payment.duplicate_refunded";
     public const string AmountMismatchFlagged = "payment.amount_mismatch_flagged";
     public const string CreditHeld = "payment.credit_held";
+    public const string Reversed = "payment.reversed";
     public const string RefundCreated = "refund.created";
     public const string RefundSucceeded = "refund.succeeded";
     public const string RefundFailed = "refund.failed";

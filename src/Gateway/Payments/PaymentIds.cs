@@ -35,6 +35,10 @@ public static class PaymentIds
     /// </summary>
     public static string RefundReference(string attemptReference, int refundNumber) => $"{attemptReference}F{refundNumber:D2}";
 
+    /// <summary>The attempt's order number a refund reference (merchant <c>F</c> or automatic <c>R</c>) was made from, or null.</summary>
+    public static string? AttemptReferenceOfRefund(string refundReference) =>
+        refundReference is [.. var attempt, 'F' or 'R', >= '0' and <= '9', >= '0' and <= '9'] && attempt.Length > 0 ? attempt : null;
+
     public static bool LooksLikePaymentId(string? id) => HasShape(id, "pay_");
 
     public static bool LooksLikeRefundId(string? id) => HasShape(id, "re_");

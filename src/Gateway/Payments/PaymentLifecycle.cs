@@ -150,6 +150,10 @@ public sealed class PaymentLifecycle
     /// </summary>
     public async Task<NotificationOutcome> ApplyNotificationAsync(string channelId, ChannelNotification notification, CancellationToken cancellationToken, NotificationReceipt? receipt = null)
     {
+        if (notification.RefundReference is not null)
+        {
+            return await refunds.ApplyNotificationAsync(channelId, notification, receipt, cancellationToken);
+        }
         var payment = await store.FindByAttemptReferenceAsync(channelId, notification.Reference, cancellationToken);
         if (payment is null)
         {
@@ -180,6 +184,10 @@ public sealed class PaymentLifecycle
     /// <summary>Flags a payment for which money arrived that could not be matched as is; the credit waits for review.</summary>
     public Task<Payment> FlagHeldCreditAsync(string paymentId) =>
         changes.MutateAsync(paymentId, p => PaymentTransitions.CreditHeld(p, clock.GetUtcNow()), null);
+
+    /// <summary>Flags a payment whose paying credit the bank reversed (event <c>payment.reversed</c>, once).</summary>
+    public Task<Payment> FlagReversedAsync(string paymentId) =>
+        changes.MutateAsync(paymentId, p => PaymentTransitions.CreditReversed(p, clock.GetUtcNow()), null);
 
     public async Task<Payment> CancelAsync(string merchantId, string id, string? requestId, CancellationToken cancellationToken)
     {

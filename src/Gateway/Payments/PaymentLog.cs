@@ -36,6 +36,9 @@ internal static partial class PaymentLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} from {Channel} says order {Reference} is paid; the network's query says {Outcome} ({Native}): not applied")]
     public static partial void NotificationNotConfirmed(this ILogger logger, string notificationId, string channel, string reference, Adapters.Contract.ChannelOutcome outcome, string native);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} from {Channel} says refund {RefundReference} is {Native}; the network's query does not confirm it ({Outcome}): not applied")]
+    public static partial void RefundNotificationNotConfirmed(this ILogger logger, string notificationId, string channel, string refundReference, string native, Adapters.Contract.ChannelOutcome outcome);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Payment {PaymentId} expired unpaid")]
     public static partial void Expired(this ILogger logger, string paymentId);
 

@@ -101,6 +101,62 @@ public sealed class PaymentRefunds(
         return payment;
     }
 
+    /// <summary>
+    /// Applies a verified notification about a refund. What it says is never applied as is: the refund is asked about (a
+    /// signed answer about that one refund), and the answer is applied, with the notification's receipt in the same unit,
+    /// so a repeat changes nothing. A success the query does not confirm (yet) changes nothing and is refused, so that the
+    /// network sends it again; any other news the query leaves open is acknowledged, and the worker keeps asking.
+    /// </summary>
+    public async Task<NotificationOutcome> ApplyNotificationAsync(string channelId, ChannelNotification notification, NotificationReceipt? receipt, CancellationToken cancellationToken)
+    {
+        var refundReference = notification.RefundReference!;
+        var attemptReference = PaymentIds.AttemptReferenceOfRefund(refundReference);
+        var payment = attemptReference is null || (notification.Reference.Length > 0 && notification.Reference != attemptReference) ? null
+            : await store.FindByAttemptReferenceAsync(channelId, attemptReference, cancellationToken);
+        if (payment is null)
+        {
+            logger.NotificationForUnknownOrder(notification.NotificationId, channelId, refundReference);
+            return NotificationOutcome.UnknownOrder;
+        }
+        var refund = payment.Refunds.FirstOrDefault(r => r.Channel == channelId && r.Reference == refundReference);
+        if (refund is null)
+        {
+            // An automatic refund of a duplicate success is settled by its own query; a refund the gateway never asked for is unknown.
+            return payment.Attempts.Any(a => a.DuplicateRefund?.Reference == refundReference) ? NotificationOutcome.Applied : NotificationOutcome.UnknownOrder;
+        }
+        if (refund.State != RefundState.Pending)
+        {
+            if (receipt is not null)
+            {
+                await store.RecordNotificationAsync(receipt, CancellationToken.None);
+            }
+            return NotificationOutcome.Applied;
+        }
+        var confirmed = await calls.QueryRefundAsync(channels.Get(channelId), RefundRequestFor(payment, refund));
+        // A failure the query reports is final when it is plainly about the refund, or when it repeats the notification's own
+        // status (a refund CLOSED, told twice); anything else may be the channel failing to answer.
+        var failed = confirmed.Outcome is ChannelOutcome.Failed or ChannelOutcome.Declined;
+        var final = confirmed.Outcome == ChannelOutcome.Succeeded
+            || (failed && (!ChannelCalls.IsChannelFault(confirmed)
+                || (notification.Result.Outcome is ChannelOutcome.Failed or ChannelOutcome.Declined && confirmed.NativeCode == notification.Result.NativeCode && !ChannelCalls.IsNotSent(confirmed))));
+        if (!final)
+        {
+            logger.RefundNotificationNotConfirmed(notification.NotificationId, channelId, refundReference, notification.Result.NativeCode, confirmed.Outcome);
+            if (notification.Result.Outcome == ChannelOutcome.Succeeded)
+            {
+                return NotificationOutcome.NotConfirmed;
+            }
+            if (receipt is not null)
+            {
+                await store.RecordNotificationAsync(receipt, CancellationToken.None);
+            }
+            return NotificationOutcome.Applied;
+        }
+        // The query's final answer is what counts, whatever the notification said.
+        await ApplyRefundResultAsync(payment.Id, refund.Id, confirmed, receipt);
+        return NotificationOutcome.Applied;
+    }
+
     /// <summary>A refund of one of <paramref name="merchantId"/>'s payments; another merchant's is not found, as one that does not exist.</summary>
     public async Task<(Payment Payment, Refund Refund)> GetRefundAsync(string merchantId, string refundId, CancellationToken cancellationToken)
     {
@@ -110,19 +166,30 @@ public sealed class PaymentRefunds(
         return (payment, payment.FindRefund(refundId)!);
     }
 
-    private async Task<Payment> ApplyRefundResultAsync(string paymentId, string refundId, ChannelResult result)
+    private async Task<Payment> ApplyRefundResultAsync(string paymentId, string refundId, ChannelResult result, NotificationReceipt? receipt = null)
     {
-        var payment = await changes.MutateAsync(paymentId, p => RefundTransitions.Apply(p, p.FindRefund(refundId)!, result, clock.GetUtcNow()), null);
+        var changed = false;
+        var payment = await changes.MutateAsync(paymentId, p =>
+        {
+            var change = RefundTransitions.Apply(p, p.FindRefund(refundId)!, result, clock.GetUtcNow());
+            changed = change is not null;
+            return change is null ? null : change with { Receipt = receipt };
+        }, null);
+        if (!changed && receipt is not null)
+        {
+            await store.RecordNotificationAsync(receipt, CancellationToken.None);
+        }
         var refund = payment.FindRefund(refundId)!;
         logger.RefundSettled(refund.State == RefundState.Failed ? LogLevel.Warning : LogLevel.Debug, paymentId, refundId, refund.State, result.NativeCode);
         return payment;
     }
 
-    private static ChannelRefundRequest RefundRequestFor(Payment payment, Refund refund)
+    private ChannelRefundRequest RefundRequestFor(Payment payment, Refund refund)
     {
         var attempt = payment.Attempts.First(a => a.Reference == refund.PaymentReference && a.Channel == refund.Channel);
         var settled = attempt.SettlementAmount(payment);
         var amount = settled with { AmountMinor = refund.SettlementAmountMinor ?? refund.AmountMinor };
-        return new ChannelRefundRequest(refund.PaymentReference, refund.Reference, amount, settled, refund.Reason, attempt.TransactionId, refund.CreateTime);
+        return new ChannelRefundRequest(refund.PaymentReference, refund.Reference, amount, settled, refund.Reason, attempt.TransactionId, refund.CreateTime,
+            $"{options.NotifyBaseUrl.TrimEnd('/')}/notify/{refund.Channel}");
     }
 }

@@ -168,6 +168,19 @@ public static class PaymentTransitions
         return PaymentEventTypes.CreditHeld;
     }
 
+    /// <summary>The bank took back the credit that paid the payment: flagged for an operator and the merchant; once.</summary>
+    public static string? CreditReversed(Payment payment, DateTimeOffset now)
+    {
+        if (payment.Reversed)
+        {
+            return null;
+        }
+        payment.Reversed = true;
+        payment.Flagged = true;
+        payment.UpdateTime = now;
+        return PaymentEventTypes.Reversed;
+    }
+
     /// <summary>Records that the channel confirmed an attempt's order closed.</summary>
     public static string? MarkClosed(Payment payment, Attempt attempt, DateTimeOffset now)
     {

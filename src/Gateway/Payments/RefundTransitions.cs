@@ -24,6 +24,12 @@ public static class RefundTransitions
                 $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()}: only a SUCCEEDED payment can be refunded",
                 metadata: new Dictionary<string, string> { ["payment_id"] = payment.Id, ["state"] = payment.State.ToString().ToUpperInvariant() });
         }
+        if (payment.Reversed)
+        {
+            throw new PaymentException(ErrorCatalogue.IllegalTransition,
+                $"the bank reversed the credit that paid payment {payment.Id}: the money is no longer here to refund",
+                metadata: new Dictionary<string, string> { ["payment_id"] = payment.Id, ["reversed"] = "true" });
+        }
         var refundable = payment.RefundableMinor;
         var amount = amountMinor == 0 ? refundable : amountMinor;
         if (amount <= 0 || amount > refundable)

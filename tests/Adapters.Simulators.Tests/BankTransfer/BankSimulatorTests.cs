@@ -45,5 +45,24 @@ public sealed class BankSimulatorTests : IDisposable
         Assert.Single(_bank.Ledger, e => e.Kind == "refund");
     }
 
+    [Fact]
+    public void Reverse_BooksADebitWithTheOriginalsReferences_Once_AndNotifiesIt()
+    {
+        _bank.Open(Reference, "VA" + Reference, "1200.00", "CNY", "http://127.0.0.1:9/notify/banktransfer");
+        var credit = _bank.PayerTransfers(120_000, endToEndId: Reference);
+
+        var reversal = _bank.Reverse(credit);
+
+        Assert.NotNull(reversal);
+        Assert.Null(_bank.Reverse(credit));
+        Assert.Null(_bank.Reverse(reversal));
+        var read = CamtReader.Parse(_bank.StatementFor(new DateOnly(2026, 11, 26))).Credits;
+        Assert.Equal([(credit, false, 120_000L, Reference), (reversal, true, 120_000L, Reference)],
+            read.Select(c => (c.AccountServicerReference, c.IsReversal, c.Amount.AmountMinor, c.Reference!)));
+        Assert.Single(_bank.Ledger, e => e.Kind == "reversal" && e.Reference == reversal);
+        Assert.Equal(2, _bank.Notifier.PendingCount);
+        Assert.Equal(("REJECTED", "NOORIGINAL"), (_bank.Refund("R1", Reference, 1, "CNY").Status, _bank.Refund("R1", Reference, 1, "CNY").Reason));
+    }
+
     public void Dispose() => _bank.Dispose();
 }

@@ -79,6 +79,36 @@ public sealed class UnionPaySimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefundLeftAccepted_MovesMoneyWhenSettled_AndNotifiesTheRefundsBackUrl()
+    {
+        var request = Order("UPORDER0002A01", 5000);
+        var created = await Channel.CreateAsync(request, CancellationToken.None);
+        await PostFormAsync(created.Action!);
+        Assert.Null(_host.UnionPay.BuyerPays("UPORDER0002A01"));
+        var paid = await Channel.QueryAsync(request.Order, CancellationToken.None);
+        _host.UnionPay.RefundsPending = true;
+        var refund = new ChannelRefundRequest("UPORDER0002A01", "UPREFUND0002", new Adapters.Money.Money(2000, Currency.CNY), new Adapters.Money.Money(5000, Currency.CNY), "partial",
+            paid.ChannelTransactionId, DateTimeOffset.UtcNow, "http://127.0.0.1:9/notify/unionpay");
+
+        var accepted = await Channel.RefundAsync(refund, CancellationToken.None);
+        Assert.True(_host.UnionPay.SettleRefund("UPREFUND0002"));
+
+        Assert.Equal(ChannelOutcome.Unknown, accepted.Outcome);
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.QueryRefundAsync(refund, CancellationToken.None)).Outcome);
+        Assert.Single(_host.UnionPay.Ledger, e => e.Kind == "refund" && e.OrderId == "UPREFUND0002");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!_host.UnionPay.Notifier.Deliveries.Any(d => d.OutTradeNo == "UPREFUND0002"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the refund was not notified");
+            await Task.Delay(50);
+        }
+        var sent = _host.UnionPay.Notifier.Deliveries.First(d => d.OutTradeNo == "UPREFUND0002").Request!;
+        Assert.Equal("http://127.0.0.1:9/notify/unionpay", sent.Url);
+        var notice = Channel.ParseNotification(new Dictionary<string, string>(), sent.Body);
+        Assert.Equal(("UPREFUND0002", ChannelOutcome.Succeeded), (notice.RefundReference, notice.Result.Outcome));
+    }
+
+    [Fact]
     public async Task Query_NeverPostedBeforePayTimeout_IsStillPayable()
     {
         var request = Order("UPORDER0002A01");

@@ -85,6 +85,35 @@ public sealed class WeChatPayNotifierTests : IAsyncLifetime
         Assert.Single(_received.Select(n => n.NotificationId).Distinct());
     }
 
+    [Fact]
+    public async Task RefundLeftProcessing_IsNotifiedWhenItSettles_OnTheSameSchedule()
+    {
+        var channel = _services.GetRequiredService<WeChatPayChannel>();
+        var notifyUrl = _merchant.Urls.First() + "/notify";
+        var created = await channel.CreateAsync(new ChannelPaymentRequest("WXNOTIFY02A01", new Adapters.Money.Money(5000, Currency.CNY), "x",
+            _clock.GetUtcNow().AddHours(1), notifyUrl), CancellationToken.None);
+        Assert.Null(_host.WeChatPay.BuyerPays(created.Action!.QrCode!));
+        _failuresLeft = 0;
+        await _host.WeChatPay.Notifier.DeliverDueAsync();
+        _host.WeChatPay.RefundsPending = true;
+        var request = new ChannelRefundRequest("WXNOTIFY02A01", "WXNOTIFY02A01F01", new Adapters.Money.Money(2000, Currency.CNY), new Adapters.Money.Money(5000, Currency.CNY),
+            "returned", NotifyUrl: notifyUrl);
+
+        var refund = await channel.RefundAsync(request, CancellationToken.None);
+        _failuresLeft = 1;
+        Assert.True(_host.WeChatPay.SettleRefund("WXNOTIFY02A01F01"));
+        await _host.WeChatPay.Notifier.DeliverDueAsync();
+        _clock.Advance(TimeSpan.FromSeconds(15));
+        await _host.WeChatPay.Notifier.DeliverDueAsync();
+
+        Assert.Equal((ChannelOutcome.Unknown, "PROCESSING"), (refund.Outcome, refund.NativeCode));
+        Assert.Equal(ChannelOutcome.Succeeded, (await channel.QueryRefundAsync(request, CancellationToken.None)).Outcome);
+        var notices = _received.Where(n => n.RefundReference is not null).ToList();
+        Assert.Equal(2, notices.Count);
+        Assert.All(notices, n => Assert.Equal(("WXNOTIFY02A01", "WXNOTIFY02A01F01", ChannelOutcome.Succeeded), (n.Reference, n.RefundReference, n.Result.Outcome)));
+        Assert.Equal([false, true], _host.WeChatPay.Notifier.Deliveries.Where(d => d.OutTradeNo == "WXNOTIFY02A01F01").Select(d => d.Acknowledged));
+    }
+
     public async Task DisposeAsync()
     {
         await _merchant.DisposeAsync();

@@ -58,7 +58,7 @@ public sealed class CamtReaderTests
         Assert.Equal(2, statement.Credits.Count);
         var first = statement.Credits[0];
         Assert.Equal(("BK20261126000001", new Paygate.Adapters.Money.Money(1_200_000, Currency.CNY), Ref1), (first.AccountServicerReference, first.Amount, first.Reference));
-        Assert.Equal((new DateOnly(2026, 11, 26), new DateOnly(2026, 11, 27)), (first.BookingDate, first.ValueDate));
+        Assert.Equal<(DateOnly?, DateOnly?)>((new DateOnly(2026, 11, 26), new DateOnly(2026, 11, 27)), (first.BookingDate, first.ValueDate));
         Assert.Equal(("3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "北京某某科技有限公司", "6217000010001234567"), (first.Uetr, first.DebtorName, first.DebtorAccount));
         var second = statement.Credits[1];
         Assert.Equal((new Paygate.Adapters.Money.Money(80_050, Currency.CNY), Ref2, null), (second.Amount, second.Reference, second.EndToEndId));
@@ -119,20 +119,102 @@ public sealed class CamtReaderTests
         Assert.Contains(problem, Assert.Throws<FormatException>(() => CamtReader.Parse(xml)).Message);
 
     [Theory]
-    [InlineData("12000.00", "CNY", "12000.001")]
-    [InlineData("12000.00", "CNY", "-5.00")]
-    [InlineData("Ccy=\"CNY\"", "Ccy=\"CNY\"", "Ccy=\"XAU\"")]
-    [InlineData("<c:AcctSvcrRef>BK20261126000001</c:AcctSvcrRef>", "", "")]
-    public void BrokenEntry_IsRefusedNamingIt(string find, string _, string replace)
+    [InlineData("12000.00", "12000.001", "at most 2 decimals")]
+    [InlineData("12000.00", "-5.00", "not a positive CNY amount")]
+    [InlineData("Ccy=\"CNY\">12000.00", "Ccy=\"\">12000.00", "no ISO 4217 currency")]
+    [InlineData("Ccy=\"CNY\">12000.00", "Ccy=\"JPY\">12000.5", "at most 0 decimals")]
+    public void EntryWhoseAmountCannotBeRead_CarriesTheProblem_AndTheOthersAreRead(string find, string replace, string problem)
     {
-        var error = Assert.Throws<FormatException>(() => CamtReader.Parse(Camt054.Replace(find, replace, StringComparison.Ordinal)));
-        Assert.Contains("entr", error.Message);
+        var statement = CamtReader.Parse(Camt054.Replace(find, replace, StringComparison.Ordinal));
+
+        Assert.Equal(2, statement.Credits.Count);
+        Assert.Contains(problem, statement.Credits[0].Problem);
+        Assert.Equal(("BK20261126000001", Ref1), (statement.Credits[0].AccountServicerReference, statement.Credits[0].Reference));
+        Assert.Equal<(long, string?)>((80_050L, null), (statement.Credits[1].Amount.AmountMinor, statement.Credits[1].Problem));
+    }
+
+    [Theory]
+    [InlineData("CHF", "1250.50", 125_050L)]
+    [InlineData("KWD", "12.125", 12_125L)]
+    [InlineData("KRW", "50000", 50_000L)]
+    public void EntryInACurrencyTheGatewayDoesNotCollect_IsReadInThatCurrency(string code, string amount, long minor)
+    {
+        var statement = CamtReader.Parse(Camt054.Replace("Ccy=\"CNY\">12000.00", $"Ccy=\"{code}\">{amount}", StringComparison.Ordinal));
+
+        var credit = statement.Credits[0];
+        Assert.Equal<(string, long, string?)>((code, minor, null), (credit.Amount.Currency.Code, credit.Amount.AmountMinor, credit.Problem));
+        Assert.False(BankCurrency.IsCollected(credit.Amount.Currency));
+    }
+
+    // As some banks send a camt.054: no AcctSvcrRef, no value date, no details at all (no references, no remittance, no
+    // debtor), and an entry with only an NtryRef; a third with a UETR but no AcctSvcrRef.
+    private const string Sparse054 = """
+        <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">
+          <BkToCstmrDbtCdtNtfctn>
+            <GrpHdr><MsgId>MSG-77</MsgId></GrpHdr>
+            <Ntfctn>
+              <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
+              <Ntry><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts></Ntry>
+              <Ntry><NtryRef>7</NtryRef><Amt Ccy="EUR">20.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><DtTm>2026-11-26T09:30:00</DtTm></BookgDt></Ntry>
+              <Ntry><Amt Ccy="EUR">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+                <NtryDtls><TxDtls><Refs><UETR>8a562c67-ca16-48ba-b074-65581be6f001</UETR></Refs></TxDtls></NtryDtls></Ntry>
+            </Ntfctn>
+          </BkToCstmrDbtCdtNtfctn>
+        </Document>
+        """;
+
+    [Fact]
+    public void EntriesWithoutOptionalElements_AreRead_WithAStableIdentityOfTheirOwn()
+    {
+        var first = CamtReader.Parse(Sparse054);
+        var again = CamtReader.Parse(Sparse054);
+
+        Assert.Equal(["MSG-77/#1.1", "MSG-77/7", "UETR:8a562c67-ca16-48ba-b074-65581be6f001"], first.Credits.Select(c => c.AccountServicerReference));
+        Assert.Equal(first.Credits.Select(c => c.AccountServicerReference), again.Credits.Select(c => c.AccountServicerReference));
+        Assert.Equal([1_000L, 2_000L, 3_000L], first.Credits.Select(c => c.Amount.AmountMinor));
+        Assert.All(first.Credits, c => Assert.Equal<(string?, string?, DateOnly?, string?)>((null, null, null, null), (c.Reference, c.DebtorName, c.ValueDate, c.Problem)));
+        Assert.Equal<DateOnly?>([null, new DateOnly(2026, 11, 26), null], first.Credits.Select(c => c.BookingDate));
     }
 
     [Fact]
-    public void JpyAmountWithDecimals_IsRefused()
+    public void Reversal_IsReadWithTheOriginalsReference_WhileOtherDebitsAreLeftOut()
     {
-        var xml = Camt054.Replace("Ccy=\"CNY\">12000.00", "Ccy=\"JPY\">12000.5", StringComparison.Ordinal);
-        Assert.Contains("at most 0 decimals", Assert.Throws<FormatException>(() => CamtReader.Parse(xml)).Message);
+        var reversal = $"""
+            <c:Ntry>
+              <c:Amt Ccy="CNY">12000.00</c:Amt><c:CdtDbtInd>DBIT</c:CdtDbtInd><c:RvslInd>true</c:RvslInd><c:Sts><c:Cd>BOOK</c:Cd></c:Sts>
+              <c:BookgDt><c:Dt>2026-11-28</c:Dt></c:BookgDt><c:AcctSvcrRef>BK20261128000009</c:AcctSvcrRef>
+              <c:NtryDtls><c:TxDtls><c:Refs><c:EndToEndId>{Ref1}</c:EndToEndId></c:Refs></c:TxDtls></c:NtryDtls>
+            </c:Ntry>
+            </c:Ntfctn>
+            """;
+
+        var statement = CamtReader.Parse(Camt054.Replace("</c:Ntfctn>", reversal, StringComparison.Ordinal));
+
+        Assert.Equal([false, false, true], statement.Credits.Select(c => c.IsReversal));
+        var read = statement.Credits[2];
+        Assert.Equal<(string, long, string?, string?)>(("BK20261128000009", 1_200_000L, Ref1, null), (read.AccountServicerReference, read.Amount.AmountMinor, read.Reference, read.Problem));
+    }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("1")]
+    public void ReversalWithoutAcctSvcrRef_HasAnIdentityApartFromItsOriginal(string indicator)
+    {
+        var xml = Sparse054.Replace("<Amt Ccy=\"EUR\">30.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>", $"<Amt Ccy=\"EUR\">30.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>{indicator}</RvslInd>", StringComparison.Ordinal);
+
+        var read = CamtReader.Parse(xml).Credits[2];
+
+        Assert.Equal((true, "UETR:8a562c67-ca16-48ba-b074-65581be6f001/RVSL"), (read.IsReversal, read.AccountServicerReference));
+    }
+
+    [Fact]
+    public void ReversedDebit_IsReadAsACreditWithAProblem()
+    {
+        var xml = Camt054.Replace("<c:CdtDbtInd>DBIT</c:CdtDbtInd>", "<c:CdtDbtInd>CRDT</c:CdtDbtInd><c:RvslInd>true</c:RvslInd>", StringComparison.Ordinal);
+
+        var read = CamtReader.Parse(xml).Credits[2];
+
+        Assert.Equal(("BK20261126000003", false), (read.AccountServicerReference, read.IsReversal));
+        Assert.Contains("reversed debit", read.Problem);
     }
 }

@@ -230,6 +230,36 @@ public sealed class UnionPayContractTests : IDisposable
         Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), body.Replace("txnAmt=8888", "txnAmt=1", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("00", ChannelOutcome.Succeeded)]
+    [InlineData("01", ChannelOutcome.Failed)]
+    public void ParseNotification_RefundToItsBackUrl_ReportsTheRefund_ForgedIsRejected(string respCode, ChannelOutcome outcome)
+    {
+        var body = FormBody(SignedNotice(("txnType", "04"), ("orderId", "REFUND0001"), ("txnAmt", "888"), ("queryId", "782611261400000012399"),
+            ("origQryId", "782611261355000012345"), ("respCode", respCode)));
+
+        var notification = Channel.ParseNotification(new Dictionary<string, string>(), body);
+
+        Assert.Equal(("", "REFUND0001", outcome), (notification.Reference, notification.RefundReference, notification.Result.Outcome));
+        Assert.Equal($"782611261400000012399/{respCode}", notification.NotificationId);
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), body.Replace("orderId=REFUND0001", "orderId=REFUND0002", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Refund_AsksForItsNotificationAtTheRefundsNotifyUrl()
+    {
+        var accepted = Clean(QueryAnswer("00", null));
+        accepted["txnType"] = "04";
+        Serve("/gateway/api/backTransReq.do", Signed(accepted, _unionPayCert, UnionPayKey));
+        Serve("/gateway/api/queryTrans.do", Signed(Clean(QueryAnswer("00", "00")), _unionPayCert, UnionPayKey));
+
+        await Channel.RefundAsync(new ChannelRefundRequest(OrderId, "REFUND0001", new Adapters.Money.Money(888, Currency.CNY),
+            new Adapters.Money.Money(8888, Currency.CNY), "partial", "782611261355000012345", _clock.GetUtcNow(), "http://127.0.0.1:5081/notify/unionpay"), CancellationToken.None);
+
+        var sent = WebUtility.UrlDecode(_server.LogEntries.First().RequestMessage!.Body!);
+        Assert.Contains("backUrl=http://127.0.0.1:5081/notify/unionpay", sent, StringComparison.Ordinal);
+    }
+
     /// <summary>A genuinely signed notification whose fields are re-cut (same signed text) or named twice is refused.</summary>
     [Fact]
     public void ParseNotification_SignedTextReCutOrFieldNamedTwice_IsRejected()

@@ -55,6 +55,42 @@ public sealed class WeChatPayNotificationTests : IDisposable
         Assert.Throws<NotificationRejectedException>(() => _wechat.Channel.ParseNotification(_wechat.SignedHeaders(body), body));
     }
 
+    // The decrypted resource of a refund notification: no appid, the paid order, the refund and its refund_status.
+    private const string RefundResource = "{\"mchid\":\"1900000109\",\"out_trade_no\":\"01JDZ6Q4W5T8M2N3P4R5S6T7V8A01\",\"transaction_id\":\"4200000985202611261234567890\",\"out_refund_no\":\"01JDZ6Q4W5T8M2N3P4R5S6T7V8A01F01\",\"refund_id\":\"50000000382019052709732678859\",\"refund_status\":\"SUCCESS\",\"success_time\":\"2026-11-26T14:05:02+08:00\",\"user_received_account\":\"招商银行信用卡0403\",\"amount\":{\"total\":8888,\"refund\":1000,\"payer_total\":8888,\"payer_refund\":1000}}";
+
+    private static string RefundEnvelope(string status, string resource = RefundResource) =>
+        Envelope(resource.Replace("\"refund_status\":\"SUCCESS\"", $"\"refund_status\":\"{status}\"", StringComparison.Ordinal))
+            .Replace("TRANSACTION.SUCCESS", "REFUND." + status, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("SUCCESS", ChannelOutcome.Succeeded)]
+    [InlineData("CLOSED", ChannelOutcome.Failed)]
+    [InlineData("ABNORMAL", ChannelOutcome.Failed)]
+    public void ParseNotification_Refund_ReportsTheRefund(string status, ChannelOutcome outcome)
+    {
+        var body = RefundEnvelope(status);
+
+        var notification = _wechat.Channel.ParseNotification(_wechat.SignedHeaders(body), body);
+
+        Assert.Equal(("01JDZ6Q4W5T8M2N3P4R5S6T7V8A01", "01JDZ6Q4W5T8M2N3P4R5S6T7V8A01F01", "EV-2018022511223320873"),
+            (notification.Reference, notification.RefundReference, notification.NotificationId));
+        Assert.Equal((outcome, status), (notification.Result.Outcome, notification.Result.NativeCode));
+    }
+
+    [Fact]
+    public void ParseNotification_Refund_ForgedOrOtherMerchantsOrWithoutItsRefund_IsRejected()
+    {
+        var body = RefundEnvelope("SUCCESS");
+        using var forger = RSA.Create(2048);
+        Assert.Throws<NotificationRejectedException>(() => _wechat.Channel.ParseNotification(_wechat.SignedHeaders(body, key: forger), body));
+
+        var other = RefundEnvelope("SUCCESS", RefundResource.Replace("1900000109", "1900000999", StringComparison.Ordinal));
+        Assert.Throws<NotificationRejectedException>(() => _wechat.Channel.ParseNotification(_wechat.SignedHeaders(other), other));
+
+        var noRefund = RefundEnvelope("SUCCESS", RefundResource.Replace("out_refund_no", "out_refund", StringComparison.Ordinal));
+        Assert.Throws<NotificationRejectedException>(() => _wechat.Channel.ParseNotification(_wechat.SignedHeaders(noRefund), noRefund));
+    }
+
     [Fact]
     public void NotificationReply_AcknowledgesWithNoContentAndFailsWithFailJson()
     {

@@ -72,4 +72,104 @@ public sealed class BankReconciliationTests : LifecycleTestBase
         Assert.Contains("reported again with other content", outcome.Single().Reason);
         Assert.Equal(BankCreditState.Matched, (await new SqliteBankCreditStore(Database).FindAsync("alipay", "E3", CancellationToken.None))!.State);
     }
+
+    private static BankCredit Reversal(string entry, long amount, string? reference) => Credit(entry, amount, reference) with { IsReversal = true };
+
+    [Fact]
+    public async Task ReversalOfTheCreditThatPaid_FlagsThePaymentReversedOnce_AndIsHeld()
+    {
+        var payment = await WaitingAsync(50_000);
+        var reference = payment.Attempts[0].Reference;
+        var reconciliation = Reconciliation(Database);
+        await reconciliation.ApplyAsync("alipay", Statement("camt.054", Credit("E4", 50_000, reference)), CancellationToken.None);
+
+        var outcome = await reconciliation.ApplyAsync("alipay", Statement("camt.054", Reversal("R4", 50_000, reference)), CancellationToken.None);
+        await reconciliation.ApplyAsync("alipay", Statement("camt.053", Credit("E4", 50_000, reference), Reversal("R4", 50_000, reference)), CancellationToken.None);
+
+        Assert.Equal((BankCreditState.Held, payment.Id, -50_000L), (outcome.Single().State, outcome.Single().PaymentId, outcome.Single().AmountMinor));
+        var store = new SqliteBankCreditStore(Database);
+        Assert.Equal(BankCreditState.Reversed, (await store.FindAsync("alipay", "E4", CancellationToken.None))!.State);
+        Assert.Equal(["R4"], (await store.InStateAsync(BankCreditState.Held, 10, CancellationToken.None)).Select(c => c.AccountServicerReference));
+        var after = await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None);
+        Assert.Equal((PaymentState.Succeeded, true, 0L), (after.State, after.Reversed, after.RefundableMinor));
+        Assert.Single(await _store.EventsAsync(payment.Id, 0, CancellationToken.None), e => e.Type == PaymentEventTypes.Reversed);
+        await Assert.ThrowsAsync<PaymentException>(() => _lifecycle.RefundAsync(TestPayments.Merchant, payment.Id, 0, "refund", null, null, CancellationToken.None));
+        await Assert.ThrowsAsync<PaymentException>(() => reconciliation.ReturnAsync("op", "alipay", "R4", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReversalOfAHeldCredit_MarksItReversed_AndLeavesNothingToReview()
+    {
+        var payment = await WaitingAsync(50_000);
+        var reference = payment.Attempts[0].Reference;
+        var reconciliation = Reconciliation(Database);
+        await reconciliation.ApplyAsync("alipay", Statement("camt.054", Credit("E5", 40_000, reference)), CancellationToken.None);
+
+        var outcome = await reconciliation.ApplyAsync("alipay", Statement("camt.054", Reversal("R5", 40_000, reference)), CancellationToken.None);
+
+        Assert.Equal(BankCreditState.Matched, outcome.Single().State);
+        var store = new SqliteBankCreditStore(Database);
+        var original = (await store.FindAsync("alipay", "E5", CancellationToken.None))!;
+        Assert.Equal(BankCreditState.Reversed, original.State);
+        Assert.Contains("under-payment", original.Reason);
+        Assert.Empty(await store.InStateAsync(BankCreditState.Held, 10, CancellationToken.None));
+        Assert.False((await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).Reversed);
+    }
+
+    [Fact]
+    public async Task ReversalOfNoKnownCredit_IsHeld()
+    {
+        var outcome = await Reconciliation(Database).ApplyAsync("alipay", Statement("camt.054", Reversal("R6", 10_000, "NOSUCHREFERENCE")), CancellationToken.None);
+
+        Assert.Equal(BankCreditState.Held, outcome.Single().State);
+        Assert.Contains("names no credit", outcome.Single().Reason);
+    }
+
+    [Fact]
+    public async Task ReversalThatCouldNameEitherOfTwoCredits_IsHeld_AndChangesNeither()
+    {
+        var payment = await WaitingAsync(50_000);
+        var reference = payment.Attempts[0].Reference;
+        var reconciliation = Reconciliation(Database);
+        await reconciliation.ApplyAsync("alipay", Statement("camt.054", Credit("E9", 50_000, reference), Credit("E10", 50_000, reference)), CancellationToken.None);
+
+        var outcome = await reconciliation.ApplyAsync("alipay", Statement("camt.054", Reversal("R9", 50_000, reference)), CancellationToken.None);
+
+        Assert.Equal(BankCreditState.Held, outcome.Single().State);
+        Assert.Contains("could reverse any of entries", outcome.Single().Reason);
+        Assert.Contains("E9", outcome.Single().Reason);
+        Assert.Contains("E10", outcome.Single().Reason);
+        var store = new SqliteBankCreditStore(Database);
+        Assert.Equal((BankCreditState.Matched, BankCreditState.Held),
+            ((await store.FindAsync("alipay", "E9", CancellationToken.None))!.State, (await store.FindAsync("alipay", "E10", CancellationToken.None))!.State));
+        Assert.False((await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).Reversed);
+    }
+
+    [Fact]
+    public async Task CreditInACurrencyTheGatewayDoesNotCollect_IsHeld_AndFlagsThePaymentItNames()
+    {
+        var payment = await WaitingAsync(50_000);
+        Assert.True(BankCurrency.TryFind("CHF", out var chf));
+        var credit = Credit("E7", 50_000, payment.Attempts[0].Reference) with { Amount = new Money(50_000, chf), BookingDate = null, ValueDate = null };
+
+        var outcome = await Reconciliation(Database).ApplyAsync("alipay", Statement("camt.054", credit), CancellationToken.None);
+
+        Assert.Equal((BankCreditState.Held, payment.Id, "CHF", ""), (outcome.Single().State, outcome.Single().PaymentId, outcome.Single().Currency, outcome.Single().BookingDate));
+        Assert.Contains("not a currency the gateway collects", outcome.Single().Reason);
+        var after = await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None);
+        Assert.Equal((PaymentState.RequiresAction, true), (after.State, after.Flagged));
+    }
+
+    [Fact]
+    public async Task EntryThatCannotBeReadWhole_IsHeld_WithoutTouchingThePayment()
+    {
+        var payment = await WaitingAsync(50_000);
+        var credit = Credit("E8", 0, payment.Attempts[0].Reference) with { Problem = "amount 'abc' is not a positive CNY amount" };
+
+        var outcome = await Reconciliation(Database).ApplyAsync("alipay", Statement("camt.054", credit), CancellationToken.None);
+
+        Assert.Equal(BankCreditState.Held, outcome.Single().State);
+        Assert.Contains("amount 'abc'", outcome.Single().Reason);
+        Assert.Equal(PaymentState.RequiresAction, (await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).State);
+    }
 }
