@@ -71,6 +71,32 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task Card_DuplicateTransmission94_IsSettledByQuery_OneChargeNoFailover()
+    {
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest("4000000000000945"));
+
+        Assert.Equal(Payment.Types.State.Succeeded, payment.State);
+        var attempt = Assert.Single(payment.Attempts);
+        Assert.Equal(("card", Attempt.Types.State.Succeeded, "00"), (attempt.Channel, attempt.State, attempt.NativeCode));
+        Assert.Equal(1, Charges(attempt.ChannelReference));
+    }
+
+    [Fact]
+    public async Task Card_ConflictOnCreate_IsSettledByQuery_OneChargeNoFailover()
+    {
+        // A 409 on create means the acquirer may already hold (and have charged) the reference: the gateway must ask, not give up.
+        fixture.Simulators.CardFaults.Plan = new FaultPlan { ErrorRate = 1, ErrorCode = "409/duplicate_reference", Limit = 1, Methods = ["authorize"] };
+        var before = fixture.Simulators.Card.Payments.Count;
+
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest());
+        var reference = Assert.Single(payment.Attempts).ChannelReference;
+
+        Assert.Equal(Payment.Types.State.Succeeded, payment.State);
+        Assert.Equal(1, Charges(reference));
+        Assert.Equal(before + 1, fixture.Simulators.Card.Payments.Count);
+    }
+
+    [Fact]
     public async Task Card_TamperedAnswers_AreNotTrustedUntilAGenuineOneArrives()
     {
         fixture.Simulators.CardFaults.Plan = new FaultPlan { TamperRate = 1 };

@@ -150,6 +150,7 @@ public sealed class CardAcquirerSimulator : IDisposable
             }
         }
         string responseCode;
+        string? answeredCode = null;
         var delay = 0;
         string brand, last4;
         if (Str(card, "token") is { } token)
@@ -174,7 +175,7 @@ public sealed class CardAcquirerSimulator : IDisposable
             }
             else if (CardTestCards.Table.TryGetValue(number, out var behaviour))
             {
-                (responseCode, delay) = (behaviour.ResponseCode, behaviour.DelayMs);
+                (responseCode, delay, answeredCode) = (behaviour.ResponseCode, behaviour.DelayMs, behaviour.AnsweredCode);
             }
             else
             {
@@ -203,7 +204,15 @@ public sealed class CardAcquirerSimulator : IDisposable
         {
             Notifier.Enqueue(new OutgoingNotification(reference, "evt_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), payment.NotifyUrl, payment.Status, payment));
         }
-        return new CardAnswer(201, PaymentJson(payment));
+        var answer = PaymentJson(payment);
+        if (answeredCode is not null)
+        {
+            // The acquirer's answer misreports what the issuer did (a duplicate transmission): the ledger and queries hold the truth.
+            answer["response_code"] = answeredCode;
+            answer["status"] = "declined";
+            answer["decline_code"] = "duplicate transmission";
+        }
+        return new CardAnswer(201, answer);
     }
 
     internal CardAnswer GetPayment(CardSandboxAccount account, string reference)
@@ -278,7 +287,7 @@ public sealed class CardAcquirerSimulator : IDisposable
         };
         if (payment.ResponseCode != "00")
         {
-            json["decline_code"] = CardTestCards.Table.Values.FirstOrDefault(t => t.ResponseCode == payment.ResponseCode).Note ?? "declined";
+            json["decline_code"] = CardTestCards.Table.Values.FirstOrDefault(t => t.ResponseCode == payment.ResponseCode)?.Note ?? "declined";
         }
         return json;
     }

@@ -211,6 +211,8 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
         {
             (HttpStatusCode.NotFound, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = code, NativeMessage = message },
             (HttpStatusCode.Unauthorized, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.MerchantSignatureRejected, NativeCode = code, NativeMessage = message },
+            // The acquirer already holds this reference or idempotency key: the first request may have charged. Query, never fail over.
+            (HttpStatusCode.Conflict, _) when idempotencyKey is not null => ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, code, message),
             (HttpStatusCode.Conflict, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.OrderNumberConflict, NativeCode = code, NativeMessage = message },
             (HttpStatusCode.TooManyRequests, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelRateLimited, NativeCode = code, NativeMessage = message },
             (HttpStatusCode.BadRequest, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelRequestInvalid, NativeCode = code, NativeMessage = message },

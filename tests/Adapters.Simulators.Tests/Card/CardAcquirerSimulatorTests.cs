@@ -58,6 +58,17 @@ public sealed class CardAcquirerSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Authorize_DuplicateTransmissionCard_ChargesOnceAnswers94AndTheQueryFindsItCaptured()
+    {
+        var answer = await Channel.CreateAsync(Charge("CARD94A01", "4000000000000945"), CancellationToken.None);
+        var query = await Channel.QueryAsync(new ChannelOrder("CARD94A01"), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Unknown, "94", "PM-2001"), (answer.Outcome, answer.NativeCode, answer.Error?.Code));
+        Assert.Equal((ChannelOutcome.Succeeded, "00"), (query.Outcome, query.NativeCode));
+        Assert.Single(_host.Card.Ledger, e => e.Reference == "CARD94A01" && e.Kind == "charge");
+    }
+
+    [Fact]
     public async Task Authorize_PastExpiry_IsExpiredCard()
     {
         var result = await Channel.CreateAsync(Charge("CARDEXPA01", "4242424242424242", expYear: 2020), CancellationToken.None);
@@ -74,7 +85,7 @@ public sealed class CardAcquirerSimulatorTests : IAsyncLifetime
         Assert.Single(_host.Card.Ledger);
 
         var conflict = await Channel.CreateAsync(Charge("CARDIDEMA01", "4242424242424242", amount: 13000), CancellationToken.None);
-        Assert.Equal(("PM-6007", ChannelOutcome.Failed), (conflict.Error?.Code, conflict.Outcome));
+        Assert.Equal(("PM-2001", ChannelOutcome.Unknown), (conflict.Error?.Code, conflict.Outcome));
         Assert.Single(_host.Card.Ledger);
     }
 

@@ -92,6 +92,8 @@ public sealed class CardContractTests : IDisposable
     [InlineData("54", ChannelOutcome.Declined, "PM-1009")]
     [InlineData("91", ChannelOutcome.Failed, "PM-4002")]
     [InlineData("96", ChannelOutcome.Failed, "PM-4002")]
+    [InlineData("94", ChannelOutcome.Unknown, "PM-2001")]
+    [InlineData("13", ChannelOutcome.Declined, "PM-5002")]
     public async Task Create_Declined_MapsTheResponseCode(string code, ChannelOutcome outcome, string pmCode)
     {
         var body = Payment("declined", code);
@@ -129,7 +131,8 @@ public sealed class CardContractTests : IDisposable
 
     [Theory]
     [InlineData(401, "unauthorized", ChannelOutcome.Failed, "PM-6005")]
-    [InlineData(409, "idempotency_conflict", ChannelOutcome.Failed, "PM-6007")]
+    [InlineData(409, "idempotency_conflict", ChannelOutcome.Unknown, "PM-2001")]
+    [InlineData(409, "duplicate_reference", ChannelOutcome.Unknown, "PM-2001")]
     [InlineData(400, "invalid_request", ChannelOutcome.Failed, "PM-5002")]
     [InlineData(502, "bad_gateway", ChannelOutcome.Unknown, "PM-2001")]
     [InlineData(503, "unavailable", ChannelOutcome.Failed, "PM-4002")]
