@@ -97,6 +97,78 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task Card_ThreeDSecureChallengePassed_RequiresActionThenSucceedsWithOneCharge()
+    {
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest(ChallengePasses));
+
+        var challenge = AssertChallenge(payment);
+        var reference = payment.Attempts.Single().ChannelReference;
+        Assert.Equal(0, Charges(reference));
+
+        await AnswerChallengeAsync(challenge, "complete");
+        var paid = await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Succeeded);
+
+        Assert.Equal(Attempt.Types.State.Succeeded, Assert.Single(paid.Attempts).State);
+        Assert.Null(paid.NextAction);
+        Assert.Equal(1, Charges(reference));
+    }
+
+    [Fact]
+    public async Task Card_ThreeDSecureChallengeFailed_FailsWithPm1013AndNoCharge()
+    {
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest(ChallengeFails));
+
+        var challenge = AssertChallenge(payment);
+        await AnswerChallengeAsync(challenge, "complete");
+        var failed = await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Failed);
+
+        Assert.Equal("PM-1013", failed.Error.Code);
+        Assert.Equal(Attempt.Types.State.Declined, Assert.Single(failed.Attempts).State);
+        Assert.Equal(0, Charges(failed.Attempts[0].ChannelReference));
+    }
+
+    [Fact]
+    public async Task Card_ThreeDSecureChallengeAbandoned_ExpiresAndALateConfirmationChargesNothing()
+    {
+        var request = CardRequest(ChallengePasses);
+        request.ExpireTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(2));
+        var payment = await Gateway.Payments.CreatePaymentAsync(request);
+        var challenge = AssertChallenge(payment);
+
+        var expired = await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Expired);
+        // The acquirer's order was canceled at expiry: a payer who comes back to the page cannot be charged any more.
+        await AnswerChallengeAsync(challenge, "complete");
+
+        Assert.Equal(Attempt.Types.State.Closed, Assert.Single(expired.Attempts).State);
+        Assert.Equal("canceled", fixture.Simulators.Card.Payments.Single(p => p.Reference == expired.Attempts[0].ChannelReference).Status);
+        Assert.Equal(0, Charges(expired.Attempts[0].ChannelReference));
+    }
+
+    private const string ChallengePasses = "4000000000003188";
+    private const string ChallengeFails = "4000000000003196";
+
+    /// <summary>The payment waits for the payer on the acquirer's challenge page, reached by a plain GET.</summary>
+    private string AssertChallenge(Payment payment)
+    {
+        Assert.Equal(Payment.Types.State.RequiresAction, payment.State);
+        Assert.Equal((NextAction.Types.Type.Redirect, "GET"), (payment.NextAction.Type, payment.NextAction.RedirectMethod));
+        Assert.StartsWith(fixture.Simulators.CardBaseUrl.TrimEnd('/') + "/3ds/challenge/", payment.NextAction.RedirectUrl, StringComparison.Ordinal);
+        Assert.Equal(("1A", Attempt.Types.State.RequiresAction), (payment.Attempts.Single().NativeCode, payment.Attempts[0].State));
+        return payment.NextAction.RedirectUrl;
+    }
+
+    /// <summary>What the payer's browser does: opens the challenge page and presses a button on it.</summary>
+    private static async Task AnswerChallengeAsync(string url, string action)
+    {
+        using var browser = new HttpClient();
+        var page = await browser.GetStringAsync(new Uri(url));
+        Assert.Contains($"value=\"{action}\"", page, StringComparison.Ordinal);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = action });
+        using var answer = await browser.PostAsync(new Uri(url), form);
+        answer.EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task Card_TamperedAnswers_AreNotTrustedUntilAGenuineOneArrives()
     {
         fixture.Simulators.CardFaults.Plan = new FaultPlan { TamperRate = 1 };

@@ -42,6 +42,8 @@ public static class CardTestCards
         ["4000000000003063"] = new("00", 3000, "approved after a 3-second issuer delay"),
         // Charged, but the answer says the request was a duplicate transmission: only a query tells the truth.
         ["4000000000000945"] = new("00", 0, "approved, answered as a duplicate transmission", AnsweredCode: "94"),
+        ["4000000000003188"] = new("00", 0, "3-D Secure challenge required; the payer passes it", Challenge: CardChallenge.Passes),
+        ["4000000000003196"] = new("00", 0, "3-D Secure challenge required; the payer fails it", Challenge: CardChallenge.Fails),
     };
 
     public static bool LuhnValid(string number)

@@ -22,6 +22,10 @@ public static class PaymentTransitions
             // The attempt already ended; a stale or out-of-order answer changes nothing.
             return null;
         }
+        if (result.Outcome == ChannelOutcome.Processing && result.AuthenticationId is not null)
+        {
+            return PayerAuthenticated(payment, attempt, result, now);
+        }
         if (result.Outcome == ChannelOutcome.Processing)
         {
             // Accepted and settling (a SWIFT transfer in flight): the attempt stays pending and is followed by query.
@@ -76,6 +80,28 @@ public static class PaymentTransitions
                 payment.UpdateTime = now;
                 return PaymentEventTypes.AttemptUnknown;
         }
+    }
+
+    /// <summary>
+    /// The payer passed the challenge: the attempt waits for its authorisation again (pending, so that the recovery worker
+    /// finishes it after a crash), and the payment no longer needs the payer.
+    /// </summary>
+    private static string? PayerAuthenticated(Payment payment, Attempt attempt, ChannelResult result, DateTimeOffset now)
+    {
+        if (attempt.State != AttemptState.RequiresAction)
+        {
+            return null;
+        }
+        Touch(attempt, result, now);
+        attempt.State = AttemptState.Pending;
+        attempt.ErrorCode = null;
+        if (attempt == payment.CurrentAttempt && payment.State == PaymentState.RequiresAction)
+        {
+            payment.NextAction = null;
+            return Move(payment, PaymentState.Processing, now, PaymentEventTypes.PayerAuthenticated);
+        }
+        payment.UpdateTime = now;
+        return PaymentEventTypes.PayerAuthenticated;
     }
 
     private static string? ApplySuccess(Payment payment, Attempt attempt, ChannelResult result, DateTimeOffset now)
