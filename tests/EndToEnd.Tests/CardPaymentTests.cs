@@ -113,6 +113,24 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
         Assert.Equal(1, Charges(reference));
     }
 
+    [Theory]
+    [InlineData(false)] // the authorisation after the challenge never reached the acquirer
+    [InlineData(true)]  // it charged, and its answer was lost
+    public async Task Card_ThreeDSecureAuthorisationCutOff_IsFinishedByRecoveryWithOneCharge(bool processed)
+    {
+        fixture.Simulators.CardFaults.Plan = processed
+            ? new FaultPlan { LoseResponseRate = 1, Limit = 1, Methods = ["authorize-authenticated"] }
+            : new FaultPlan { ErrorRate = 1, ErrorCode = "500/internal_error", Limit = 1, Methods = ["authorize-authenticated"] };
+        var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest(ChallengePasses));
+
+        await AnswerChallengeAsync(AssertChallenge(payment), "complete");
+        var paid = await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Succeeded);
+
+        Assert.True(fixture.Simulators.CardFaults.Injected >= 1, "the authorisation after the challenge was never cut off");
+        Assert.Single(paid.Attempts);
+        Assert.Equal(1, Charges(paid.Attempts[0].ChannelReference));
+    }
+
     [Fact]
     public async Task Card_ThreeDSecureChallengeFailed_FailsWithPm1013AndNoCharge()
     {

@@ -68,6 +68,28 @@ public sealed class CardAcquirerSimulatorTests : IAsyncLifetime
         Assert.Single(_host.Card.Ledger, e => e.Reference == "CARD94A01" && e.Kind == "charge");
     }
 
+    [Theory]
+    [InlineData("4000000000003188", true, ChannelOutcome.Succeeded, 1)]
+    [InlineData("4000000000003196", false, ChannelOutcome.Declined, 0)]
+    public async Task Authorize_ChallengeCards_ChargeOnlyAfterAPassedChallenge_AndOnceHoweverOftenAuthorised(string number, bool passes, ChannelOutcome final, int charges)
+    {
+        var reference = "CARD3DS" + number[^4..];
+        var first = await Channel.CreateAsync(Charge(reference, number), CancellationToken.None);
+        Assert.Equal((ChannelOutcome.RequiresAction, "1A"), (first.Outcome, first.NativeCode));
+        Assert.Empty(_host.Card.Ledger);
+
+        var authenticationId = first.Action!.RedirectUrl![(first.Action.RedirectUrl!.LastIndexOf('/') + 1)..];
+        Assert.True(_host.Card.CompleteChallenge(authenticationId, completed: true));
+        var afterChallenge = await Channel.QueryAsync(new ChannelOrder(reference), CancellationToken.None);
+        Assert.Equal(passes ? ChannelOutcome.Processing : ChannelOutcome.Declined, afterChallenge.Outcome);
+
+        var authorised = await Channel.AuthorizeAuthenticatedAsync(new ChannelOrder(reference), authenticationId, CancellationToken.None);
+        var again = await Channel.AuthorizeAuthenticatedAsync(new ChannelOrder(reference), authenticationId, CancellationToken.None);
+
+        Assert.Equal((final, final), (authorised.Outcome, again.Outcome));
+        Assert.Equal(charges, _host.Card.Ledger.Count(e => e.Reference == reference && e.Kind == "charge"));
+    }
+
     [Fact]
     public async Task Authorize_PastExpiry_IsExpiredCard()
     {
