@@ -157,6 +157,7 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
         // The acquirer's order was canceled at expiry: a payer who comes back to the page cannot be charged any more.
         await AnswerChallengeAsync(challenge, "complete");
 
+        Assert.Equal("PM-1013", expired.Error.Code);
         Assert.Equal(Attempt.Types.State.Closed, Assert.Single(expired.Attempts).State);
         Assert.Equal("canceled", fixture.Simulators.Card.Payments.Single(p => p.Reference == expired.Attempts[0].ChannelReference).Status);
         Assert.Equal(0, Charges(expired.Attempts[0].ChannelReference));

@@ -16,12 +16,16 @@ public sealed class PaymentRecovery(
     /// <summary>Ends an unpaid payment past its expiry, closing its channel orders first.</summary>
     public async Task<Payment> ExpireAsync(Payment payment)
     {
+        // A payer who never finished the card issuer's challenge is told so, not just that time ran out.
+        var reason = payment.CurrentAttempt is { State: AttemptState.RequiresAction } waiting && channels.Get(waiting.Channel) is IPayerAuthenticationChannel
+            ? new PaymentError(ErrorCatalogue.CardAuthenticationNotCompleted.Code, ErrorCatalogue.CardAuthenticationNotCompleted.PayerMessage, waiting.Channel, waiting.NativeCode)
+            : null;
         payment = await CloseOpenAttemptsAsync(payment);
         if (payment.State.IsFinal())
         {
             return payment;
         }
-        var expired = await changes.MutateAsync(payment.Id, p => p.State.IsFinal() ? null : PaymentTransitions.Expire(p, clock.GetUtcNow()), null);
+        var expired = await changes.MutateAsync(payment.Id, p => p.State.IsFinal() ? null : PaymentTransitions.Expire(p, clock.GetUtcNow(), reason), null);
         logger.Expired(payment.Id);
         return expired;
     }

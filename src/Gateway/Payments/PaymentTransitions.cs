@@ -210,8 +210,13 @@ public static class PaymentTransitions
     /// <summary>Ends an unpaid payment at the merchant's request; every attempt must already be closed.</summary>
     public static string Cancel(Payment payment, DateTimeOffset now) => End(payment, PaymentState.Canceled, now, PaymentEventTypes.Canceled);
 
-    /// <summary>Ends an unpaid payment at its expiry; every attempt must already be closed.</summary>
-    public static string Expire(Payment payment, DateTimeOffset now) => End(payment, PaymentState.Expired, now, PaymentEventTypes.Expired);
+    /// <summary>Ends an unpaid payment at its expiry; every attempt must already be closed. <paramref name="reason"/>: why, when more is known than the time.</summary>
+    public static string Expire(Payment payment, DateTimeOffset now, PaymentError? reason = null)
+    {
+        var change = End(payment, PaymentState.Expired, now, PaymentEventTypes.Expired);
+        payment.Error = reason ?? payment.Error;
+        return change;
+    }
 
     private static string End(Payment payment, PaymentState to, DateTimeOffset now, string eventType)
     {
