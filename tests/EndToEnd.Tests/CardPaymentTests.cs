@@ -105,7 +105,7 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
         var reference = payment.Attempts.Single().ChannelReference;
         Assert.Equal(0, Charges(reference));
 
-        await AnswerChallengeAsync(challenge, "complete");
+        await CardChallengePayer.AnswerAsync(challenge, "complete");
         var paid = await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Succeeded);
 
         Assert.Equal(Attempt.Types.State.Succeeded, Assert.Single(paid.Attempts).State);
@@ -123,7 +123,7 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
             : new FaultPlan { ErrorRate = 1, ErrorCode = "500/internal_error", Limit = 1, Methods = ["authorize-authenticated"] };
         var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest(ChallengePasses));
 
-        await AnswerChallengeAsync(AssertChallenge(payment), "complete");
+        await CardChallengePayer.AnswerAsync(AssertChallenge(payment), "complete");
         var paid = await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Succeeded);
 
         Assert.True(fixture.Simulators.CardFaults.Injected >= 1, "the authorisation after the challenge was never cut off");
@@ -137,7 +137,7 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
         var payment = await Gateway.Payments.CreatePaymentAsync(CardRequest(ChallengeFails));
 
         var challenge = AssertChallenge(payment);
-        await AnswerChallengeAsync(challenge, "complete");
+        await CardChallengePayer.AnswerAsync(challenge, "complete");
         var failed = await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Failed);
 
         Assert.Equal("PM-1013", failed.Error.Code);
@@ -155,7 +155,7 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
 
         var expired = await Gateway.WaitForAsync(payment.Id, p => p.State == Payment.Types.State.Expired);
         // The acquirer's order was canceled at expiry: a payer who comes back to the page cannot be charged any more.
-        await AnswerChallengeAsync(challenge, "complete");
+        await CardChallengePayer.AnswerAsync(challenge, "complete");
 
         Assert.Equal("PM-1013", expired.Error.Code);
         Assert.Equal(Attempt.Types.State.Closed, Assert.Single(expired.Attempts).State);
@@ -174,17 +174,6 @@ public sealed class CardPaymentTests(GatewayFixture fixture) : IClassFixture<Gat
         Assert.StartsWith(fixture.Simulators.CardBaseUrl.TrimEnd('/') + "/3ds/challenge/", payment.NextAction.RedirectUrl, StringComparison.Ordinal);
         Assert.Equal(("1A", Attempt.Types.State.RequiresAction), (payment.Attempts.Single().NativeCode, payment.Attempts[0].State));
         return payment.NextAction.RedirectUrl;
-    }
-
-    /// <summary>What the payer's browser does: opens the challenge page and presses a button on it.</summary>
-    private static async Task AnswerChallengeAsync(string url, string action)
-    {
-        using var browser = new HttpClient();
-        var page = await browser.GetStringAsync(new Uri(url));
-        Assert.Contains($"value=\"{action}\"", page, StringComparison.Ordinal);
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = action });
-        using var answer = await browser.PostAsync(new Uri(url), form);
-        answer.EnsureSuccessStatusCode();
     }
 
     [Fact]

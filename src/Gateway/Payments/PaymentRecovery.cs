@@ -74,6 +74,16 @@ public sealed class PaymentRecovery(
                 logger.FoundPaidByQuery(payment.Id, channel.Id);
                 return await changes.ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
             }
+            if (result.AuthenticationId is not null)
+            {
+                // The payer passed the card issuer's challenge while its notification could not reach us: authorise now.
+                return await attempts.AuthorizeAuthenticatedAsync(payment.Id, channel.Id, attempt.Reference, result);
+            }
+            if (result.Outcome == ChannelOutcome.Declined && result.Error == ErrorCatalogue.CardAuthenticationNotCompleted)
+            {
+                // The challenge failed: the network's own record of the order says so, and nothing was charged.
+                return await changes.ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
+            }
         }
         await store.SchedulePayerQueryAsync(payment.Id, payment.Version, PayerQuerySchedule.Next(payment, options.AwaitingPayerSchedule, clock.GetUtcNow()), CancellationToken.None);
         return payment;
