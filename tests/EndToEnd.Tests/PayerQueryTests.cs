@@ -30,8 +30,25 @@ public sealed class PayerQueryTests(ShortPayerQueriesFixture fixture) : IClassFi
         Assert.Equal([7700L], fixture.Simulators.Charges(channel, paid.Attempts.Single().ChannelReference));
     }
 
+    [Theory]
+    [InlineData("4000000000003188", Payment.Types.State.Succeeded, 1)]
+    [InlineData("4000000000003196", Payment.Types.State.Failed, 0)]
+    public async Task CardChallengeFinishedWhileNotificationsAreLost_SettledByTheScheduledQuery(string number, Payment.Types.State final, int charges)
+    {
+        fixture.Simulators.Card.Notifier.Pause = true;
+        var payment = await fixture.Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.CardRequest(number));
+        Assert.Equal(Payment.Types.State.RequiresAction, payment.State);
+
+        await CardChallengePayer.AnswerAsync(payment.NextAction.RedirectUrl, "complete");
+
+        var settled = await fixture.Gateway.WaitForAsync(payment.Id, p => p.State == final, timeoutSeconds: 10);
+        Assert.Equal(final == Payment.Types.State.Failed ? "PM-1013" : "", settled.Error?.Code ?? "");
+        Assert.Equal(charges, fixture.Simulators.Card.Ledger.Count(e => e.Reference == settled.Attempts.Single().ChannelReference && e.Kind == "charge"));
+    }
+
     public void Dispose()
     {
+        fixture.Simulators.Card.Notifier.Pause = false;
         fixture.Simulators.Alipay.Notifier.Pause = false;
         fixture.Simulators.WeChatPay.Notifier.Pause = false;
     }

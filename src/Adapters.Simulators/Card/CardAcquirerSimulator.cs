@@ -17,7 +17,12 @@ public sealed record CardSandboxAccount(string MerchantAccount, string ApiKey, s
 /// <summary>One payment as the simulated acquirer keeps it (no card number: brand and last four only).</summary>
 public sealed record CardPayment(string Id, string MerchantAccount, string Reference, long Amount, string Currency, string Status, string ResponseCode, string Brand, string Last4, string? NotifyUrl)
 {
+    /// <summary><c>captured</c>, <c>declined</c>, or on the 3-D Secure path <c>requires_authentication</c>, <c>authenticated</c>, <c>authentication_failed</c>, <c>canceled</c>.</summary>
+    public string Status { get; set; } = Status;
+    public string ResponseCode { get; set; } = ResponseCode;
     public long Refunded { get; set; }
+    /// <summary>The 3-D Secure authentication, when the issuer asked for one (the acquirer keeps the card meanwhile, as its decision).</summary>
+    public CardAuthentication? Authentication { get; set; }
 }
 
 /// <summary>What the simulated acquirer really moved.</summary>
@@ -39,7 +44,7 @@ internal sealed record CardAnswer(int Status, JsonObject Body)
 /// The simulated card acquirer and issuers: authorize-and-capture decided by the test card table, idempotency keys
 /// honoured (a repeat returns the first answer, never a second charge), refunds, a ledger, signed webhooks.
 /// </summary>
-public sealed class CardAcquirerSimulator : IDisposable
+public sealed partial class CardAcquirerSimulator : IDisposable
 {
     private static readonly IReadOnlyList<TimeSpan> WebhookSchedule =
     [
@@ -133,7 +138,10 @@ public sealed class CardAcquirerSimulator : IDisposable
         return answer;
     }
 
-    internal async Task<CardAnswer> AuthorizeAsync(CardSandboxAccount account, JsonElement body)
+    /// <param name="account">The merchant.</param>
+    /// <param name="body">The authorisation request.</param>
+    /// <param name="challengeBaseUrl">Where this acquirer's pages are served (<c>http://host/card</c>), for a 3-D Secure challenge.</param>
+    internal async Task<CardAnswer> AuthorizeAsync(CardSandboxAccount account, JsonElement body, string challengeBaseUrl)
     {
         var reference = Str(body, "reference");
         if (reference is null || Str(body, "merchant_account") != account.MerchantAccount
@@ -150,6 +158,8 @@ public sealed class CardAcquirerSimulator : IDisposable
             }
         }
         string responseCode;
+        string? answeredCode = null;
+        var challenge = CardChallenge.None;
         var delay = 0;
         string brand, last4;
         if (Str(card, "token") is { } token)
@@ -174,7 +184,7 @@ public sealed class CardAcquirerSimulator : IDisposable
             }
             else if (CardTestCards.Table.TryGetValue(number, out var behaviour))
             {
-                (responseCode, delay) = (behaviour.ResponseCode, behaviour.DelayMs);
+                (responseCode, delay, answeredCode, challenge) = (behaviour.ResponseCode, behaviour.DelayMs, behaviour.AnsweredCode, behaviour.Challenge);
             }
             else
             {
@@ -188,6 +198,10 @@ public sealed class CardAcquirerSimulator : IDisposable
         }
         var payment = new CardPayment("pay_" + (Interlocked.Increment(ref _sequence)).ToString("D12", CultureInfo.InvariantCulture), account.MerchantAccount, reference,
             value, currency, responseCode == "00" ? "captured" : "declined", responseCode, brand, last4, Str(body, "notify_url"));
+        if (challenge != CardChallenge.None)
+        {
+            return Challenge(payment, responseCode, challenge, challengeBaseUrl);
+        }
         lock (_gate)
         {
             if (!_payments.TryAdd((account.MerchantAccount, reference), payment))
@@ -203,7 +217,15 @@ public sealed class CardAcquirerSimulator : IDisposable
         {
             Notifier.Enqueue(new OutgoingNotification(reference, "evt_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant(), payment.NotifyUrl, payment.Status, payment));
         }
-        return new CardAnswer(201, PaymentJson(payment));
+        var answer = PaymentJson(payment);
+        if (answeredCode is not null)
+        {
+            // The acquirer's answer misreports what the issuer did (a duplicate transmission): the ledger and queries hold the truth.
+            answer["response_code"] = answeredCode;
+            answer["status"] = "declined";
+            answer["decline_code"] = "duplicate transmission";
+        }
+        return new CardAnswer(201, answer);
     }
 
     internal CardAnswer GetPayment(CardSandboxAccount account, string reference)
@@ -276,9 +298,13 @@ public sealed class CardAcquirerSimulator : IDisposable
             ["amount"] = new JsonObject { ["value"] = payment.Amount, ["currency"] = payment.Currency },
             ["card"] = new JsonObject { ["brand"] = payment.Brand, ["last4"] = payment.Last4 },
         };
+        if (payment.Authentication is { } authentication)
+        {
+            json["authentication"] = AuthenticationJson(authentication);
+        }
         if (payment.ResponseCode != "00")
         {
-            json["decline_code"] = CardTestCards.Table.Values.FirstOrDefault(t => t.ResponseCode == payment.ResponseCode).Note ?? "declined";
+            json["decline_code"] = CardTestCards.Table.Values.FirstOrDefault(t => t.ResponseCode == payment.ResponseCode)?.Note ?? "declined";
         }
         return json;
     }

@@ -24,12 +24,21 @@ public static class CardEndpoints
         app.MapPost(BasePath + "/v1/refunds", (HttpContext c) => HandleAsync(c, acquirer, faults, "refund", Refund(c, acquirer)));
         app.MapGet(BasePath + "/v1/refunds/by-reference/{reference}", (HttpContext c, string reference) => HandleAsync(c, acquirer, faults, "refund-query",
             (account, _, _) => Task.FromResult(acquirer.GetRefund(account, reference))));
+        app.MapPost(BasePath + "/v1/payments/by-reference/{reference}/authorize", (HttpContext c, string reference) => HandleAsync(c, acquirer, faults, "authorize-authenticated",
+            (account, body, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw,
+                () => Task.FromResult(acquirer.AuthorizeAuthenticated(account, reference, body)))));
+        app.MapPost(BasePath + "/v1/payments/by-reference/{reference}/cancel", (HttpContext c, string reference) => HandleAsync(c, acquirer, faults, "cancel",
+            (account, _, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => Task.FromResult(acquirer.Cancel(account, reference)))));
+        app.MapCardChallengePages(acquirer);
         app.MapLedgerAndFaults(BasePath, () => acquirer.Ledger, faults);
         return app;
     }
 
     private static Func<CardSandboxAccount, JsonElement, string, Task<CardAnswer>> Authorize(HttpContext c, CardAcquirerSimulator acquirer) =>
-        (account, body, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => acquirer.AuthorizeAsync(account, body));
+        (account, body, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => acquirer.AuthorizeAsync(account, body, PagesBase(c)));
+
+    /// <summary>Where this acquirer's pages are served, as the caller reached it.</summary>
+    private static string PagesBase(HttpContext c) => $"{c.Request.Scheme}://{c.Request.Host}{BasePath}";
 
     private static Func<CardSandboxAccount, JsonElement, string, Task<CardAnswer>> Refund(HttpContext c, CardAcquirerSimulator acquirer) =>
         (account, body, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => Task.FromResult(acquirer.Refund(account, body)));

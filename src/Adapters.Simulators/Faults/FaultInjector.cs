@@ -18,6 +18,9 @@ public sealed class FaultInjector(TimeProvider clock)
         }
     }
 
+    /// <summary>How many calls drew a fault since the plan was set (counted only for a plan with a <see cref="FaultPlan.Limit"/>).</summary>
+    public int Injected => Volatile.Read(ref _injected);
+
     /// <summary>What happens to one call of <paramref name="method"/>.</summary>
     public FaultDecision Draw(string method)
     {

@@ -15,7 +15,8 @@ namespace Paygate.Adapters.Card;
 /// The international card channel: authorize-and-capture on an acquirer REST API (JSON, idempotency key header,
 /// ISO 8583 response codes, HMAC-signed responses and webhooks). The card number goes to the acquirer and nowhere else.
 /// </summary>
-public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOptions> options, TimeProvider clock, ILogger<CardChannel> logger) : IPaymentChannel
+public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOptions> options, TimeProvider clock, ILogger<CardChannel> logger)
+    : IPaymentChannel, IPayerAuthenticationChannel
 {
     public const string ChannelId = "card";
     internal const string HttpClientName = "paygate.card";
@@ -79,8 +80,14 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
     /// </summary>
     public async Task<ChannelResult> CloseAsync(ChannelOrder order, CancellationToken cancellationToken)
     {
-        var reference = order.Reference;
         var query = await QueryAsync(order, cancellationToken);
+        if (query.Outcome is ChannelOutcome.RequiresAction or ChannelOutcome.Processing)
+        {
+            // Held for 3-D Secure: the acquirer keeps the card until the order is canceled, so that a late challenge cannot charge it.
+            var (json, failure) = await CallAsync(HttpMethod.Post, $"/v1/payments/by-reference/{Uri.EscapeDataString(order.Reference)}/cancel",
+                new JsonObject { ["merchant_account"] = _options.MerchantAccount }, order.Reference + "-CANCEL", cancellationToken);
+            query = failure ?? FromPayment(json);
+        }
         return query.Outcome switch
         {
             ChannelOutcome.Failed when query.Error == ErrorCatalogue.ChannelOrderNotFound => ChannelResult.Success(query.NativeCode, "no such payment: nothing to close"),
@@ -88,6 +95,15 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
             ChannelOutcome.Succeeded => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelBusinessFailure, NativeCode = query.NativeCode, NativeMessage = "captured: refund it instead" },
             _ => query,
         };
+    }
+
+    public async Task<ChannelResult> AuthorizeAuthenticatedAsync(ChannelOrder order, string authenticationId, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["merchant_account"] = _options.MerchantAccount, ["authentication_id"] = authenticationId };
+        // A key derived from the order's own: resent after a crash, the acquirer answers the first authorisation again.
+        var (json, failure) = await CallAsync(HttpMethod.Post, $"/v1/payments/by-reference/{Uri.EscapeDataString(order.Reference)}/authorize", body,
+            order.Reference + "-3DS", cancellationToken);
+        return failure ?? FromPayment(json);
     }
 
     public async Task<ChannelResult> RefundAsync(ChannelRefundRequest request, CancellationToken cancellationToken)
@@ -146,6 +162,38 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
         var row = CardCodeMap.Find(code);
         long? amount = payment.TryGetProperty("amount", out var a) && a.TryGetProperty("value", out var v) && v.TryGetInt64(out var value) ? value : null;
         var message = Str(payment, "decline_code") ?? row.Meaning;
+        var authentication = payment.TryGetProperty("authentication", out var a3ds) && a3ds.ValueKind == JsonValueKind.Object ? a3ds : default;
+        switch (status)
+        {
+            // A soft decline asking for strong customer authentication (1A, or 65 where the network uses it so) with the acquirer's challenge.
+            case "requires_authentication" when Str(authentication, "redirect_url") is { Length: > 0 } challenge:
+                return new ChannelResult
+                {
+                    Outcome = ChannelOutcome.RequiresAction,
+                    NativeCode = code,
+                    NativeMessage = "3-D Secure challenge required",
+                    ChannelTransactionId = Str(payment, "id"),
+                    Action = new PayerAction(null, challenge),
+                };
+            case "authenticated" when Str(authentication, "id") is { Length: > 0 } authenticationId:
+                return new ChannelResult
+                {
+                    Outcome = ChannelOutcome.Processing,
+                    NativeCode = code,
+                    NativeMessage = "payer authenticated; authorisation pending",
+                    ChannelTransactionId = Str(payment, "id"),
+                    AuthenticationId = authenticationId,
+                };
+            case "authentication_failed" or "canceled":
+                return new ChannelResult
+                {
+                    Outcome = ChannelOutcome.Declined,
+                    Error = ErrorCatalogue.CardAuthenticationNotCompleted,
+                    NativeCode = code,
+                    NativeMessage = status == "canceled" ? "canceled before the payer authenticated" : "3-D Secure authentication failed",
+                    ChannelTransactionId = Str(payment, "id"),
+                };
+        }
         if (status == "captured" && code == "00")
         {
             return ChannelResult.Success(code, message, Str(payment, "id"), amount);
@@ -211,6 +259,8 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
         {
             (HttpStatusCode.NotFound, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = code, NativeMessage = message },
             (HttpStatusCode.Unauthorized, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.MerchantSignatureRejected, NativeCode = code, NativeMessage = message },
+            // The acquirer already holds this reference or idempotency key: the first request may have charged. Query, never fail over.
+            (HttpStatusCode.Conflict, _) when idempotencyKey is not null => ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, code, message),
             (HttpStatusCode.Conflict, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.OrderNumberConflict, NativeCode = code, NativeMessage = message },
             (HttpStatusCode.TooManyRequests, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelRateLimited, NativeCode = code, NativeMessage = message },
             (HttpStatusCode.BadRequest, _) => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelRequestInvalid, NativeCode = code, NativeMessage = message },

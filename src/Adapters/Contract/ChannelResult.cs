@@ -18,6 +18,11 @@ public sealed record ChannelResult
     public PayerAction? Action { get; init; }
     /// <summary>The amount the network reports for the order, when it reports one.</summary>
     public long? ReportedAmountMinor { get; init; }
+    /// <summary>
+    /// Set when the payer passed the network's strong customer authentication and the order waits for its authorisation
+    /// with it (see <see cref="IPayerAuthenticationChannel"/>); the outcome is then <see cref="ChannelOutcome.Processing"/>.
+    /// </summary>
+    public string? AuthenticationId { get; init; }
 
     public static ChannelResult Success(string nativeCode, string nativeMessage, string? transactionId = null, long? amountMinor = null) =>
         new() { Outcome = ChannelOutcome.Succeeded, NativeCode = nativeCode, NativeMessage = nativeMessage, ChannelTransactionId = transactionId, ReportedAmountMinor = amountMinor };

@@ -34,6 +34,8 @@ public static class ErrorCatalogue
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Your card has reached its limit. Please try later or use another card.");
     public static readonly ErrorCode CardPinInvalid = new("PM-1012", "The PIN is incorrect or its tries are exhausted.",
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The PIN is incorrect. Please contact your bank.");
+    public static readonly ErrorCode CardAuthenticationNotCompleted = new("PM-1013", "The payer did not complete the card issuer's authentication (3-D Secure failed, was abandoned, or could not be offered).",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Your card could not be verified. Please try again or use another card.");
 
     // 2xxx: the outcome is not known yet.
     public static readonly ErrorCode OutcomeUnknown = new("PM-2001", "The channel could not say whether the payment was processed.",

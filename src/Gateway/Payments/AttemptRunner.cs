@@ -133,6 +133,38 @@ public sealed class AttemptRunner(
     }
 
     /// <summary>
+    /// The payer passed the network's authentication (3-D Secure): the attempt is saved as waiting for its authorisation
+    /// before the authorisation is sent again with the authentication's result, under a key the network derives from the
+    /// order's reference, so that a crash anywhere in between is finished by the recovery worker without a second charge.
+    /// </summary>
+    public async Task<Payment> AuthorizeAuthenticatedAsync(string paymentId, string channelId, string reference, ChannelResult authenticated, NotificationReceipt? receipt = null)
+    {
+        var payment = await changes.ApplyResultAsync(paymentId, channelId, reference, authenticated, receipt);
+        var attempt = payment.FindAttempt(channelId, reference);
+        var channel = channels.Get(channelId);
+        if (attempt is not { State: AttemptState.Pending } || authenticated.AuthenticationId is not { } authenticationId || channel is not IPayerAuthenticationChannel)
+        {
+            return payment;
+        }
+        var order = new ChannelOrder(reference, attempt.CreateTime, payment.ExpireTime);
+        var result = await AuthorizeAsync(channel, order, authenticationId, null);
+        if (ChannelCalls.IsNotSent(result))
+        {
+            // Nothing left: the attempt stays pending and the recovery worker sends it.
+            return await changes.GetAsync(paymentId, CancellationToken.None);
+        }
+        if (result.Outcome == ChannelOutcome.Unknown)
+        {
+            await changes.ApplyResultAsync(paymentId, channelId, reference, result);
+            result = await calls.QueryAsync(channel, order);
+        }
+        return await changes.ApplyResultAsync(paymentId, channelId, reference, result);
+    }
+
+    private Task<ChannelResult> AuthorizeAsync(IPaymentChannel channel, ChannelOrder order, string authenticationId, DateTimeOffset? deadline) =>
+        calls.AuthorizeAuthenticatedAsync(channel, (IPayerAuthenticationChannel)channel, order, authenticationId, deadline);
+
+    /// <summary>
     /// Finds out what became of an attempt whose outcome is unknown. The order is queried; when it exists
     /// unpaid, or never reached the network, sending the same order number again is safe (the network
     /// de-duplicates by it) and gives the payer's instructions back.
@@ -140,6 +172,11 @@ public sealed class AttemptRunner(
     private async Task<ChannelResult> ResolveUnknownAsync(IPaymentChannel channel, ChannelPaymentRequest request, DateTimeOffset? deadline = null)
     {
         var query = await calls.QueryAsync(channel, request.Order, deadline);
+        if (query.AuthenticationId is { } authenticationId && channel is IPayerAuthenticationChannel)
+        {
+            // The payer passed the challenge but the authorisation was never confirmed sent: send it (idempotent at the network).
+            return await AuthorizeAsync(channel, request.Order, authenticationId, deadline);
+        }
         var resend = query.Outcome == ChannelOutcome.RequiresAction
             || (query.Outcome == ChannelOutcome.Failed && query.Error == ErrorCatalogue.ChannelOrderNotFound);
         // Card details live for the first call only: without them, "never reached the network" stays a failure.

@@ -6,11 +6,14 @@ namespace Paygate.Gateway.Payments;
 /// </summary>
 public static class PayerQuerySchedule
 {
-    /// <summary>The payment shows a QR code for its current attempt, and nothing has been heard of it being paid.</summary>
+    /// <summary>
+    /// The payment shows a QR code for its current attempt, or sends the payer to a page of the network's (a card issuer's
+    /// challenge), and nothing has been heard of the payer finishing.
+    /// </summary>
     public static bool AwaitsPayer(Payment payment) =>
         payment.State == PaymentState.RequiresAction
         && payment.CurrentAttempt is { State: AttemptState.RequiresAction }
-        && payment.NextAction?.QrCode is not null;
+        && payment.NextAction is { QrCode: not null } or { RedirectUrl: not null, RedirectForm: null, Transfer: null };
 
     /// <summary>The first point of the schedule after <paramref name="after"/>, or null when the schedule is over or the payment does not wait.</summary>
     public static DateTimeOffset? Next(Payment payment, IReadOnlyList<TimeSpan> schedule, DateTimeOffset after)

@@ -31,6 +31,8 @@ public static class PaymentEventTypes
     public const string AttemptUnknown = "attempt.unknown";
     public const string AttemptClosed = "attempt.closed";
     public const string AttemptProcessing = "attempt.processing";
+    /// <summary>The payer passed the network's strong customer authentication; the attempt's authorisation is sent again with it.</summary>
+    public const string PayerAuthenticated = "attempt.payer_authenticated";
     public const string FailedOver = "attempt.failed_over";
     public const string Retried = "payment.retried";
     public const string LateSuccessFlagged = "payment.late_success_flagged";

@@ -163,6 +163,12 @@ public sealed class PaymentLifecycle
         var attempt = payment.FindAttempt(channelId, notification.Reference)!;
         var result = notification.Result;
         var channel = channels.Get(channelId);
+        if (result.AuthenticationId is not null)
+        {
+            // The payer passed the challenge: the authorisation goes again with its result; its answer is what settles the attempt.
+            await attempts.AuthorizeAuthenticatedAsync(payment.Id, channelId, notification.Reference, result, receipt);
+            return NotificationOutcome.Applied;
+        }
         if (result.Outcome == ChannelOutcome.Succeeded && attempt.State != AttemptState.Succeeded && channel.Capabilities.SupportsQuery)
         {
             var confirmed = await calls.QueryAsync(channel, new ChannelOrder(attempt.Reference, attempt.CreateTime, payment.ExpireTime));

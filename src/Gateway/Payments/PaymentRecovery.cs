@@ -16,12 +16,16 @@ public sealed class PaymentRecovery(
     /// <summary>Ends an unpaid payment past its expiry, closing its channel orders first.</summary>
     public async Task<Payment> ExpireAsync(Payment payment)
     {
+        // A payer who never finished the card issuer's challenge is told so, not just that time ran out.
+        var reason = payment.CurrentAttempt is { State: AttemptState.RequiresAction } waiting && channels.Get(waiting.Channel) is IPayerAuthenticationChannel
+            ? new PaymentError(ErrorCatalogue.CardAuthenticationNotCompleted.Code, ErrorCatalogue.CardAuthenticationNotCompleted.PayerMessage, waiting.Channel, waiting.NativeCode)
+            : null;
         payment = await CloseOpenAttemptsAsync(payment);
         if (payment.State.IsFinal())
         {
             return payment;
         }
-        var expired = await changes.MutateAsync(payment.Id, p => p.State.IsFinal() ? null : PaymentTransitions.Expire(p, clock.GetUtcNow()), null);
+        var expired = await changes.MutateAsync(payment.Id, p => p.State.IsFinal() ? null : PaymentTransitions.Expire(p, clock.GetUtcNow(), reason), null);
         logger.Expired(payment.Id);
         return expired;
     }
@@ -68,6 +72,16 @@ public sealed class PaymentRecovery(
             if (result.Outcome == ChannelOutcome.Succeeded)
             {
                 logger.FoundPaidByQuery(payment.Id, channel.Id);
+                return await changes.ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
+            }
+            if (result.AuthenticationId is not null)
+            {
+                // The payer passed the card issuer's challenge while its notification could not reach us: authorise now.
+                return await attempts.AuthorizeAuthenticatedAsync(payment.Id, channel.Id, attempt.Reference, result);
+            }
+            if (result.Outcome == ChannelOutcome.Declined && result.Error == ErrorCatalogue.CardAuthenticationNotCompleted)
+            {
+                // The challenge failed: the network's own record of the order says so, and nothing was charged.
                 return await changes.ApplyResultAsync(payment.Id, channel.Id, attempt.Reference, result);
             }
         }

@@ -22,6 +22,10 @@ public static class PaymentTransitions
             // The attempt already ended; a stale or out-of-order answer changes nothing.
             return null;
         }
+        if (result.Outcome == ChannelOutcome.Processing && result.AuthenticationId is not null)
+        {
+            return PayerAuthenticated(payment, attempt, result, now);
+        }
         if (result.Outcome == ChannelOutcome.Processing)
         {
             // Accepted and settling (a SWIFT transfer in flight): the attempt stays pending and is followed by query.
@@ -76,6 +80,28 @@ public static class PaymentTransitions
                 payment.UpdateTime = now;
                 return PaymentEventTypes.AttemptUnknown;
         }
+    }
+
+    /// <summary>
+    /// The payer passed the challenge: the attempt waits for its authorisation again (pending, so that the recovery worker
+    /// finishes it after a crash), and the payment no longer needs the payer.
+    /// </summary>
+    private static string? PayerAuthenticated(Payment payment, Attempt attempt, ChannelResult result, DateTimeOffset now)
+    {
+        if (attempt.State != AttemptState.RequiresAction)
+        {
+            return null;
+        }
+        Touch(attempt, result, now);
+        attempt.State = AttemptState.Pending;
+        attempt.ErrorCode = null;
+        if (attempt == payment.CurrentAttempt && payment.State == PaymentState.RequiresAction)
+        {
+            payment.NextAction = null;
+            return Move(payment, PaymentState.Processing, now, PaymentEventTypes.PayerAuthenticated);
+        }
+        payment.UpdateTime = now;
+        return PaymentEventTypes.PayerAuthenticated;
     }
 
     private static string? ApplySuccess(Payment payment, Attempt attempt, ChannelResult result, DateTimeOffset now)
@@ -197,8 +223,13 @@ public static class PaymentTransitions
     /// <summary>Ends an unpaid payment at the merchant's request; every attempt must already be closed.</summary>
     public static string Cancel(Payment payment, DateTimeOffset now) => End(payment, PaymentState.Canceled, now, PaymentEventTypes.Canceled);
 
-    /// <summary>Ends an unpaid payment at its expiry; every attempt must already be closed.</summary>
-    public static string Expire(Payment payment, DateTimeOffset now) => End(payment, PaymentState.Expired, now, PaymentEventTypes.Expired);
+    /// <summary>Ends an unpaid payment at its expiry; every attempt must already be closed. <paramref name="reason"/>: why, when more is known than the time.</summary>
+    public static string Expire(Payment payment, DateTimeOffset now, PaymentError? reason = null)
+    {
+        var change = End(payment, PaymentState.Expired, now, PaymentEventTypes.Expired);
+        payment.Error = reason ?? payment.Error;
+        return change;
+    }
 
     private static string End(Payment payment, PaymentState to, DateTimeOffset now, string eventType)
     {

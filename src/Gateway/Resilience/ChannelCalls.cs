@@ -44,6 +44,11 @@ public sealed partial class ChannelCalls(IOptions<ResilienceOptions> options, Ch
     public Task<ChannelResult> CloseAsync(IPaymentChannel channel, ChannelOrder order, DateTimeOffset? deadline = null) =>
         RunAsync(channel, "close", token => channel.CloseAsync(order, token), deadline);
 
+    /// <summary>Sends an order's authorisation again with the payer's completed authentication (3-D Secure).</summary>
+    public Task<ChannelResult> AuthorizeAuthenticatedAsync(IPaymentChannel channel, IPayerAuthenticationChannel authenticating, ChannelOrder order, string authenticationId,
+        DateTimeOffset? deadline = null) =>
+        RunAsync(channel, "authorize-authenticated", token => authenticating.AuthorizeAuthenticatedAsync(order, authenticationId, token), deadline);
+
     public Task<ChannelResult> RefundAsync(IPaymentChannel channel, ChannelRefundRequest request, DateTimeOffset? deadline = null) =>
         RunAsync(channel, "refund", token => channel.RefundAsync(request, token), deadline);
 

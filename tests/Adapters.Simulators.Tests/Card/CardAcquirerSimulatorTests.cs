@@ -58,6 +58,39 @@ public sealed class CardAcquirerSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Authorize_DuplicateTransmissionCard_ChargesOnceAnswers94AndTheQueryFindsItCaptured()
+    {
+        var answer = await Channel.CreateAsync(Charge("CARD94A01", "4000000000000945"), CancellationToken.None);
+        var query = await Channel.QueryAsync(new ChannelOrder("CARD94A01"), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Unknown, "94", "PM-2001"), (answer.Outcome, answer.NativeCode, answer.Error?.Code));
+        Assert.Equal((ChannelOutcome.Succeeded, "00"), (query.Outcome, query.NativeCode));
+        Assert.Single(_host.Card.Ledger, e => e.Reference == "CARD94A01" && e.Kind == "charge");
+    }
+
+    [Theory]
+    [InlineData("4000000000003188", true, ChannelOutcome.Succeeded, 1)]
+    [InlineData("4000000000003196", false, ChannelOutcome.Declined, 0)]
+    public async Task Authorize_ChallengeCards_ChargeOnlyAfterAPassedChallenge_AndOnceHoweverOftenAuthorised(string number, bool passes, ChannelOutcome final, int charges)
+    {
+        var reference = "CARD3DS" + number[^4..];
+        var first = await Channel.CreateAsync(Charge(reference, number), CancellationToken.None);
+        Assert.Equal((ChannelOutcome.RequiresAction, "1A"), (first.Outcome, first.NativeCode));
+        Assert.Empty(_host.Card.Ledger);
+
+        var authenticationId = first.Action!.RedirectUrl![(first.Action.RedirectUrl!.LastIndexOf('/') + 1)..];
+        Assert.True(_host.Card.CompleteChallenge(authenticationId, completed: true));
+        var afterChallenge = await Channel.QueryAsync(new ChannelOrder(reference), CancellationToken.None);
+        Assert.Equal(passes ? ChannelOutcome.Processing : ChannelOutcome.Declined, afterChallenge.Outcome);
+
+        var authorised = await Channel.AuthorizeAuthenticatedAsync(new ChannelOrder(reference), authenticationId, CancellationToken.None);
+        var again = await Channel.AuthorizeAuthenticatedAsync(new ChannelOrder(reference), authenticationId, CancellationToken.None);
+
+        Assert.Equal((final, final), (authorised.Outcome, again.Outcome));
+        Assert.Equal(charges, _host.Card.Ledger.Count(e => e.Reference == reference && e.Kind == "charge"));
+    }
+
+    [Fact]
     public async Task Authorize_PastExpiry_IsExpiredCard()
     {
         var result = await Channel.CreateAsync(Charge("CARDEXPA01", "4242424242424242", expYear: 2020), CancellationToken.None);
@@ -74,7 +107,7 @@ public sealed class CardAcquirerSimulatorTests : IAsyncLifetime
         Assert.Single(_host.Card.Ledger);
 
         var conflict = await Channel.CreateAsync(Charge("CARDIDEMA01", "4242424242424242", amount: 13000), CancellationToken.None);
-        Assert.Equal(("PM-6007", ChannelOutcome.Failed), (conflict.Error?.Code, conflict.Outcome));
+        Assert.Equal(("PM-2001", ChannelOutcome.Unknown), (conflict.Error?.Code, conflict.Outcome));
         Assert.Single(_host.Card.Ledger);
     }
 

@@ -5,7 +5,7 @@ namespace Paygate.Adapters.Tests.Card;
 
 public sealed class CardCodeMapTests
 {
-    /// <summary>Every ISO 8583 field 39 code of PROTOCOLS.md: outcome, unified code, Visa retry category.</summary>
+    /// <summary>Every ISO 8583 field 39 code of PROTOCOLS.md and of the card table: outcome, unified code, Visa retry category.</summary>
     public static TheoryData<string, ChannelOutcome, string?, CardRetryCategory> Expectations => new()
     {
         { "00", ChannelOutcome.Succeeded, null, CardRetryCategory.None },
@@ -15,11 +15,17 @@ public sealed class CardCodeMapTests
         { "05", ChannelOutcome.Declined, "PM-1007", CardRetryCategory.RetryLater },
         { "06", ChannelOutcome.Failed, "PM-4003", CardRetryCategory.RetryLater },
         { "07", ChannelOutcome.Declined, "PM-3002", CardRetryCategory.NeverRetry },
+        { "08", ChannelOutcome.Unknown, "PM-2001", CardRetryCategory.NeverRetry },
+        { "09", ChannelOutcome.Unknown, "PM-2001", CardRetryCategory.NeverRetry },
+        { "10", ChannelOutcome.Unknown, "PM-2001", CardRetryCategory.NeverRetry },
+        { "11", ChannelOutcome.Unknown, "PM-2001", CardRetryCategory.NeverRetry },
         { "12", ChannelOutcome.Declined, "PM-1010", CardRetryCategory.NeverRetry },
-        { "13", ChannelOutcome.Failed, "PM-5002", CardRetryCategory.RetryLater },
+        { "13", ChannelOutcome.Declined, "PM-5002", CardRetryCategory.RetryLater },
         { "14", ChannelOutcome.Declined, "PM-1008", CardRetryCategory.NeverRetry },
         { "15", ChannelOutcome.Declined, "PM-1008", CardRetryCategory.NeverRetry },
         { "19", ChannelOutcome.Failed, "PM-4003", CardRetryCategory.RetryLater },
+        { "1A", ChannelOutcome.Declined, "PM-1013", CardRetryCategory.RetryLater },
+        { "30", ChannelOutcome.Declined, "PM-5002", CardRetryCategory.NeverRetry },
         { "41", ChannelOutcome.Declined, "PM-3002", CardRetryCategory.NeverRetry },
         { "43", ChannelOutcome.Declined, "PM-3002", CardRetryCategory.NeverRetry },
         { "46", ChannelOutcome.Declined, "PM-1010", CardRetryCategory.NeverRetry },
@@ -27,14 +33,24 @@ public sealed class CardCodeMapTests
         { "54", ChannelOutcome.Declined, "PM-1009", CardRetryCategory.NeverRetry },
         { "55", ChannelOutcome.Declined, "PM-1012", CardRetryCategory.RetryLater },
         { "57", ChannelOutcome.Declined, "PM-1010", CardRetryCategory.NeverRetry },
+        { "58", ChannelOutcome.Failed, "PM-4006", CardRetryCategory.RetryLater },
         { "59", ChannelOutcome.Declined, "PM-3001", CardRetryCategory.RetryLater },
         { "61", ChannelOutcome.Declined, "PM-1004", CardRetryCategory.RetryLater },
         { "62", ChannelOutcome.Declined, "PM-1010", CardRetryCategory.RetryLater },
+        { "63", ChannelOutcome.Declined, "PM-3001", CardRetryCategory.NeverRetry },
         { "65", ChannelOutcome.Declined, "PM-1011", CardRetryCategory.RetryLater },
+        { "68", ChannelOutcome.Unknown, "PM-2001", CardRetryCategory.NeverRetry },
         { "75", ChannelOutcome.Declined, "PM-1012", CardRetryCategory.RetryLater },
+        { "78", ChannelOutcome.Declined, "PM-1010", CardRetryCategory.RetryLater },
         { "91", ChannelOutcome.Failed, "PM-4002", CardRetryCategory.RetryLater },
+        { "92", ChannelOutcome.Failed, "PM-4002", CardRetryCategory.RetryLater },
+        { "93", ChannelOutcome.Declined, "PM-1010", CardRetryCategory.NeverRetry },
+        { "94", ChannelOutcome.Unknown, "PM-2001", CardRetryCategory.NeverRetry },
         { "96", ChannelOutcome.Failed, "PM-4002", CardRetryCategory.RetryLater },
+        { "N7", ChannelOutcome.Declined, "PM-1008", CardRetryCategory.RetryLater },
     };
+
+    public static TheoryData<string> Codes => new(CardCodeMap.Rows.Select(r => r.Code));
 
     [Theory]
     [MemberData(nameof(Expectations))]
@@ -50,6 +66,32 @@ public sealed class CardCodeMapTests
         var expected = Expectations.Select(e => (string)e[0]).ToHashSet();
         Assert.All(CardCodeMap.Rows, row => Assert.Contains(row.Code, expected));
     }
+
+    /// <summary>
+    /// The outcome and the unified code's decision say the same: only a Failed answer fails over, an answer that may hide a
+    /// charge is queried first, and a "do not retry" answer neither fails over nor is retried.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Codes))]
+    public void Find_OutcomeAgreesWithTheDecisionOfItsCode(string code)
+    {
+        var row = CardCodeMap.Find(code);
+        var expected = row.Outcome switch
+        {
+            ChannelOutcome.Failed => Paygate.Adapters.Errors.ErrorDecision.FailOver,
+            ChannelOutcome.Unknown => Paygate.Adapters.Errors.ErrorDecision.QueryFirst,
+            ChannelOutcome.Declined => Paygate.Adapters.Errors.ErrorDecision.DoNotRetry,
+            _ => (Paygate.Adapters.Errors.ErrorDecision?)null,
+        };
+        Assert.Equal(expected, row.Error?.Decision);
+    }
+
+    [Theory]
+    [InlineData("94")]
+    [InlineData("68")]
+    [InlineData("10")]
+    public void Find_AnswersThatMayHideACharge_AreUnknownNeverDeclinedOrFailed(string code) =>
+        Assert.Equal(ChannelOutcome.Unknown, CardCodeMap.Find(code).Outcome);
 
     [Fact]
     public void Find_IssuerDeclines_AreNeverFailoverCandidates()

@@ -92,12 +92,87 @@ public sealed class CardContractTests : IDisposable
     [InlineData("54", ChannelOutcome.Declined, "PM-1009")]
     [InlineData("91", ChannelOutcome.Failed, "PM-4002")]
     [InlineData("96", ChannelOutcome.Failed, "PM-4002")]
+    [InlineData("94", ChannelOutcome.Unknown, "PM-2001")]
+    [InlineData("13", ChannelOutcome.Declined, "PM-5002")]
     public async Task Create_Declined_MapsTheResponseCode(string code, ChannelOutcome outcome, string pmCode)
     {
         var body = Payment("declined", code);
         Serve("/v1/payments", 201, body, Signature(body));
         var result = await Channel.CreateAsync(Charge(_clock), CancellationToken.None);
         Assert.Equal((outcome, pmCode, code), (result.Outcome, result.Error?.Code, result.NativeCode));
+    }
+
+    private static string Authenticating(string status, string code, string authentication) =>
+        Payment(status, code)[..^1] + ",\"authentication\":" + authentication + "}";
+
+    [Theory]
+    [InlineData("1A")]
+    [InlineData("65")]
+    public async Task Create_SoftDeclineWithTheAcquirersChallenge_RequiresActionWithAGetRedirect(string code)
+    {
+        var body = Authenticating("requires_authentication", code, "{\"id\":\"auth_1\",\"trans_status\":\"C\",\"redirect_url\":\"https://acquirer.example/3ds/auth_1\"}");
+        Serve("/v1/payments", 201, body, Signature(body));
+
+        var result = await Channel.CreateAsync(Charge(_clock), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.RequiresAction, code, "https://acquirer.example/3ds/auth_1"), (result.Outcome, result.NativeCode, result.Action?.RedirectUrl));
+        Assert.Null(result.Action!.RedirectForm);
+    }
+
+    [Theory]
+    [InlineData("1A", "PM-1013")]
+    [InlineData("65", "PM-1011")]
+    public async Task Create_SoftDeclineWithoutAChallenge_IsDeclined(string code, string pmCode)
+    {
+        var body = Payment("declined", code);
+        Serve("/v1/payments", 201, body, Signature(body));
+        var result = await Channel.CreateAsync(Charge(_clock), CancellationToken.None);
+        Assert.Equal((ChannelOutcome.Declined, pmCode), (result.Outcome, result.Error?.Code));
+    }
+
+    [Fact]
+    public async Task Query_ChallengePassed_IsProcessingWithTheAuthentication_AndFailedIsPm1013()
+    {
+        var passed = Authenticating("authenticated", "1A", "{\"id\":\"auth_1\",\"trans_status\":\"Y\",\"cavv\":\"AAAB\",\"eci\":\"05\"}");
+        Serve($"/v1/payments/by-reference/{Reference}", 200, passed, Signature(passed));
+        var result = await Channel.QueryAsync(new(Reference), CancellationToken.None);
+        Assert.Equal((ChannelOutcome.Processing, "auth_1"), (result.Outcome, result.AuthenticationId));
+
+        _server.Reset();
+        var failed = Authenticating("authentication_failed", "1A", "{\"id\":\"auth_1\",\"trans_status\":\"N\"}");
+        Serve($"/v1/payments/by-reference/{Reference}", 200, failed, Signature(failed));
+        result = await Channel.QueryAsync(new(Reference), CancellationToken.None);
+        Assert.Equal((ChannelOutcome.Declined, "PM-1013", null), (result.Outcome, result.Error?.Code, result.AuthenticationId));
+    }
+
+    [Fact]
+    public async Task AuthorizeAuthenticated_SendsTheAuthenticationUnderAKeyDerivedFromTheReference_NeverTheCard()
+    {
+        var body = Payment("captured", "00");
+        Serve($"/v1/payments/by-reference/{Reference}/authorize", 201, body, Signature(body));
+
+        var result = await Channel.AuthorizeAuthenticatedAsync(new(Reference), "auth_1", CancellationToken.None);
+
+        Assert.Equal(ChannelOutcome.Succeeded, result.Outcome);
+        var sent = _server.LogEntries.Single().RequestMessage!;
+        Assert.Equal(Reference + "-3DS", sent.Headers!["Idempotency-Key"].Single());
+        using var json = JsonDocument.Parse(sent.Body!);
+        Assert.Equal("auth_1", json.RootElement.GetProperty("authentication_id").GetString());
+        Assert.False(json.RootElement.TryGetProperty("card", out _));
+    }
+
+    [Fact]
+    public async Task Close_OrderWaitingForTheChallenge_IsCanceledAtTheAcquirer()
+    {
+        var waiting = Authenticating("requires_authentication", "1A", "{\"id\":\"auth_1\",\"trans_status\":\"C\",\"redirect_url\":\"https://acquirer.example/3ds/auth_1\"}");
+        var canceled = Authenticating("canceled", "1A", "{\"id\":\"auth_1\",\"trans_status\":\"C\"}");
+        Serve($"/v1/payments/by-reference/{Reference}", 200, waiting, Signature(waiting));
+        Serve($"/v1/payments/by-reference/{Reference}/cancel", 200, canceled, Signature(canceled));
+
+        var result = await Channel.CloseAsync(new(Reference), CancellationToken.None);
+
+        Assert.Equal(ChannelOutcome.Succeeded, result.Outcome);
+        Assert.Contains(_server.LogEntries, e => e.RequestMessage!.Path.EndsWith("/cancel", StringComparison.Ordinal) && e.RequestMessage.Method == "POST");
     }
 
     [Fact]
@@ -129,7 +204,8 @@ public sealed class CardContractTests : IDisposable
 
     [Theory]
     [InlineData(401, "unauthorized", ChannelOutcome.Failed, "PM-6005")]
-    [InlineData(409, "idempotency_conflict", ChannelOutcome.Failed, "PM-6007")]
+    [InlineData(409, "idempotency_conflict", ChannelOutcome.Unknown, "PM-2001")]
+    [InlineData(409, "duplicate_reference", ChannelOutcome.Unknown, "PM-2001")]
     [InlineData(400, "invalid_request", ChannelOutcome.Failed, "PM-5002")]
     [InlineData(502, "bad_gateway", ChannelOutcome.Unknown, "PM-2001")]
     [InlineData(503, "unavailable", ChannelOutcome.Failed, "PM-4002")]

@@ -25,6 +25,28 @@ public sealed class PaymentTransitionsTests
     }
 
     [Fact]
+    public void ApplyChannelResult_PayerAuthenticated_AttemptPendingAgainAndPaymentProcessing_Once()
+    {
+        var payment = TestPayments.New(_clock, PaymentState.RequiresAction, AttemptState.RequiresAction);
+        payment.NextAction = new PayerAction(null, "https://acquirer.example/3ds/auth_1");
+        var authenticated = new ChannelResult { Outcome = ChannelOutcome.Processing, NativeCode = "1A", AuthenticationId = "auth_1" };
+
+        Assert.Equal(PaymentEventTypes.PayerAuthenticated, PaymentTransitions.ApplyChannelResult(payment, payment.Attempts[0], authenticated, _clock.GetUtcNow()));
+        Assert.Null(PaymentTransitions.ApplyChannelResult(payment, payment.Attempts[0], authenticated, _clock.GetUtcNow()));
+        Assert.Equal((PaymentState.Processing, AttemptState.Pending, null), (payment.State, payment.Attempts[0].State, payment.NextAction));
+    }
+
+    [Fact]
+    public void Expire_WithAReason_KeepsItOnThePayment()
+    {
+        var payment = TestPayments.New(_clock, PaymentState.RequiresAction, AttemptState.Closed);
+
+        PaymentTransitions.Expire(payment, _clock.GetUtcNow(), new PaymentError("PM-1013", "m", "card", "1A"));
+
+        Assert.Equal((PaymentState.Expired, "PM-1013"), (payment.State, payment.Error?.Code));
+    }
+
+    [Fact]
     public void ApplyChannelResult_SuccessTwice_SecondChangesNothing()
     {
         var payment = TestPayments.New(_clock, PaymentState.RequiresAction, AttemptState.RequiresAction);
