@@ -33,21 +33,7 @@ public sealed class UnionPayContractTests : IDisposable
         _pki = new UnionPayTestPki(now);
         _unionPayCert = _pki.Signer;
         _merchantCert = _pki.Issue("CN=Merchant", TestKeys.Merchant, _pki.Root, [0x4A, 0x3F, 0x10]);
-        _services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Channels:UnionPay:BaseUrl"] = _server.Url,
-                ["Channels:UnionPay:MerId"] = "777290058110048",
-                ["Channels:UnionPay:SigningCertificatePem"] = _merchantCert.ExportCertificatePem(),
-                ["Channels:UnionPay:PrivateKeyPem"] = TestKeys.Merchant.ExportPkcs8PrivateKeyPem(),
-                ["Channels:UnionPay:RootCertificatePem"] = _pki.Root.ExportCertificatePem(),
-                ["Channels:UnionPay:MiddleCertificatePem"] = _pki.Middle.ExportCertificatePem(),
-                ["Channels:UnionPay:TimeoutSeconds"] = "2",
-            }).Build())
-            .AddSingleton<TimeProvider>(_clock)
-            .AddLogging()
-            .AddUnionPayChannel()
-            .BuildServiceProvider();
+        _services = _pki.ChannelServices(_server.Url, "777290058110048", _merchantCert, _clock);
     }
 
     private UnionPayChannel Channel => _services.GetRequiredService<UnionPayChannel>();

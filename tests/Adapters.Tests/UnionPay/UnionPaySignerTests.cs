@@ -31,21 +31,7 @@ public sealed class UnionPaySignerTests : IDisposable
     {
         _pki = new UnionPayTestPki(_clock.GetUtcNow());
         _merchantCert = _pki.Issue("CN=Merchant", TestKeys.Merchant, _pki.Middle, [0x4A, 0x3F, 0x11]);
-        _services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Channels:UnionPay:BaseUrl"] = _server.Url,
-                ["Channels:UnionPay:MerId"] = MerId,
-                ["Channels:UnionPay:SigningCertificatePem"] = _merchantCert.ExportCertificatePem(),
-                ["Channels:UnionPay:PrivateKeyPem"] = TestKeys.Merchant.ExportPkcs8PrivateKeyPem(),
-                ["Channels:UnionPay:RootCertificatePem"] = _pki.Root.ExportCertificatePem(),
-                ["Channels:UnionPay:MiddleCertificatePem"] = _pki.Middle.ExportCertificatePem(),
-                ["Channels:UnionPay:TimeoutSeconds"] = "2",
-            }).Build())
-            .AddSingleton<TimeProvider>(_clock)
-            .AddLogging()
-            .AddUnionPayChannel()
-            .BuildServiceProvider();
+        _services = _pki.ChannelServices(_server.Url, MerId, _merchantCert, _clock);
     }
 
     private UnionPayChannel Channel => _services.GetRequiredService<UnionPayChannel>();

@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Paygate.Adapters.UnionPay;
 
 namespace Paygate.Adapters.Tests.UnionPay;
 
@@ -45,6 +48,24 @@ internal sealed class UnionPayTestPki : IDisposable
     public X509Certificate2 Issue(string subject, RSA key, X509Certificate2 issuer, byte[] serial, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null) =>
         new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             .Create(issuer, notBefore ?? Now.AddDays(-10), notAfter ?? Now.AddYears(1), serial);
+
+    /// <summary>The UnionPay channel of a merchant holding <paramref name="merchantCert"/>, trusting this PKI, pointed at <paramref name="baseUrl"/>.</summary>
+    public ServiceProvider ChannelServices(string? baseUrl, string merId, X509Certificate2 merchantCert, TimeProvider clock) =>
+        new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Channels:UnionPay:BaseUrl"] = baseUrl,
+                ["Channels:UnionPay:MerId"] = merId,
+                ["Channels:UnionPay:SigningCertificatePem"] = merchantCert.ExportCertificatePem(),
+                ["Channels:UnionPay:PrivateKeyPem"] = TestKeys.Merchant.ExportPkcs8PrivateKeyPem(),
+                ["Channels:UnionPay:RootCertificatePem"] = Root.ExportCertificatePem(),
+                ["Channels:UnionPay:MiddleCertificatePem"] = Middle.ExportCertificatePem(),
+                ["Channels:UnionPay:TimeoutSeconds"] = "2",
+            }).Build())
+            .AddSingleton(clock)
+            .AddLogging()
+            .AddUnionPayChannel()
+            .BuildServiceProvider();
 
     /// <summary>Fields signed as UnionPay signs them: its certificate attached, SHA-256 hex of the sorted fields, SHA256withRSA.</summary>
     public static Dictionary<string, string> Signed(Dictionary<string, string> fields, X509Certificate2 signer, RSA key)

@@ -1,38 +1,32 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Security;
 using Paygate.Gateway.Storage.Sqlite;
+using Paygate.Gateway.Tests.Storage;
 
 namespace Paygate.Gateway.Tests.Security;
 
 /// <summary>How a key is checked: the same work and the same words for every key that is not valid, and a cached look-up for one that is.</summary>
 public sealed class ApiKeyAuthenticatorTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("paygate-auth-").FullName;
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private SqliteDatabase _database = null!;
+    private MerchantTestDatabase _test = null!;
     private CountingStore _store = null!;
     private MerchantAdministration _admin = null!;
     private ApiKeyAuthenticator _authenticator = null!;
 
+    private FakeTimeProvider _clock => _test.Clock;
+
     public async Task InitializeAsync()
     {
-        _database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "a.db") }));
-        await _database.MigrateAsync(CancellationToken.None);
-        _store = new CountingStore(new SqliteMerchantStore(_database));
-        var cache = new ApiKeyCache(_clock);
-        _admin = new MerchantAdministration(_store, GatewayEnvironment.Sandbox, cache, _clock);
-        _authenticator = new ApiKeyAuthenticator(_store, cache, GatewayEnvironment.Sandbox, _clock, NullLogger<ApiKeyAuthenticator>.Instance);
+        _test = await MerchantTestDatabase.OpenAsync();
+        _store = new CountingStore(new SqliteMerchantStore(_test.Database));
+        _admin = _test.Administration(_store);
+        _authenticator = new ApiKeyAuthenticator(_store, _test.Cache, GatewayEnvironment.Sandbox, _clock, NullLogger<ApiKeyAuthenticator>.Instance);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _test.DisposeAsync();
 
     [Fact]
     public async Task UnknownRevokedAndExpiredKeys_CostOneReadEach_SayTheSame_AndAreNeverCached()

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
@@ -9,25 +8,22 @@ namespace Paygate.Gateway.Tests.Storage;
 
 public sealed class SqliteMerchantStoreTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("paygate-merchants-").FullName;
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private SqliteDatabase _database = null!;
+    private MerchantTestDatabase _test = null!;
     private SqliteMerchantStore _store = null!;
     private MerchantAdministration _admin = null!;
 
+    private FakeTimeProvider _clock => _test.Clock;
+
+    private SqliteDatabase _database => _test.Database;
+
     public async Task InitializeAsync()
     {
-        _database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "m.db") }));
-        await _database.MigrateAsync(CancellationToken.None);
-        _store = new SqliteMerchantStore(_database);
-        _admin = new MerchantAdministration(_store, GatewayEnvironment.Sandbox, new ApiKeyCache(_clock), _clock);
+        _test = await MerchantTestDatabase.OpenAsync();
+        _store = new SqliteMerchantStore(_test.Database);
+        _admin = _test.Administration(_store);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await _test.DisposeAsync();
 
     [Fact]
     public async Task Keys_AreFoundByTheHashOfTheirSecret_AndTheSecretIsNowhereInTheFile()
@@ -41,12 +37,9 @@ public sealed class SqliteMerchantStoreTests : IAsyncLifetime
         Assert.Equal([operatorKey.Id], (await _store.ListKeysAsync(null, CancellationToken.None)).Select(k => k.Id));
         Assert.Equal([key.Id], (await _store.ListKeysAsync(merchant.Id, CancellationToken.None)).Select(k => k.Id));
         Assert.Equal(new RateLimit(5, 10), (await _store.GetMerchantAsync(merchant.Id, CancellationToken.None))!.RateLimit);
-        await _database.DisposeAsync();
-        var file = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(_dir, "m.db")))
-            + (File.Exists(Path.Combine(_dir, "m.db-wal")) ? System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(_dir, "m.db-wal"))) : "");
+        var file = await _test.FileTextAsync();
         Assert.DoesNotContain(secret[12..], file, StringComparison.Ordinal);
         Assert.Contains(secret[..12], file, StringComparison.Ordinal);
-        _database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(_dir, "m.db") }));
     }
 
     [Fact]
