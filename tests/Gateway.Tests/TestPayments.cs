@@ -9,14 +9,15 @@ internal static class TestPayments
     /// <summary>The merchant unit tests' payments belong to.</summary>
     public const string Merchant = "mch_01JTESTMERCHANT0000000000";
 
-    public static Payment New(TimeProvider clock, PaymentState state = PaymentState.Processing, AttemptState attemptState = AttemptState.Pending, long amount = 1000)
+    public static Payment New(TimeProvider clock, PaymentState state = PaymentState.Processing, AttemptState attemptState = AttemptState.Pending, long amount = 1000,
+        string merchantId = Merchant)
     {
         var now = clock.GetUtcNow();
         var id = PaymentIds.NewPaymentId(clock);
         return new Payment
         {
             Id = id,
-            MerchantId = Merchant,
+            MerchantId = merchantId,
             State = state,
             AmountMinor = amount,
             Currency = "CNY",

@@ -73,21 +73,10 @@ public sealed class AdminGrpcService(MerchantAdministration administration) : Ad
         return response;
     }
 
-    private static DateTimeOffset? ExpireTime(Timestamp? time)
-    {
-        if (time is null)
-        {
-            return null;
-        }
-        try
-        {
-            return time.ToDateTimeOffset();
-        }
-        catch (InvalidOperationException)
-        {
-            throw PaymentException.InvalidField("expire_time", "is not a valid timestamp");
-        }
-    }
+    private static DateTimeOffset? ExpireTime(Timestamp? time) =>
+        time is null ? null
+        : ProtoTimes.TryRead(time, out var value) ? value
+        : throw PaymentException.InvalidField("expire_time", "is not a valid timestamp");
 
     /// <summary>A merchant id, or null for the operators: exactly one of the two must be asked for.</summary>
     private static string? MerchantOrOperator(string merchantId, bool operatorKeys) =>

@@ -77,12 +77,7 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
         if (request.ExpireTime is not null)
         {
             var now = clock.GetUtcNow();
-            DateTimeOffset value;
-            try
-            {
-                value = request.ExpireTime.ToDateTimeOffset();
-            }
-            catch (InvalidOperationException)
+            if (!ProtoTimes.TryRead(request.ExpireTime, out var value))
             {
                 Bad("expire_time", "not a valid timestamp");
                 value = now;

@@ -11,9 +11,7 @@ namespace Paygate.Gateway.Payments;
 /// </summary>
 public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels, ChannelCalls calls, PaymentSignals signals, TimeProvider clock, ILogger logger)
 {
-    public async Task<Payment> GetAsync(string id, CancellationToken cancellationToken) =>
-        await store.GetAsync(id, cancellationToken)
-            ?? throw new PaymentException(Adapters.Errors.ErrorCatalogue.PaymentNotFound, $"no payment has id {id}", metadata: new Dictionary<string, string> { ["payment_id"] = id });
+    public async Task<Payment> GetAsync(string id, CancellationToken cancellationToken) => await store.GetAsync(id, cancellationToken) ?? throw NotFound(id);
 
     /// <summary>
     /// The payment if it belongs to <paramref name="merchantId"/>; another merchant's payment is "not found", exactly as a
@@ -22,9 +20,11 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
     public async Task<Payment> GetOwnedAsync(string merchantId, string id, CancellationToken cancellationToken)
     {
         var payment = await store.GetAsync(id, cancellationToken);
-        return payment is not null && payment.MerchantId == merchantId ? payment
-            : throw new PaymentException(Adapters.Errors.ErrorCatalogue.PaymentNotFound, $"no payment has id {id}", metadata: new Dictionary<string, string> { ["payment_id"] = id });
+        return payment is not null && payment.MerchantId == merchantId ? payment : throw NotFound(id);
     }
+
+    private static PaymentException NotFound(string id) =>
+        new(Adapters.Errors.ErrorCatalogue.PaymentNotFound, $"no payment has id {id}", metadata: new Dictionary<string, string> { ["payment_id"] = id });
 
     /// <summary>Loads, changes and saves a payment (null from <paramref name="change"/>: nothing to save), with the operation's idempotency key if any.</summary>
     public async Task<Payment> MutateAsync(string paymentId, Func<Payment, PaymentChange?> change, IdempotencyRecord? idempotency)

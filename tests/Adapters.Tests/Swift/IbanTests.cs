@@ -155,19 +155,7 @@ public sealed class IbanTests
     [Fact]
     public void Transfer_ToAnUnknownCountrysIban_IsRefusedNamingTheField()
     {
-        var message = new Mt103
-        {
-            SenderLogicalTerminal = "PAYGCNSHAXXX",
-            Session = "0001",
-            Sequence = "000123",
-            ReceiverAddress = "DEUTDEFFAXXX",
-            Uetr = Guid.Parse("3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"),
-            SendersReference = "PGK7M2Q9XA01",
-            ValueDate = new DateOnly(2026, 11, 26),
-            Amount = new Paygate.Adapters.Money.Money(123456, Currency.USD),
-            OrderingCustomer = SwiftParty.Named("GB82WEST12345698765432", "ACME TRADING LTD"),
-            Beneficiary = SwiftParty.Named("ZZ1812345678901234", "CLOUD SERVICES GMBH"),
-        };
+        var message = Mt103Tests.Valid() with { Beneficiary = SwiftParty.Named("ZZ1812345678901234", "CLOUD SERVICES GMBH") };
 
         var violation = Assert.Single(Mt103Rules.Validate(message));
 

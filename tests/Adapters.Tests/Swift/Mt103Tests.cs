@@ -5,7 +5,8 @@ namespace Paygate.Adapters.Tests.Swift;
 
 public sealed class Mt103Tests
 {
-    private static Mt103 Valid() => new()
+    /// <summary>A transfer every rule accepts; tests change one thing of it.</summary>
+    internal static Mt103 Valid() => new()
     {
         SenderLogicalTerminal = "PAYGCNSHAXXX",
         Session = "0001",

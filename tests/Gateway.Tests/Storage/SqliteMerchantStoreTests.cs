@@ -63,22 +63,7 @@ public sealed class SqliteMerchantStoreTests : IAsyncLifetime
     public async Task AdoptUnowned_GivesPaymentsFromBeforeMerchantsToOne()
     {
         var payments = new SqlitePaymentStore(_database);
-        var legacy = TestPayments.New(_clock);
-        var old = new Payment
-        {
-            Id = legacy.Id,
-            MerchantId = "",
-            State = legacy.State,
-            AmountMinor = legacy.AmountMinor,
-            Currency = legacy.Currency,
-            Description = legacy.Description,
-            Customer = legacy.Customer,
-            Routing = legacy.Routing,
-            CreateTime = legacy.CreateTime,
-            UpdateTime = legacy.UpdateTime,
-            ExpireTime = legacy.ExpireTime,
-            Attempts = legacy.Attempts,
-        };
+        var old = TestPayments.New(_clock, merchantId: ""); // as stored before merchants existed
         await payments.InsertAsync(old, new PaymentChange(PaymentEventTypes.Created), new IdempotencyRecord("", "create", "k", "f", old.Id, _clock.GetUtcNow()), CancellationToken.None);
         var merchant = await _admin.CreateMerchantAsync("sandbox", "Sandbox merchant", null, CancellationToken.None);
 
