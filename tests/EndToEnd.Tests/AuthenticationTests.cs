@@ -105,7 +105,13 @@ public sealed class AuthenticationTests(AuthenticationFixture fixture) : IClassF
 
         Assert.Matches("^sk_test_[0-9A-Za-z]{43}$", created.Secret);
         Assert.Equal(created.Secret[..12], created.Key.Prefix);
-        var listed = (await Admin.ListApiKeysAsync(new ListApiKeysRequest { MerchantId = merchant.Id })).Keys;
+        // The last use is written beside the call, not before its answer: wait for it rather than race it.
+        IList<ApiKey> listed = [];
+        await GatewayUnderTest.WaitUntilAsync(async () =>
+        {
+            listed = (await Admin.ListApiKeysAsync(new ListApiKeysRequest { MerchantId = merchant.Id })).Keys;
+            return listed.All(k => k.LastUseTime is not null);
+        }, TimeSpan.FromSeconds(10), "both keys' last use recorded");
         Assert.Equal([second.Key.Id, created.Key.Id], listed.Select(k => k.Id));
         Assert.All(listed, k => Assert.NotNull(k.LastUseTime));
         Assert.DoesNotContain(created.Secret, listed.ToString(), StringComparison.Ordinal);
