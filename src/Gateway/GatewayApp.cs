@@ -31,7 +31,7 @@ public static class GatewayApp
         // A burst of log lines never makes a request wait on the console: past its queue, lines are dropped.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
 
-        builder.Services.AddPaygate();
+        builder.Services.AddPaygate(builder.Configuration);
         // A channel is on when its settings section exists.
         var channels = builder.Configuration.GetSection("Channels");
         if (channels.GetSection("Alipay").Exists())

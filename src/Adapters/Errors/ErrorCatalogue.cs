@@ -70,6 +70,8 @@ public static class ErrorCatalogue
         StatusCode.Internal, ErrorDecision.DoNotRetry, "Something went wrong on our side. Please try again later.");
     public static readonly ErrorCode GatewayOverloaded = new("PM-4501", "The gateway is at its own limit of work in flight; nothing was written or sent. Retry after the RetryInfo delay.",
         StatusCode.ResourceExhausted, ErrorDecision.RetrySame, "The payment service is busy. Please try again in a moment.");
+    public static readonly ErrorCode StoreUnavailable = new("PM-4502", "The gateway's database is down, unreachable or read-only; nothing new was saved (a write cut off at its commit may have been). Retry with the same request_id after the RetryInfo delay.",
+        StatusCode.Unavailable, ErrorDecision.RetrySame, "The payment service is briefly unavailable. Please try again in a moment.");
 
     // 5xxx: message format.
     public static readonly ErrorCode SwiftFormat = new("PM-5001", "The SWIFT message is not well formed.",

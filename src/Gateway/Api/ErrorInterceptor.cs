@@ -48,6 +48,10 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         {
             case PaymentException payment:
                 return ToRpcException(payment.Code, payment.Message, payment.Violations, payment.Metadata, payment.RetryAfter);
+            case StoreUnavailableException store:
+                logger.LogError("{Method}: {Error} ({Cause})", context.Method, store.Message, store.InnerException?.Message);
+                return ToRpcException(ErrorCatalogue.StoreUnavailable, "the gateway's database is unavailable: retry with the same request_id", [],
+                    new Dictionary<string, string>(), TimeSpan.FromSeconds(2));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return ToRpcException(ErrorCatalogue.CallerCanceled, "the call was canceled by the caller", [], new Dictionary<string, string>());
             default:

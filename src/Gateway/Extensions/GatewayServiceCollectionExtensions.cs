@@ -9,7 +9,6 @@ using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Security;
 using Paygate.Gateway.Storage;
-using Paygate.Gateway.Storage.Sqlite;
 using Paygate.Gateway.Webhooks;
 
 namespace Paygate.Gateway.Extensions;
@@ -20,14 +19,11 @@ public static class GatewayServiceCollectionExtensions
     public const int MaxRequestBytes = 64 * 1024;
 
     /// <summary>The payment core, its store, the API and its cross-cutting pieces.</summary>
-    public static IServiceCollection AddPaygate(this IServiceCollection services)
+    public static IServiceCollection AddPaygate(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<PaymentOptions>().BindConfiguration(PaymentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SqliteDatabase>();
-        services.AddSingleton(sp => new DataFolder(Path.GetDirectoryName(sp.GetRequiredService<SqliteDatabase>().Path)!));
-        services.AddSingleton<IPaymentStore, SqlitePaymentStore>();
+        services.AddPaygateStore(configuration);
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section);
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.Section).ValidateDataAnnotations();
         services.AddSingleton<ChannelHealth>();
@@ -49,7 +45,6 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RecoveryWorker>());
 
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.AddSingleton<WebhookSecretBox>();
         services.AddSingleton<WebhookAddressPolicy>();
         // Connections only to addresses the policy allows, vetted at connect time; redirects not followed.
@@ -57,14 +52,12 @@ public static class GatewayServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookConnections.CreateHandler(sp.GetRequiredService<WebhookAddressPolicy>()));
         services.AddHostedService<WebhookDispatcher>();
 
-        services.AddSingleton<IMerchantStore, SqliteMerchantStore>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<MerchantAdministration>();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CallerRateLimits>();
 
-        services.AddSingleton<IBankCreditStore, SqliteBankCreditStore>();
         services.AddSingleton<BankReconciliation>();
         services.AddSingleton<BankStatementWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<BankStatementWorker>());

@@ -24,6 +24,13 @@ public sealed class PaymentOptions
     /// <summary>How often the recovery worker looks for expired payments and unknown outcomes.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long an instance's claim on a worker (recovery and expiry, the statement pull, retention) lasts unless renewed: with
+    /// several instances, the one holding it runs the worker, and another takes over this long after the holder died.
+    /// Longer than <see cref="SweepInterval"/>: the holder renews it at every sweep.
+    /// </summary>
+    public TimeSpan WorkerLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long an attempt may stay pending (a call in flight) before the worker queries it.</summary>
     public TimeSpan PendingQueryAfter { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -1,8 +1,8 @@
 namespace Paygate.Gateway.Payments;
 
 /// <summary>
-/// Wakes watchers of a payment as soon as this process commits a change to it. Watchers also poll the store,
-/// so changes committed by another gateway instance reach them too, a moment later.
+/// Wakes watchers of a payment as soon as this process commits a change to it, and (on a shared store) as soon as the store
+/// says another instance did. Watchers also poll the store, so a change whose word was lost reaches them a moment later.
 /// </summary>
 public sealed class PaymentSignals
 {
@@ -38,6 +38,18 @@ public sealed class PaymentSignals
         }
         list?.ForEach(w => w.TrySetResult());
         any?.ForEach(w => w.TrySetResult());
+    }
+
+    /// <summary>Wakes every watcher: the store said that many payments changed, or its word may have been lost.</summary>
+    public void ChangedAll()
+    {
+        List<List<TaskCompletionSource>> all;
+        lock (_sync)
+        {
+            all = [.. _waiters.Values];
+            _waiters.Clear();
+        }
+        all.ForEach(list => list.ForEach(w => w.TrySetResult()));
     }
 
     private const string AnyPayment = "*";

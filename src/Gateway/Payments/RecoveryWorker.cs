@@ -10,9 +10,13 @@ public sealed class RecoveryWorker(
     IPaymentStore store,
     PaymentLifecycle lifecycle,
     IOptions<PaymentOptions> options,
+    IWorkerLeases leases,
     TimeProvider clock,
     ILogger<RecoveryWorker> logger) : BackgroundService
 {
+    /// <summary>The worker's lease: with several instances on one store, one of them sweeps.</summary>
+    public const string LeaseName = "recovery";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
@@ -20,7 +24,10 @@ public sealed class RecoveryWorker(
         {
             try
             {
-                await SweepAsync(stoppingToken);
+                if (await leases.TryHoldAsync(LeaseName, options.Value.WorkerLease, stoppingToken))
+                {
+                    await SweepAsync(stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -19,7 +19,7 @@ namespace Paygate.Gateway.Reconciliation;
 /// original by reference and amount: a reversed credit that paid a payment flags the payment (<c>payment.reversed</c>) and
 /// the reversal is held for review; a reversed held credit is marked reversed (nothing is left to return).
 /// </summary>
-public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore payments, PaymentLifecycle lifecycle, ChannelRegistry channels, KeyedLock locks,
+public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore payments, PaymentLifecycle lifecycle, ChannelRegistry channels, ISharedLocks locks,
     TimeProvider clock, ILogger<BankReconciliation> logger)
 {
     /// <summary>
@@ -73,7 +73,7 @@ public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore p
         foreach (var credit in statement.Credits)
         {
             // One entry at a time: the camt.054 and the camt.053 reporting it may arrive together.
-            using var held = await locks.AcquireAsync($"credit:{channel}:{credit.AccountServicerReference}", cancellationToken);
+            await using var held = await locks.AcquireAsync($"credit:{channel}:{credit.AccountServicerReference}", cancellationToken);
             var earlier = await credits.AddOrGetAsync(channel, credit, statement.Kind, clock.GetUtcNow(), cancellationToken);
             if (earlier is not null && earlier.State != BankCreditState.Received)
             {
@@ -118,7 +118,7 @@ public sealed class BankReconciliation(IBankCreditStore credits, IPaymentStore p
             return await HoldAsync(channel, reversal, source, null, $"reversal of {reversal.Amount} (reference {reversal.Reference ?? "none"}) {which}; compare with the bank", cancellationToken);
         }
         var original = candidates[0];
-        using var held = await locks.AcquireAsync($"credit:{channel}:{original.AccountServicerReference}", cancellationToken);
+        await using var held = await locks.AcquireAsync($"credit:{channel}:{original.AccountServicerReference}", cancellationToken);
         if (original.State == BankCreditState.Matched && original.PaymentId is { } paymentId)
         {
             // The flag first: it happens once however often this is replayed, and the reversal stays unsettled until both are written.

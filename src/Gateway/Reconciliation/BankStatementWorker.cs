@@ -8,9 +8,12 @@ namespace Paygate.Gateway.Reconciliation;
 /// Pulls each bank channel's end-of-day camt.053 (yesterday's and today's so far) on a schedule and reconciles it, so a
 /// credit whose camt.054 never arrived is still found.
 /// </summary>
-public sealed class BankStatementWorker(IEnumerable<IPaymentChannel> channels, BankReconciliation reconciliation, IConfiguration configuration, TimeProvider clock,
-    ILogger<BankStatementWorker> logger) : BackgroundService
+public sealed class BankStatementWorker(IEnumerable<IPaymentChannel> channels, BankReconciliation reconciliation, IConfiguration configuration, IWorkerLeases leases,
+    TimeProvider clock, ILogger<BankStatementWorker> logger) : BackgroundService
 {
+    /// <summary>The worker's lease: with several instances on one store, one of them pulls the statements.</summary>
+    public const string LeaseName = "bank-statements";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!channels.OfType<IStatementChannel>().Any())
@@ -21,6 +24,19 @@ public sealed class BankStatementWorker(IEnumerable<IPaymentChannel> channels, B
         using var timer = new PeriodicTimer(interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            // Held for two ticks: the holder renews it at each, another instance takes over after its holder missed one.
+            try
+            {
+                if (!await leases.TryHoldAsync(LeaseName, interval * 2, stoppingToken))
+                {
+                    continue;
+                }
+            }
+            catch (StoreUnavailableException ex)
+            {
+                logger.LogWarning("Statement pull skipped: {Error}", ex.Message);
+                continue;
+            }
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             foreach (var date in new[] { today.AddDays(-1), today })
             {

@@ -12,20 +12,10 @@ internal static class OwnerOnly
 
     public static void PrepareDatabase(string databasePath)
     {
-        var folder = Path.GetDirectoryName(databasePath)!;
+        PrepareFolder(Path.GetDirectoryName(databasePath)!);
         if (OperatingSystem.IsWindows())
         {
-            Directory.CreateDirectory(folder);
             return;
-        }
-        if (!Directory.Exists(folder))
-        {
-            // Parents made on the way get the same mode: nothing on the way to the data needs to be readable by others.
-            Directory.CreateDirectory(folder, Folder);
-        }
-        else if ((System.IO.File.GetUnixFileMode(folder) & ~Folder) != 0 && IsOurs(folder))
-        {
-            System.IO.File.SetUnixFileMode(folder, Folder);
         }
         if (!System.IO.File.Exists(databasePath))
         {
@@ -41,6 +31,25 @@ internal static class OwnerOnly
         foreach (var path in new[] { databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal" })
         {
             Narrow(path);
+        }
+    }
+
+    /// <summary>Creates the folder owner-only (parents made on the way too), or narrows it when it holds nothing but the gateway's files.</summary>
+    public static void PrepareFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+        if (!Directory.Exists(folder))
+        {
+            // Parents made on the way get the same mode: nothing on the way to the data needs to be readable by others.
+            Directory.CreateDirectory(folder, Folder);
+        }
+        else if ((System.IO.File.GetUnixFileMode(folder) & ~Folder) != 0 && IsOurs(folder))
+        {
+            System.IO.File.SetUnixFileMode(folder, Folder);
         }
     }
 

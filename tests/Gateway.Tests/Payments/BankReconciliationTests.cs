@@ -13,7 +13,7 @@ namespace Paygate.Gateway.Tests.Payments;
 public sealed class BankReconciliationTests : LifecycleTestBase
 {
     private BankReconciliation Reconciliation(SqliteDatabase database) =>
-        new(new SqliteBankCreditStore(database), _store, _lifecycle, new ChannelRegistry([_channel]), new KeyedLock(), _clock, NullLogger<BankReconciliation>.Instance);
+        new(new SqliteBankCreditStore(database), _store, _lifecycle, new ChannelRegistry([_channel]), new ProcessLocks(new KeyedLock()), _clock, NullLogger<BankReconciliation>.Instance);
 
     private async Task<Payment> WaitingAsync(long amount)
     {

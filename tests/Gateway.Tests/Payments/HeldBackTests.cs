@@ -4,6 +4,7 @@ using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
 using Paygate.Adapters.Money;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Storage.Sqlite;
 
 namespace Paygate.Gateway.Tests.Payments;
 
@@ -30,7 +31,7 @@ public sealed class HeldBackTests : LifecycleTestBase
         _card.QueryAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = "404" });
         _card.CreateAnswers.Enqueue(() => ChannelResult.Success("00", "approved", "T-1", 1000));
         _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
-        await new RecoveryWorker(_store, lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance).SweepAsync(CancellationToken.None);
+        await new RecoveryWorker(_store, lifecycle, Options.Create(_options), new SqliteWorkerLeases(Database, _clock), _clock, NullLogger<RecoveryWorker>.Instance).SweepAsync(CancellationToken.None);
 
         var paid = await lifecycle.GetAsync(TestPayments.Merchant, held.Id, CancellationToken.None);
         Assert.Equal(PaymentState.Succeeded, paid.State);

@@ -230,8 +230,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             [
                 ("$id", payment.Id), ("$state", (int)payment.State), ("$ct", payment.CreateTime.ToUnixTimeMilliseconds()),
                 ("$ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$et", payment.ExpireTime.ToUnixTimeMilliseconds()),
-                ("$open", OpenAttemptMarker(payment)),
-                ("$refund", payment.Attempts.Any(a => a.DuplicateRefund is { Done: false }) || payment.Refunds.Any(r => r.State == RefundState.Pending) ? 1 : 0),
+                ("$open", PaymentRowMarkers.OpenAttempt(payment)), ("$refund", PaymentRowMarkers.PendingRefund(payment)),
                 ("$version", version), ("$body", Body), ("$payer", payerQueryTime),
             ];
         }
@@ -244,12 +243,6 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
     /// <summary>A payment waiting for its payer is first asked about at the schedule's next point after this change (0: not at all).</summary>
     private long PayerQueryTime(Payment payment) =>
         PayerQuerySchedule.Next(payment, _payerQueries, payment.UpdateTime)?.ToUnixTimeMilliseconds() ?? 0;
-
-    /// <summary>2: an attempt's outcome is unknown (query it); 1: a call is in flight (query it if it stays so); 0: neither.</summary>
-    private static int OpenAttemptMarker(Payment payment) =>
-        payment.Attempts.Any(a => a.State == AttemptState.Unknown) ? 2
-        : payment.Attempts.Any(a => a.State == AttemptState.Pending) ? 1
-        : 0;
 
     private List<Payment> ReadPayments(string sql, params (string, object?)[] parameters) =>
         database.Read(connection => Query(connection, null, sql, r =>

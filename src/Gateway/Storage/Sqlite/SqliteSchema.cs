@@ -190,5 +190,16 @@ internal static class SqliteSchema
             DROP TABLE idempotency_keys;
             ALTER TABLE idempotency_keys_scoped RENAME TO idempotency_keys;
             """),
+        (10, """
+            -- Which instance runs a worker until when (one process owns a SQLite file, but the contract is the shared store's).
+            CREATE TABLE worker_leases (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                until INTEGER NOT NULL
+            );
+            -- Retention prunes by age.
+            CREATE INDEX ix_payment_events_time ON payment_events (time);
+            CREATE INDEX ix_channel_notifications_time ON channel_notifications (first_time);
+            """),
     ];
 }

@@ -1,0 +1,168 @@
+namespace Paygate.Gateway.Storage.Postgres;
+
+/// <summary>
+/// The versioned schema of the PostgreSQL store; a migration is appended, never edited. Version 1 is the SQLite schema
+/// as of its version 10, with what several instances need: events get their stream position (<c>sequence</c>) from the
+/// relay after commit (<see cref="PostgresEventRelay"/>), so that a reader resuming after a position never misses a
+/// transaction that committed later. Times are unix milliseconds.
+/// </summary>
+internal static class PostgresSchema
+{
+    public static readonly IReadOnlyList<(int Version, string Sql)> Migrations =
+    [
+        (1, """
+            CREATE TABLE merchants (
+                id text PRIMARY KEY,
+                name text NOT NULL,
+                rate_per_second integer NOT NULL,
+                rate_burst integer NOT NULL,
+                create_time bigint NOT NULL
+            );
+            CREATE TABLE api_keys (
+                id text PRIMARY KEY,
+                role integer NOT NULL,
+                merchant_id text REFERENCES merchants (id),
+                prefix text NOT NULL,
+                hash text NOT NULL UNIQUE,
+                description text NOT NULL,
+                create_time bigint NOT NULL,
+                expire_time bigint,
+                revoke_time bigint,
+                last_use_time bigint
+            );
+            CREATE INDEX ix_api_keys_merchant ON api_keys (merchant_id, create_time DESC);
+            CREATE TABLE audit_log (
+                sequence bigserial PRIMARY KEY,
+                time bigint NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                target text NOT NULL,
+                merchant_id text,
+                detail text NOT NULL
+            );
+            CREATE TABLE payments (
+                id text PRIMARY KEY,
+                merchant_id text NOT NULL,
+                state integer NOT NULL,
+                create_time bigint NOT NULL,
+                update_time bigint NOT NULL,
+                expire_time bigint NOT NULL,
+                open_attempt integer NOT NULL,
+                pending_refund integer NOT NULL DEFAULT 0,
+                version bigint NOT NULL,
+                body text NOT NULL,
+                next_check_time bigint NOT NULL DEFAULT 0,
+                payer_query_time bigint NOT NULL DEFAULT 0
+            );
+            CREATE INDEX ix_payments_merchant_list ON payments (merchant_id, create_time DESC, id DESC);
+            CREATE INDEX ix_payments_merchant_state_list ON payments (merchant_id, state, create_time DESC, id DESC);
+            CREATE INDEX ix_payments_attention ON payments (expire_time) WHERE state IN (1, 2, 4); -- processing, requires action, failed
+            CREATE INDEX ix_payments_pending_refund ON payments (id) WHERE pending_refund = 1;
+            CREATE INDEX ix_payments_payer_query ON payments (payer_query_time) WHERE payer_query_time > 0;
+            CREATE TABLE attempts (
+                channel text NOT NULL,
+                reference text NOT NULL,
+                payment_id text NOT NULL REFERENCES payments (id),
+                attempt_id text NOT NULL,
+                PRIMARY KEY (channel, reference)
+            );
+            CREATE TABLE refunds (
+                id text PRIMARY KEY,
+                payment_id text NOT NULL REFERENCES payments (id)
+            );
+            -- id: insert order; sequence: the stream position, given after commit by the relay (NULL until then).
+            CREATE TABLE payment_events (
+                id bigserial PRIMARY KEY,
+                sequence bigint UNIQUE,
+                payment_id text NOT NULL REFERENCES payments (id),
+                merchant_id text NOT NULL,
+                type text NOT NULL,
+                state integer NOT NULL,
+                time bigint NOT NULL,
+                snapshot text NOT NULL,
+                refund_id text
+            );
+            CREATE INDEX ix_payment_events_payment ON payment_events (payment_id, sequence);
+            CREATE INDEX ix_payment_events_merchant ON payment_events (merchant_id, sequence);
+            CREATE INDEX ix_payment_events_unrelayed ON payment_events (id) WHERE sequence IS NULL;
+            CREATE INDEX ix_payment_events_time ON payment_events (time);
+            CREATE TABLE idempotency_keys (
+                merchant_id text NOT NULL,
+                scope text NOT NULL,
+                key text NOT NULL,
+                fingerprint text NOT NULL,
+                payment_id text NOT NULL,
+                create_time bigint NOT NULL,
+                PRIMARY KEY (merchant_id, scope, key)
+            );
+            CREATE TABLE webhook_endpoints (
+                id text PRIMARY KEY,
+                merchant_id text NOT NULL,
+                url text NOT NULL,
+                description text NOT NULL,
+                event_types text NOT NULL,
+                secret_sealed text NOT NULL,
+                state integer NOT NULL,
+                create_time bigint NOT NULL
+            );
+            CREATE INDEX ix_webhook_endpoints_merchant ON webhook_endpoints (merchant_id, state);
+            CREATE TABLE webhook_deliveries (
+                id bigserial PRIMARY KEY,
+                endpoint_id text NOT NULL REFERENCES webhook_endpoints (id),
+                event_id bigint NOT NULL REFERENCES payment_events (id),
+                payment_id text NOT NULL,
+                state integer NOT NULL,
+                attempts integer NOT NULL,
+                next_attempt_time bigint NOT NULL,
+                create_time bigint NOT NULL,
+                UNIQUE (endpoint_id, event_id)
+            );
+            CREATE INDEX ix_webhook_deliveries_due ON webhook_deliveries (next_attempt_time) WHERE state = 1;
+            CREATE INDEX ix_webhook_deliveries_order ON webhook_deliveries (endpoint_id, payment_id, event_id) WHERE state = 1;
+            CREATE INDEX ix_webhook_deliveries_payment ON webhook_deliveries (payment_id);
+            CREATE INDEX ix_webhook_deliveries_event ON webhook_deliveries (event_id);
+            CREATE TABLE webhook_attempts (
+                delivery_id bigint NOT NULL REFERENCES webhook_deliveries (id),
+                number integer NOT NULL,
+                time bigint NOT NULL,
+                http_status integer NOT NULL,
+                error text NOT NULL,
+                duration_ms bigint NOT NULL,
+                PRIMARY KEY (delivery_id, number)
+            );
+            CREATE TABLE channel_notifications (
+                channel text NOT NULL,
+                notification_id text NOT NULL,
+                reference text NOT NULL,
+                first_time bigint NOT NULL,
+                repeats integer NOT NULL,
+                PRIMARY KEY (channel, notification_id)
+            );
+            CREATE INDEX ix_channel_notifications_time ON channel_notifications (first_time);
+            CREATE TABLE bank_credits (
+                account_servicer_ref text NOT NULL,
+                channel text NOT NULL,
+                amount_minor bigint NOT NULL,
+                currency text NOT NULL,
+                reference text,
+                payment_id text,
+                state integer NOT NULL,
+                reason text NOT NULL,
+                booking_date text NOT NULL,
+                debtor_name text,
+                debtor_account text,
+                source text NOT NULL,
+                first_time bigint NOT NULL,
+                PRIMARY KEY (channel, account_servicer_ref)
+            );
+            CREATE INDEX ix_bank_credits_state ON bank_credits (state, first_time);
+            CREATE INDEX ix_bank_credits_payment ON bank_credits (payment_id);
+            -- Which instance runs a worker (recovery, statement pull, retention) until when.
+            CREATE TABLE worker_leases (
+                name text PRIMARY KEY,
+                holder text NOT NULL,
+                until bigint NOT NULL
+            );
+            """),
+    ];
+}

@@ -1,0 +1,49 @@
+using Paygate.Gateway.Merchants;
+using Paygate.Gateway.Payments;
+using Paygate.Gateway.Storage.Postgres;
+using Paygate.Gateway.Storage.Sqlite;
+
+namespace Paygate.Gateway.Storage;
+
+public static class StoreRegistration
+{
+    /// <summary>
+    /// Every store the core has, of the provider <c>Storage:Provider</c> names: SQLite (the default: one process, no setup) or
+    /// PostgreSQL (<c>Storage:Postgres:ConnectionString</c>; several instances on one database).
+    /// </summary>
+    public static IServiceCollection AddPaygateStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.Provider == StorageProvider.Postgres)
+        {
+            services.AddOptions<PostgresStoreOptions>().BindConfiguration(PostgresStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+            services.AddSingleton<PostgresDatabase>();
+            services.AddSingleton(_ =>
+            {
+                var folder = Path.GetFullPath(storage.DataFolder);
+                OwnerOnly.PrepareFolder(folder);
+                return new DataFolder(folder);
+            });
+            services.AddSingleton<PostgresEventRelay>();
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresEventRelay>());
+            services.AddHostedService<PostgresChangeListener>();
+            services.AddSingleton<IPaymentStore, PostgresPaymentStore>();
+            services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
+            services.AddSingleton<IMerchantStore, PostgresMerchantStore>();
+            services.AddSingleton<IBankCreditStore, PostgresBankCreditStore>();
+            services.AddSingleton<IWorkerLeases, PostgresWorkerLeases>();
+            services.AddSingleton<ISharedLocks, PostgresSharedLocks>();
+            return services;
+        }
+        services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton(sp => new DataFolder(Path.GetDirectoryName(sp.GetRequiredService<SqliteDatabase>().Path)!));
+        services.AddSingleton<IPaymentStore, SqlitePaymentStore>();
+        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
+        services.AddSingleton<IMerchantStore, SqliteMerchantStore>();
+        services.AddSingleton<IBankCreditStore, SqliteBankCreditStore>();
+        services.AddSingleton<IWorkerLeases, SqliteWorkerLeases>();
+        services.AddSingleton<ISharedLocks, ProcessLocks>();
+        return services;
+    }
+}
