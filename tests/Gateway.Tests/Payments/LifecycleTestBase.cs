@@ -43,7 +43,7 @@ public abstract class LifecycleTestBase : IAsyncLifetime
             Options.Create(_options), _clock, NullLogger<PaymentLifecycle>.Instance);
     }
 
-    private protected RecoveryWorker NewWorker() => new(_store, _lifecycle, Options.Create(_options), _clock, NullLogger<RecoveryWorker>.Instance);
+    private protected RecoveryWorker NewWorker() => new(_store, _lifecycle, Options.Create(_options), new SqliteWorkerLeases(Database, _clock), _clock, NullLogger<RecoveryWorker>.Instance);
 
     public async Task DisposeAsync()
     {

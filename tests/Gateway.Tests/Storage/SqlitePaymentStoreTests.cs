@@ -58,20 +58,6 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Scheduling_ByAnOlderVersion_DoesNotOverwriteWhatANewerChangeScheduled()
-    {
-        var payment = TestPayments.New(_clock);
-        await _store.InsertAsync(payment, PaymentEventTypes.Created, null, CancellationToken.None);
-        Assert.True(await _store.TryUpdateAsync(payment, 1, PaymentEventTypes.Created, null, CancellationToken.None));
-
-        await _store.DeferChecksAsync(payment.Id, version: 1, _clock.GetUtcNow().AddDays(1), CancellationToken.None);
-        Assert.Contains(await _store.ListNeedingAttentionAsync(_clock.GetUtcNow().AddHours(1), _clock.GetUtcNow().AddHours(1), 10, CancellationToken.None), p => p.Id == payment.Id);
-
-        await _store.DeferChecksAsync(payment.Id, version: 2, _clock.GetUtcNow().AddDays(1), CancellationToken.None);
-        Assert.DoesNotContain(await _store.ListNeedingAttentionAsync(_clock.GetUtcNow().AddHours(1), _clock.GetUtcNow().AddHours(1), 10, CancellationToken.None), p => p.Id == payment.Id);
-    }
-
-    [Fact]
     public async Task ConcurrentUpdates_AreCommittedInGroups_EachDurableBeforeItsCallerHearsOfIt()
     {
         var payments = Enumerable.Range(0, 200).Select(_ => TestPayments.New(_clock)).ToList();
@@ -113,99 +99,6 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT MAX(version) FROM schema_migrations;";
         Assert.Equal((long)SqliteSchema.Migrations[^1].Version, (long)(await command.ExecuteScalarAsync())!);
-    }
-
-    [Fact]
-    public async Task TryUpdate_StaleVersion_IsRefusedAndChangesNothing()
-    {
-        var payment = TestPayments.New(_clock);
-        await _store.InsertAsync(payment, PaymentEventTypes.Created, null, CancellationToken.None);
-        var first = (await _store.GetAsync(payment.Id, CancellationToken.None))!;
-        var second = (await _store.GetAsync(payment.Id, CancellationToken.None))!;
-
-        first.State = PaymentState.Failed;
-        Assert.True(await _store.TryUpdateAsync(first, 1, PaymentEventTypes.Failed, null, CancellationToken.None));
-        second.State = PaymentState.Canceled;
-        Assert.False(await _store.TryUpdateAsync(second, 1, PaymentEventTypes.Canceled, null, CancellationToken.None));
-
-        var stored = (await _store.GetAsync(payment.Id, CancellationToken.None))!;
-        Assert.Equal((PaymentState.Failed, 2L), (stored.State, stored.Version));
-        Assert.Equal([PaymentEventTypes.Created, PaymentEventTypes.Failed], (await _store.EventsAsync(payment.Id, 0, CancellationToken.None)).Select(e => e.Type));
-    }
-
-    [Fact]
-    public async Task Insert_IdempotencyKeyTaken_WritesNothing()
-    {
-        var first = TestPayments.New(_clock);
-        var second = TestPayments.New(_clock);
-        await _store.InsertAsync(first, PaymentEventTypes.Created, new IdempotencyRecord(TestPayments.Merchant, "create", "k1", "f1", first.Id, _clock.GetUtcNow()), CancellationToken.None);
-
-        await Assert.ThrowsAsync<IdempotencyKeyTakenException>(() =>
-            _store.InsertAsync(second, PaymentEventTypes.Created, new IdempotencyRecord(TestPayments.Merchant, "create", "k1", "f2", second.Id, _clock.GetUtcNow()), CancellationToken.None));
-
-        Assert.Null(await _store.GetAsync(second.Id, CancellationToken.None));
-        Assert.Equal(first.Id, (await _store.FindIdempotencyAsync(TestPayments.Merchant, "create", "k1", CancellationToken.None))!.PaymentId);
-    }
-
-    [Fact]
-    public async Task FindByAttemptReference_FindsThePaymentOfAnOrderNumber()
-    {
-        var payment = TestPayments.New(_clock);
-        await _store.InsertAsync(payment, PaymentEventTypes.Created, null, CancellationToken.None);
-
-        Assert.Equal(payment.Id, (await _store.FindByAttemptReferenceAsync("alipay", payment.Attempts[0].Reference, CancellationToken.None))?.Id);
-        Assert.Null(await _store.FindByAttemptReferenceAsync("wechatpay", payment.Attempts[0].Reference, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task List_PagesNewestFirstWithoutGapsOrRepeats()
-    {
-        var ids = new List<string>();
-        for (var i = 0; i < 7; i++)
-        {
-            var payment = TestPayments.New(_clock, i % 2 == 0 ? PaymentState.Processing : PaymentState.Failed);
-            ids.Add(payment.Id);
-            await _store.InsertAsync(payment, PaymentEventTypes.Created, null, CancellationToken.None);
-            _clock.Advance(TimeSpan.FromMilliseconds(i % 3 == 0 ? 0 : 5)); // some share a creation time
-        }
-
-        var seen = new List<string>();
-        PageCursor? cursor = null;
-        while (true)
-        {
-            var page = await _store.ListAsync(TestPayments.Merchant, null, cursor, 3, CancellationToken.None);
-            seen.AddRange(page.Select(p => p.Id));
-            if (page.Count < 3)
-            {
-                break;
-            }
-            cursor = new PageCursor(page[^1].CreateTime, page[^1].Id);
-        }
-
-        Assert.Equal(ids.OrderByDescending(i => i, StringComparer.Ordinal), seen);
-        Assert.Equal(3, (await _store.ListAsync(TestPayments.Merchant, PaymentState.Failed, null, 10, CancellationToken.None)).Count);
-    }
-
-    [Fact]
-    public async Task ListNeedingAttention_FindsExpiredAndUnknownButNotWaitingOrFinal()
-    {
-        var expired = TestPayments.New(_clock, PaymentState.RequiresAction, AttemptState.RequiresAction);
-        var unknown = TestPayments.New(_clock, PaymentState.Processing, AttemptState.Unknown);
-        var waiting = TestPayments.New(_clock, PaymentState.RequiresAction, AttemptState.RequiresAction);
-        var done = TestPayments.New(_clock, PaymentState.Succeeded, AttemptState.Succeeded);
-        foreach (var p in new[] { expired, unknown, waiting, done })
-        {
-            await _store.InsertAsync(p, PaymentEventTypes.Created, null, CancellationToken.None);
-        }
-        expired = (await _store.GetAsync(expired.Id, CancellationToken.None))!;
-
-        var now = _clock.GetUtcNow();
-        var dueNow = await _store.ListNeedingAttentionAsync(now, now, 10, CancellationToken.None);
-        Assert.Equal([unknown.Id], dueNow.Select(p => p.Id));
-
-        var later = now.AddHours(25);
-        var dueLater = await _store.ListNeedingAttentionAsync(later, later, 10, CancellationToken.None);
-        Assert.Equal(new[] { expired.Id, unknown.Id, waiting.Id }.Order(), dueLater.Select(p => p.Id).Order());
     }
 
     [Fact]
