@@ -7,7 +7,7 @@ namespace Paygate.Gateway.Sandbox;
 /// <summary>
 /// The sandbox's first start: a test merchant and an operator, each with a key, printed once and written owner-only
 /// beside the database as <c>sandbox-merchant.key</c> and <c>sandbox-operator.key</c> (the key alone on one line, for
-/// scripts). Later starts find keys in the database and leave everything as it is. A database from before merchants
+/// scripts). Later starts (and other instances on a shared database) find keys in the database and leave everything as it is. A database from before merchants
 /// existed gives its payments and webhook endpoints to the sandbox merchant.
 /// </summary>
 public static class SandboxCredentials
@@ -23,6 +23,8 @@ public static class SandboxCredentials
             return;
         }
         var store = services.GetRequiredService<IMerchantStore>();
+        // Instances starting together on one shared database: one of them makes the sandbox's merchant and keys.
+        await using var held = await services.GetRequiredService<Payments.ISharedLocks>().AcquireAsync("sandbox-credentials", cancellationToken);
         if (await store.AnyKeyAsync(cancellationToken))
         {
             return;
