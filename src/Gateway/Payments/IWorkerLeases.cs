@@ -23,9 +23,9 @@ public interface ISharedLocks
     Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken);
 }
 
-/// <summary>Names of this process's instance in leases.</summary>
+/// <summary>Names of gateway instances in leases.</summary>
 public static class InstanceName
 {
-    /// <summary>Host, process id and a random part (a restarted process is another instance).</summary>
-    public static readonly string Current = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    /// <summary>Host, process id and a random part (a restarted process is another instance): for the operator who reads the leases.</summary>
+    public static string New() => $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 }

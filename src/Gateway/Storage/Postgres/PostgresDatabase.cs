@@ -48,7 +48,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(@k)", cancellationToken, ("k", MigrationLock));
         try
         {
-            await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_time bigint NOT NULL)", cancellationToken);
+            // Looked up rather than CREATE ... IF NOT EXISTS, which a read-only database refuses even when the table is there.
+            if (await ScalarAsync(connection, null, "SELECT to_regclass('schema_migrations') IS NULL", cancellationToken) is true)
+            {
+                await ExecuteAsync(connection, null, "CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_time bigint NOT NULL)", cancellationToken);
+            }
             var applied = (await QueryAsync(connection, null, "SELECT version FROM schema_migrations", r => r.GetInt32(0), cancellationToken)).ToHashSet();
             var known = PostgresSchema.Migrations[^1].Version;
             if (applied.Count > 0 && applied.Max() > known)

@@ -6,7 +6,7 @@ namespace Paygate.Gateway.Storage.Postgres;
 /// <summary>Worker leases in the shared database: one row per worker, taken over only once it lapsed.</summary>
 public sealed class PostgresWorkerLeases(PostgresDatabase database, TimeProvider clock) : IWorkerLeases
 {
-    public string Holder { get; } = InstanceName.Current;
+    public string Holder { get; } = InstanceName.New();
 
     public Task<bool> TryHoldAsync(string worker, TimeSpan lease, CancellationToken cancellationToken)
     {

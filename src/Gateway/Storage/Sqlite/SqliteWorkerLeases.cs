@@ -6,7 +6,7 @@ namespace Paygate.Gateway.Storage.Sqlite;
 /// <summary>Worker leases in the SQLite file (schema v10): the same contract as the shared store's, with one process holding them all.</summary>
 public sealed class SqliteWorkerLeases(SqliteDatabase database, TimeProvider clock) : IWorkerLeases
 {
-    public string Holder { get; } = InstanceName.Current;
+    public string Holder { get; } = InstanceName.New();
 
     public Task<bool> TryHoldAsync(string worker, TimeSpan lease, CancellationToken cancellationToken)
     {
