@@ -136,7 +136,7 @@ internal static class Bench
     /// Creates of both kinds, not counted, until the runtime's tiered compilation has settled (it recompiles hot code in the
     /// background for the first seconds, which would be charged to whichever run came first).
     /// </summary>
-    private static async Task WarmUpAsync(GatewayUnderBench gateway, BenchSettings settings)
+    internal static async Task WarmUpAsync(GatewayUnderBench gateway, BenchSettings settings)
     {
         var length = TimeSpan.FromSeconds(settings.CallsPerRun is null ? 5 : 1);
         await ClosedLoop.RunAsync("warm-up", 16, length, settings.CallsPerRun, i => i % 2 == 0
@@ -164,6 +164,9 @@ internal static class Bench
         output.WriteLine(errors == 0 ? "no call failed" : $"{errors} calls failed (see the runs above)");
         return errors == 0;
     }
+
+    /// <summary>One card create that must succeed (the card settles at once).</summary>
+    internal static Task CardCreateAsync(GatewayUnderBench gateway) => Succeeded(gateway.Payments.CreatePaymentAsync(CardRequest()).ResponseAsync);
 
     private static async Task Succeeded(Task<Payment> create)
     {

@@ -27,20 +27,50 @@ internal sealed class GatewayUnderBench : IAsyncDisposable
 
     public PaymentService.PaymentServiceClient Payments { get; }
 
-    /// <summary>How many commits the store's writer made and how many units of work they carried.</summary>
+    /// <summary>How many commits the store's writer made and how many units of work they carried (SQLite's group commit).</summary>
     public (long Commits, long Units) WriterStatistics => _app.Services.GetRequiredService<Paygate.Gateway.Storage.Sqlite.SqliteDatabase>().WriterStatistics;
 
-    public static async Task<GatewayUnderBench> StartAsync(string databasePath)
+    /// <summary>The gateway on the SQLite file <paramref name="databasePath"/>.</summary>
+    public static Task<GatewayUnderBench> StartAsync(string databasePath) =>
+        StartAsync(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = databasePath });
+
+    /// <summary>
+    /// A gateway instance on the PostgreSQL database <paramref name="connectionString"/>; instances started with the same
+    /// <paramref name="dataFolder"/> share the sandbox keys the first one made.
+    /// </summary>
+    public static Task<GatewayUnderBench> StartOnPostgresAsync(string connectionString, string dataFolder) =>
+        StartAsync(dataFolder, new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:Postgres:ConnectionString"] = connectionString,
+            ["Storage:DataFolder"] = dataFolder,
+        });
+
+    private static async Task<GatewayUnderBench> StartAsync(string dataFolder, Dictionary<string, string?> storage)
+    {
+        // A free port can be taken by someone else (the in-process simulators) before the gateway binds it: try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(dataFolder, storage);
+            }
+            catch (IOException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<GatewayUnderBench> StartOnFreePortsAsync(string dataFolder, Dictionary<string, string?> storage)
     {
         var (grpc, http) = (FreePort(), FreePort());
-        var app = await GatewayApp.BuildAsync([], new Dictionary<string, string?>
+        var app = await GatewayApp.BuildAsync([], new Dictionary<string, string?>(storage)
         {
             ["Kestrel:Endpoints:Grpc:Url"] = $"http://127.0.0.1:{grpc}",
             ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
             ["Kestrel:Endpoints:Http:Url"] = $"http://127.0.0.1:{http}",
             ["Kestrel:Endpoints:Http:Protocols"] = "Http1",
             ["Paygate:NotifyBaseUrl"] = $"http://127.0.0.1:{http}",
-            ["Storage:Sqlite:Path"] = databasePath,
             ["Logging:LogLevel:Default"] = "Warning",
             // The bench measures the gateway, not a merchant's rate limit.
             ["RateLimits:PerSecond"] = "1000000",
@@ -51,7 +81,7 @@ internal sealed class GatewayUnderBench : IAsyncDisposable
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
         });
-        var merchantKey = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, SandboxCredentials.MerchantKeyFile)).Trim();
+        var merchantKey = File.ReadAllText(Path.Combine(dataFolder, SandboxCredentials.MerchantKeyFile)).Trim();
         return new GatewayUnderBench(app, channel, merchantKey);
     }
 

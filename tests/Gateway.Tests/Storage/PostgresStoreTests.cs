@@ -97,14 +97,17 @@ public sealed class PostgresStoreTests
             await using var command = new NpgsqlCommand("""
                 INSERT INTO payments (id, merchant_id, state, create_time, update_time, expire_time, open_attempt, version, body)
                 VALUES (@id, @m, 1, 0, 0, 0, 0, 1, @body);
-                INSERT INTO payment_events (payment_id, merchant_id, type, state, time, snapshot) VALUES (@id, @m, 'payment.created', 1, 0, @body);
+                WITH e AS (INSERT INTO payment_events (payment_id, merchant_id, type, state, time, snapshot) VALUES (@id, @m, 'payment.created', 1, 0, @body) RETURNING id)
+                INSERT INTO event_queue (event_id) SELECT id FROM e;
                 """, connection);
             command.Parameters.AddWithValue("id", orphan.Id);
             command.Parameters.AddWithValue("m", TestPayments.Merchant);
             command.Parameters.AddWithValue("body", PaymentJson.Serialize(orphan));
             await command.ExecuteNonQueryAsync();
+            await using var placed = new NpgsqlCommand("SELECT count(*) FROM event_positions WHERE payment_id = @id", connection);
+            placed.Parameters.AddWithValue("id", orphan.Id);
+            Assert.Equal(0L, await placed.ExecuteScalarAsync());
         }
-        Assert.Empty(await stores.Payments.AllEventsAsync(TestPayments.Merchant, before.Sequence, 10, CancellationToken.None));
 
         var options = Options.Create(new PostgresStoreOptions { ConnectionString = stores.ConnectionString! });
         await using var database = new PostgresDatabase(options);

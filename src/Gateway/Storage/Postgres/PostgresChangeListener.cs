@@ -1,4 +1,3 @@
-using Npgsql;
 using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Storage.Postgres;
@@ -16,8 +15,7 @@ public sealed class PostgresChangeListener(PostgresDatabase database, PaymentSig
         {
             try
             {
-                await using var connection = new NpgsqlConnection(database.ConnectionString);
-                await connection.OpenAsync(stoppingToken);
+                await using var connection = await database.OpenUnpooledAsync(stoppingToken);
                 connection.Notification += (_, e) => Wake(e.Payload);
                 await PostgresDatabase.ExecuteAsync(connection, null, $"LISTEN {PostgresEventRelay.Channel}", stoppingToken);
                 signals.ChangedAll();

@@ -7,13 +7,16 @@ namespace Paygate.Gateway.Storage.Postgres;
 /// <summary>
 /// Gives committed events their stream position. With several writers, an id taken at insert is not commit order: a
 /// transaction holding a smaller id may commit after a reader has passed a larger one, and the reader would never see it.
-/// So events are written without a position, and a relay round, one at a time across every instance (a transaction-level
-/// advisory lock), numbers the events committed so far after the last position given, in insert order, then notifies
+/// So events are written without a position (queued in <c>event_queue</c>), and a relay round, one at a time across every
+/// instance (a transaction-level advisory lock), numbers the events committed so far after the last position given, in
+/// insert order (<c>event_positions</c>; the event rows themselves are never rewritten), then notifies
 /// (<c>NOTIFY paygate_events</c> with the payments concerned) in the same commit. Positions thus only grow in the order
 /// readers can see them: a reader that resumes after a position misses nothing and sees nothing twice. A payment's own
 /// events keep their order, as each change of a payment commits before the next one begins.
-/// Each write waits for the round after its commit (<see cref="RelayedAsync"/>), so the caller hears of a change once it
-/// is in the stream; concurrent writers share rounds. A timer relays what a dead instance committed but did not relay.
+/// A write only wakes the relay (<see cref="Wake"/>): rounds run back to back while there is work, each placing whatever
+/// committed meanwhile, so writers never wait for them. A reader of the stream first waits for a round that began after
+/// its call (<see cref="RelayedAsync"/>; concurrent readers share it), so whoever heard of a change finds its event.
+/// A timer relays what a dead instance committed but did not relay.
 /// </summary>
 public sealed class PostgresEventRelay(PostgresDatabase database, IOptions<PostgresStoreOptions> options, ILogger<PostgresEventRelay> logger) : BackgroundService
 {
@@ -26,6 +29,9 @@ public sealed class PostgresEventRelay(PostgresDatabase database, IOptions<Postg
     private readonly Lock _sync = new();
     private TaskCompletionSource? _next;
     private bool _running;
+
+    /// <summary>Asks for a round soon (a write committed events); does not wait for it.</summary>
+    public void Wake() => _ = RelayedAsync(CancellationToken.None);
 
     /// <summary>Completes after a relay round that began after this call (so it saw every write committed before it) ended.</summary>
     public async Task RelayedAsync(CancellationToken cancellationToken)
@@ -90,10 +96,12 @@ public sealed class PostgresEventRelay(PostgresDatabase database, IOptions<Postg
             {
                 await PostgresDatabase.ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(@k)", cancellationToken, ("k", RelayLock));
                 var placed = await QueryAsync(connection, tx, """
-                    WITH next AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM payment_events WHERE sequence IS NULL ORDER BY id LIMIT @size),
-                         last AS (SELECT coalesce(max(sequence), 0) AS position FROM payment_events)
-                    UPDATE payment_events e SET sequence = last.position + next.n FROM next, last WHERE e.id = next.id
-                    RETURNING e.payment_id
+                    WITH next AS (DELETE FROM event_queue WHERE event_id IN (SELECT event_id FROM event_queue ORDER BY event_id LIMIT @size) RETURNING event_id),
+                         last AS (SELECT coalesce(max(sequence), 0) AS position FROM event_positions)
+                    INSERT INTO event_positions (event_id, sequence, payment_id, merchant_id)
+                    SELECT e.id, last.position + row_number() OVER (ORDER BY e.id), e.payment_id, e.merchant_id
+                    FROM next JOIN payment_events e ON e.id = next.event_id CROSS JOIN last
+                    RETURNING payment_id
                     """, r => r.GetString(0), cancellationToken, ("size", RoundSize));
                 if (placed.Count > 0)
                 {

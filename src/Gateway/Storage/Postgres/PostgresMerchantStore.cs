@@ -77,6 +77,7 @@ public sealed class PostgresMerchantStore(PostgresDatabase database) : IMerchant
             await ExecuteAsync(connection, tx,
                 "UPDATE payment_events SET merchant_id = @m, snapshot = jsonb_set(snapshot::jsonb, '{merchant_id}', to_jsonb(@m::text))::text WHERE merchant_id = ''",
                 cancellationToken, ("m", merchantId));
+            await ExecuteAsync(connection, tx, "UPDATE event_positions SET merchant_id = @m WHERE merchant_id = ''", cancellationToken, ("m", merchantId));
             await ExecuteAsync(connection, tx, "UPDATE webhook_endpoints SET merchant_id = @m WHERE merchant_id = ''", cancellationToken, ("m", merchantId));
             await ExecuteAsync(connection, tx, "UPDATE idempotency_keys SET merchant_id = @m WHERE merchant_id = ''", cancellationToken, ("m", merchantId));
             if (payments > 0)

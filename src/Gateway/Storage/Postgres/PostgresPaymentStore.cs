@@ -8,12 +8,16 @@ namespace Paygate.Gateway.Storage.Postgres;
 /// <summary>
 /// The shared store: every change of a payment is one transaction (the payment row with its version check, its attempts,
 /// refunds, event and webhook outbox rows, and the operation's idempotency key), sent in as few round trips as the version
-/// check allows. A write returns once its event has a stream position (<see cref="PostgresEventRelay"/>), so whoever hears
-/// of the change can read it in the stream. Several gateway instances share it; the unique keys and the version decide races.
+/// check allows. Events get their stream position from the relay after commit (<see cref="PostgresEventRelay"/>); a read of
+/// the stream waits for a relay round first, so whoever heard of a change finds its event. Several gateway instances share
+/// the store; the unique keys and the version decide races.
 /// </summary>
 public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEventRelay relay, IOptions<PaymentOptions>? options = null) : IPaymentStore
 {
-    private const string EventColumns = "sequence, payment_id, type, state, time, snapshot, refund_id";
+    /// <summary>An event with its stream position: from <c>event_positions p JOIN payment_events e</c>.</summary>
+    internal const string EventColumns = "p.sequence, e.payment_id, e.type, e.state, e.time, e.snapshot, e.refund_id";
+
+    private const string PlacedEvents = "event_positions p JOIN payment_events e ON e.id = p.event_id";
     private readonly IReadOnlyList<TimeSpan> _payerQueries = options?.Value.AwaitingPayerSchedule ?? PaymentOptions.DefaultAwaitingPayerQueries;
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
@@ -42,7 +46,7 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
             await ExecuteIdempotentAsync(batch, idempotency, cancellationToken);
         }, cancellationToken);
         payment.Version = 1;
-        await relay.RelayedAsync(cancellationToken);
+        relay.Wake();
     }
 
     public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
@@ -73,7 +77,7 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         if (saved)
         {
             payment.Version = expectedVersion + 1;
-            await relay.RelayedAsync(cancellationToken);
+            relay.Wake();
         }
         return saved;
     }
@@ -134,15 +138,21 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         database.WriteAsync((connection, tx) => ExecuteAsync(connection, tx, "UPDATE payments SET payer_query_time = @t WHERE id = @id AND version = @v", cancellationToken,
             ("t", at?.ToUnixTimeMilliseconds() ?? 0), ("id", paymentId), ("v", version)), cancellationToken);
 
-    public async Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken) =>
-        await database.ReadAsync(connection => QueryAsync(connection, null,
-            $"SELECT {EventColumns} FROM payment_events WHERE payment_id = @id AND sequence > @after ORDER BY sequence",
+    public async Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken)
+    {
+        await relay.RelayedAsync(cancellationToken);
+        return await database.ReadAsync(connection => QueryAsync(connection, null,
+            $"SELECT {EventColumns} FROM {PlacedEvents} WHERE p.payment_id = @id AND p.sequence > @after ORDER BY p.sequence",
             r => ReadEvent(r, 0), cancellationToken, ("id", paymentId), ("after", afterSequence)), cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(string merchantId, long afterSequence, int limit, CancellationToken cancellationToken) =>
-        await database.ReadAsync(connection => QueryAsync(connection, null,
-            $"SELECT {EventColumns} FROM payment_events WHERE merchant_id = @merchant AND sequence > @after ORDER BY sequence LIMIT @limit",
+    public async Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(string merchantId, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await relay.RelayedAsync(cancellationToken);
+        return await database.ReadAsync(connection => QueryAsync(connection, null,
+            $"SELECT {EventColumns} FROM {PlacedEvents} WHERE p.merchant_id = @merchant AND p.sequence > @after ORDER BY p.sequence LIMIT @limit",
             r => ReadEvent(r, 0), cancellationToken, ("merchant", merchantId), ("after", afterSequence), ("limit", limit)), cancellationToken);
+    }
 
     public Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection => await ScalarAsync(connection, null,
@@ -207,7 +217,8 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         batch.BatchCommands.Add(Batched("""
             WITH e AS (
                 INSERT INTO payment_events (payment_id, merchant_id, type, state, time, snapshot, refund_id)
-                VALUES (@p, @merchant, @type, @state, @time, @snapshot, @refund) RETURNING id)
+                VALUES (@p, @merchant, @type, @state, @time, @snapshot, @refund) RETURNING id),
+            queued AS (INSERT INTO event_queue (event_id) SELECT id FROM e)
             INSERT INTO webhook_deliveries (endpoint_id, event_id, payment_id, state, attempts, next_attempt_time, create_time)
             SELECT w.id, e.id, @p, 1, 0, @time, @time FROM e CROSS JOIN webhook_endpoints w
             WHERE w.merchant_id = @merchant AND w.state = 1 AND (w.event_types = '' OR strpos(',' || w.event_types || ',', ',' || @type || ',') > 0)

@@ -2,9 +2,9 @@ namespace Paygate.Gateway.Storage.Postgres;
 
 /// <summary>
 /// The versioned schema of the PostgreSQL store; a migration is appended, never edited. Version 1 is the SQLite schema
-/// as of its version 10, with what several instances need: events get their stream position (<c>sequence</c>) from the
-/// relay after commit (<see cref="PostgresEventRelay"/>), so that a reader resuming after a position never misses a
-/// transaction that committed later. Times are unix milliseconds.
+/// as of its version 10, with what several instances need: events get their stream position from the relay after commit
+/// (<see cref="PostgresEventRelay"/>), so that a reader resuming after a position never misses a transaction that committed
+/// later. Times are unix milliseconds.
 /// </summary>
 internal static class PostgresSchema
 {
@@ -70,10 +70,10 @@ internal static class PostgresSchema
                 id text PRIMARY KEY,
                 payment_id text NOT NULL REFERENCES payments (id)
             );
-            -- id: insert order; sequence: the stream position, given after commit by the relay (NULL until then).
+            -- Events, written once with their change. Their stream position comes after commit, from the relay: an event waits
+            -- in event_queue until a relay round gives it its place in event_positions (see PostgresEventRelay).
             CREATE TABLE payment_events (
                 id bigserial PRIMARY KEY,
-                sequence bigint UNIQUE,
                 payment_id text NOT NULL REFERENCES payments (id),
                 merchant_id text NOT NULL,
                 type text NOT NULL,
@@ -82,10 +82,18 @@ internal static class PostgresSchema
                 snapshot text NOT NULL,
                 refund_id text
             );
-            CREATE INDEX ix_payment_events_payment ON payment_events (payment_id, sequence);
-            CREATE INDEX ix_payment_events_merchant ON payment_events (merchant_id, sequence);
-            CREATE INDEX ix_payment_events_unrelayed ON payment_events (id) WHERE sequence IS NULL;
-            CREATE INDEX ix_payment_events_time ON payment_events (time);
+            CREATE INDEX ix_payment_events_time ON payment_events USING brin (time); -- retention; brin: next to nothing per insert
+            CREATE TABLE event_queue (
+                event_id bigint PRIMARY KEY
+            );
+            CREATE TABLE event_positions (
+                event_id bigint PRIMARY KEY,
+                sequence bigint NOT NULL UNIQUE,
+                payment_id text NOT NULL,
+                merchant_id text NOT NULL
+            );
+            CREATE INDEX ix_event_positions_merchant ON event_positions (merchant_id, sequence);
+            CREATE INDEX ix_event_positions_payment ON event_positions (payment_id, sequence);
             CREATE TABLE idempotency_keys (
                 merchant_id text NOT NULL,
                 scope text NOT NULL,
@@ -138,7 +146,7 @@ internal static class PostgresSchema
                 repeats integer NOT NULL,
                 PRIMARY KEY (channel, notification_id)
             );
-            CREATE INDEX ix_channel_notifications_time ON channel_notifications (first_time);
+            CREATE INDEX ix_channel_notifications_time ON channel_notifications USING brin (first_time);
             CREATE TABLE bank_credits (
                 account_servicer_ref text NOT NULL,
                 channel text NOT NULL,

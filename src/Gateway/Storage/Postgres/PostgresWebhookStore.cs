@@ -10,7 +10,7 @@ namespace Paygate.Gateway.Storage.Postgres;
 /// and a lease (the next try time), so each is sent by one instance; a claim whose instance died is due again when it lapses.
 /// A delivery is handed out once its event has a stream position (its id in the payload).
 /// </summary>
-public sealed class PostgresWebhookStore(PostgresDatabase database) : IWebhookStore
+public sealed class PostgresWebhookStore(PostgresDatabase database, PostgresEventRelay relay) : IWebhookStore
 {
     private const string EndpointColumns = "SELECT id, merchant_id, url, description, event_types, state, create_time FROM webhook_endpoints ";
 
@@ -50,21 +50,23 @@ public sealed class PostgresWebhookStore(PostgresDatabase database) : IWebhookSt
             return endpoint with { State = WebhookEndpointState.Deleted };
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
-        await database.WriteAsync<IReadOnlyList<DueDelivery>>(async (connection, tx) =>
+    public async Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken)
+    {
+        await relay.RelayedAsync(cancellationToken);
+        return await database.WriteAsync<IReadOnlyList<DueDelivery>>(async (connection, tx) =>
         {
             // A delivery waits for every older pending one of its endpoint and payment (a payment's events arrive in order),
             // even one another instance holds; rows another instance is claiming right now are skipped, not waited for.
             var due = await QueryAsync(connection, tx, $"""
-                SELECT d.id, d.endpoint_id, w.url, w.secret_sealed, d.attempts, d.create_time,
-                       e.sequence, e.payment_id, e.type, e.state, e.time, e.snapshot, e.refund_id
+                SELECT d.id, d.endpoint_id, w.url, w.secret_sealed, d.attempts, d.create_time, {PostgresPaymentStore.EventColumns}
                 FROM webhook_deliveries d
                 JOIN webhook_endpoints w ON w.id = d.endpoint_id
+                JOIN event_positions p ON p.event_id = d.event_id
                 JOIN payment_events e ON e.id = d.event_id
-                WHERE d.state = {(int)WebhookDeliveryState.Pending} AND d.next_attempt_time <= @now AND w.state = @enabled AND e.sequence IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
-                                  WHERE p.endpoint_id = d.endpoint_id AND p.payment_id = d.payment_id AND p.state = {(int)WebhookDeliveryState.Pending}
-                                    AND p.event_id < d.event_id)
+                WHERE d.state = {(int)WebhookDeliveryState.Pending} AND d.next_attempt_time <= @now AND w.state = @enabled
+                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o
+                                  WHERE o.endpoint_id = d.endpoint_id AND o.payment_id = d.payment_id AND o.state = {(int)WebhookDeliveryState.Pending}
+                                    AND o.event_id < d.event_id)
                 ORDER BY d.event_id LIMIT @limit
                 FOR UPDATE OF d SKIP LOCKED
                 """, r => new DueDelivery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
@@ -77,6 +79,7 @@ public sealed class PostgresWebhookStore(PostgresDatabase database) : IWebhookSt
             }
             return due;
         }, cancellationToken);
+    }
 
     public Task RecordAttemptAsync(long deliveryId, WebhookAttempt attempt, WebhookDeliveryState state, DateTimeOffset nextAttemptTime, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, tx) =>
@@ -94,10 +97,12 @@ public sealed class PostgresWebhookStore(PostgresDatabase database) : IWebhookSt
         }, cancellationToken);
 
     public async Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string merchantId, string? endpointId, string? paymentId, long? beforeId, int limit,
-        CancellationToken cancellationToken) =>
-        await database.ReadAsync(async connection =>
+        CancellationToken cancellationToken)
+    {
+        await relay.RelayedAsync(cancellationToken);
+        return await database.ReadAsync(async connection =>
         {
-            var where = new List<string> { "w.merchant_id = @merchant", "e.sequence IS NOT NULL" };
+            var where = new List<string> { "w.merchant_id = @merchant" };
             var parameters = new List<(string, object?)> { ("merchant", merchantId), ("limit", limit) };
             if (endpointId is not null)
             {
@@ -115,8 +120,8 @@ public sealed class PostgresWebhookStore(PostgresDatabase database) : IWebhookSt
                 parameters.Add(("before", beforeId.Value));
             }
             var rows = await QueryAsync(connection, null, $"""
-                SELECT d.id, d.endpoint_id, e.sequence, e.type, d.payment_id, d.state, d.next_attempt_time, d.create_time
-                FROM webhook_deliveries d JOIN payment_events e ON e.id = d.event_id
+                SELECT d.id, d.endpoint_id, p.sequence, e.type, d.payment_id, d.state, d.next_attempt_time, d.create_time
+                FROM webhook_deliveries d JOIN payment_events e ON e.id = d.event_id JOIN event_positions p ON p.event_id = d.event_id
                 JOIN webhook_endpoints w ON w.id = d.endpoint_id
                 WHERE {string.Join(" AND ", where)}
                 ORDER BY d.id DESC LIMIT @limit
@@ -132,6 +137,7 @@ public sealed class PostgresWebhookStore(PostgresDatabase database) : IWebhookSt
             return rows.Select(row => new WebhookDelivery(row.Id, row.Endpoint, row.Sequence, row.Type, row.Payment, (WebhookDeliveryState)row.State,
                 DateTimeOffset.FromUnixTimeMilliseconds(row.Next), DateTimeOffset.FromUnixTimeMilliseconds(row.Create), byDelivery.GetValueOrDefault(row.Id) ?? [])).ToList();
         }, cancellationToken);
+    }
 
     private static WebhookEndpoint ReadEndpoint(NpgsqlDataReader r)
     {

@@ -20,12 +20,15 @@ public sealed class PostgresWorkerLeases(PostgresDatabase database, TimeProvider
     }
 }
 
-/// <summary>Session advisory locks of the shared database, each on a connection held for as long as the lock.</summary>
+/// <summary>
+/// Session advisory locks of the shared database, each on a connection of its own held for as long as the lock (unpooled: a
+/// lock its holder failed to release ends with the connection, and an instance that dies releases its locks with it).
+/// </summary>
 public sealed class PostgresSharedLocks(PostgresDatabase database) : ISharedLocks
 {
     public async Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
     {
-        var connection = await database.OpenAsync(cancellationToken);
+        var connection = await database.OpenUnpooledAsync(cancellationToken);
         try
         {
             await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(hashtextextended(@key, 0))", cancellationToken, ("key", key));
@@ -48,7 +51,7 @@ public sealed class PostgresSharedLocks(PostgresDatabase database) : ISharedLock
             }
             finally
             {
-                // A connection that failed to unlock is closed, which releases the lock too.
+                // Closing the connection releases the lock too, if unlocking failed.
                 await connection.DisposeAsync();
             }
         }

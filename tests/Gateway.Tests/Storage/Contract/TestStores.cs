@@ -89,7 +89,7 @@ public sealed class TestStores : IAsyncDisposable
         _owned.Add(database);
         var relay = new PostgresEventRelay(database, options, NullLogger<PostgresEventRelay>.Instance);
         Payments = new PostgresPaymentStore(database, relay);
-        Webhooks = new PostgresWebhookStore(database);
+        Webhooks = new PostgresWebhookStore(database, relay);
         Merchants = new PostgresMerchantStore(database);
         Credits = new PostgresBankCreditStore(database);
         Leases = new PostgresWorkerLeases(database, Clock);
