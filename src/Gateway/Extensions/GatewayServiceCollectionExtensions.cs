@@ -6,6 +6,7 @@ using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Resilience;
+using Paygate.Gateway.Retention;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Security;
 using Paygate.Gateway.Storage;
@@ -43,6 +44,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<CreatePaymentValidator>();
         services.AddSingleton<RecoveryWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RecoveryWorker>());
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<RetentionWorker>();
 
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookSecretBox>();

@@ -1,5 +1,6 @@
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Retention;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -33,6 +34,7 @@ public static class StoreRegistration
             services.AddSingleton<IBankCreditStore, PostgresBankCreditStore>();
             services.AddSingleton<IWorkerLeases, PostgresWorkerLeases>();
             services.AddSingleton<ISharedLocks, PostgresSharedLocks>();
+            services.AddSingleton<IRetentionStore, PostgresRetentionStore>();
             return services;
         }
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -44,6 +46,7 @@ public static class StoreRegistration
         services.AddSingleton<IBankCreditStore, SqliteBankCreditStore>();
         services.AddSingleton<IWorkerLeases, SqliteWorkerLeases>();
         services.AddSingleton<ISharedLocks, ProcessLocks>();
+        services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         return services;
     }
 }

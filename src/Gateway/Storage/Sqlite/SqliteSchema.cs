@@ -197,8 +197,9 @@ internal static class SqliteSchema
                 holder TEXT NOT NULL,
                 until INTEGER NOT NULL
             );
-            -- Retention prunes by age.
+            -- Retention prunes by age, and keeps an event while a delivery carries it.
             CREATE INDEX ix_payment_events_time ON payment_events (time);
+            CREATE INDEX ix_webhook_deliveries_event ON webhook_deliveries (event_sequence);
             CREATE INDEX ix_channel_notifications_time ON channel_notifications (first_time);
             """),
     ];

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Retention;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -39,6 +40,7 @@ public sealed class TestStores : IAsyncDisposable
     public IBankCreditStore Credits { get; private set; } = null!;
     public IWorkerLeases Leases { get; private set; } = null!;
     public ISharedLocks Locks { get; private set; } = null!;
+    public IRetentionStore Retention { get; private set; } = null!;
 
     /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
     public string? ConnectionString { get; private set; }
@@ -61,6 +63,7 @@ public sealed class TestStores : IAsyncDisposable
             stores.Credits = new SqliteBankCreditStore(database);
             stores.Leases = new SqliteWorkerLeases(database, clock);
             stores.Locks = new ProcessLocks(new KeyedLock());
+            stores.Retention = new SqliteRetentionStore(database);
             await stores.Payments.InitializeAsync(CancellationToken.None);
             return stores;
         }
@@ -94,6 +97,7 @@ public sealed class TestStores : IAsyncDisposable
         Credits = new PostgresBankCreditStore(database);
         Leases = new PostgresWorkerLeases(database, Clock);
         Locks = new PostgresSharedLocks(database);
+        Retention = new PostgresRetentionStore(database);
         return Task.CompletedTask;
     }
 
