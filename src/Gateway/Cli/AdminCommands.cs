@@ -5,6 +5,8 @@ using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Sandbox;
 using Paygate.Gateway.Security;
+using Paygate.Gateway.Storage;
+using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
 namespace Paygate.Gateway.Cli;
@@ -121,8 +123,18 @@ public static class AdminCommands
             configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
         }
         var settings = configuration.Build();
-        var path = parsed.GetValue(database) ?? settings[$"{SqliteStoreOptions.Section}:Path"] ?? new SqliteStoreOptions().Path;
         var environment = GatewayEnvironment.From(settings, SandboxSimulators.WouldStart(settings));
+        var clock = TimeProvider.System;
+        var storage = settings.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        // A shared PostgreSQL database is written beside the running instances (each unit of work is its own transaction).
+        if (storage.Provider == StorageProvider.Postgres && parsed.GetValue(database) is null)
+        {
+            var options = Options.Create(settings.GetSection(PostgresStoreOptions.Section).Get<PostgresStoreOptions>() ?? new PostgresStoreOptions());
+            await using var postgres = new PostgresDatabase(options);
+            await postgres.MigrateAsync(CancellationToken.None);
+            return await RunAsync(new PostgresMerchantStore(postgres));
+        }
+        var path = parsed.GetValue(database) ?? settings[$"{SqliteStoreOptions.Section}:Path"] ?? new SqliteStoreOptions().Path;
         SqliteDatabase db;
         try
         {
@@ -136,8 +148,11 @@ public static class AdminCommands
         await using (db)
         {
             await db.MigrateAsync(CancellationToken.None);
-            var store = new SqliteMerchantStore(db);
-            var clock = TimeProvider.System;
+            return await RunAsync(new SqliteMerchantStore(db));
+        }
+
+        async Task<int> RunAsync(IMerchantStore store)
+        {
             try
             {
                 await action(new MerchantAdministration(store, environment, new ApiKeyCache(clock), clock));
