@@ -118,6 +118,33 @@ public sealed class PostgresStoreTests
         Assert.True(after.Sequence > before.Sequence);
     }
 
+    [PostgresFact]
+    public async Task AChangeMadeByAnotherInstance_WakesThisInstancesWatchers_ThroughNotify()
+    {
+        await using var stores = await TestStores.OpenAsync(TestStores.Postgres, _clock);
+        var payment = TestPayments.New(_clock);
+        await stores.Payments.InsertAsync(payment, PaymentEventTypes.Created, null, CancellationToken.None);
+        // This instance: a listener and its watchers' signals (no polling here: only the notification can wake them).
+        var options = Options.Create(new PostgresStoreOptions { ConnectionString = stores.ConnectionString! });
+        await using var database = new PostgresDatabase(options);
+        var signals = new PaymentSignals();
+        using var listener = new PostgresChangeListener(database, signals, NullLogger<PostgresChangeListener>.Instance);
+        await listener.StartAsync(CancellationToken.None);
+        await signals.NextChangeAsync("listening").WaitAsync(TimeSpan.FromSeconds(10)); // it wakes everyone once it listens
+
+        var mine = signals.NextChangeAsync(payment.Id);
+        var anyone = signals.NextAnyChangeAsync();
+        var other = signals.NextChangeAsync("pay_other");
+        // The other instance changes the payment; its relay places the event and notifies.
+        var another = await stores.AnotherInstanceAsync();
+        Assert.True(await another.Payments.TryUpdateAsync(payment, 1, PaymentEventTypes.Succeeded, null, CancellationToken.None));
+
+        await mine.WaitAsync(TimeSpan.FromSeconds(10));
+        await anyone.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(other.IsCompleted);
+        await listener.StopAsync(CancellationToken.None);
+    }
+
     private readonly List<IAsyncDisposable> _opened = [];
 
     private async Task<PostgresPaymentStore> OpenAsync(string connectionString, bool migrate = true)
