@@ -44,7 +44,11 @@ internal sealed class GatewayUnderBench : IAsyncDisposable
             ["Storage:Provider"] = "Postgres",
             ["Storage:Postgres:ConnectionString"] = connectionString,
             ["Storage:DataFolder"] = dataFolder,
+            ["Webhooks:SecretKey"] = WebhookKey,
         });
+
+    /// <summary>One webhook key for every instance of a run (they share the database).</summary>
+    private static readonly string WebhookKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private static async Task<GatewayUnderBench> StartAsync(string dataFolder, Dictionary<string, string?> storage)
     {

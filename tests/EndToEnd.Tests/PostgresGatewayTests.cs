@@ -80,6 +80,10 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
         await SetReadOnlyAsync(true);
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => payments.CreatePaymentAsync(request).ResponseAsync);
+        // Without a request_id, a failed change cannot be retried blindly: the caller is told to look first.
+        var unsure = await Assert.ThrowsAsync<RpcException>(() => payments.CreatePaymentAsync(GatewayUnderTest.CardRequest()).ResponseAsync);
+        Assert.Equal((StatusCode.Internal, "PM-4503"), (unsure.StatusCode, unsure.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Reason));
+        Assert.Null(unsure.GetRpcStatus()!.GetDetail<Google.Rpc.RetryInfo>());
 
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         var status = refused.GetRpcStatus()!;

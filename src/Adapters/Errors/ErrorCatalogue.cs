@@ -72,6 +72,8 @@ public static class ErrorCatalogue
         StatusCode.ResourceExhausted, ErrorDecision.RetrySame, "The payment service is busy. Please try again in a moment.");
     public static readonly ErrorCode StoreUnavailable = new("PM-4502", "The gateway's database is down, unreachable or read-only; nothing new was saved (a write cut off at its commit may have been). Retry with the same request_id after the RetryInfo delay.",
         StatusCode.Unavailable, ErrorDecision.RetrySame, "The payment service is briefly unavailable. Please try again in a moment.");
+    public static readonly ErrorCode StoreFailedOutcomeUnknown = new("PM-4503", "The gateway's database failed during a call that sent no request_id: whether it took effect is unknown. Look the payment up before trying again; a request_id makes such retries safe.",
+        StatusCode.Internal, ErrorDecision.DoNotRetry, "Something went wrong on our side. Please check the payment's status before trying again.");
 
     // 5xxx: message format.
     public static readonly ErrorCode SwiftFormat = new("PM-5001", "The SWIFT message is not well formed.",

@@ -25,7 +25,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Translate(ex, context);
+            throw Translate(ex, context, request);
         }
     }
 
@@ -38,11 +38,11 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Translate(ex, context);
+            throw Translate(ex, context, request);
         }
     }
 
-    private RpcException Translate(Exception ex, ServerCallContext context)
+    private RpcException Translate(Exception ex, ServerCallContext context, object request)
     {
         switch (ex)
         {
@@ -50,8 +50,14 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return ToRpcException(payment.Code, payment.Message, payment.Violations, payment.Metadata, payment.RetryAfter);
             case StoreUnavailableException store:
                 logger.LogError("{Method}: {Error} ({Cause})", context.Method, store.Message, store.InnerException?.Message);
-                return ToRpcException(ErrorCatalogue.StoreUnavailable, "the gateway's database is unavailable: retry with the same request_id", [],
-                    new Dictionary<string, string>(), TimeSpan.FromSeconds(2));
+                // A change without a request_id may have happened before the database failed (a card charged, its result not
+                // saved): retrying it blindly could do it twice, so that caller is told to look first.
+                return WithoutRequestId(request)
+                    ? ToRpcException(ErrorCatalogue.StoreFailedOutcomeUnknown,
+                        "the gateway's database failed during the call: whether it took effect is unknown; look the payment up before trying again", [],
+                        new Dictionary<string, string>())
+                    : ToRpcException(ErrorCatalogue.StoreUnavailable, "the gateway's database is unavailable: retry (with the same request_id)", [],
+                        new Dictionary<string, string>(), TimeSpan.FromSeconds(2));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return ToRpcException(ErrorCatalogue.CallerCanceled, "the call was canceled by the caller", [], new Dictionary<string, string>());
             default:
@@ -59,6 +65,11 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return ToRpcException(ErrorCatalogue.GatewayInternal, "internal error", [], new Dictionary<string, string>());
         }
     }
+
+    /// <summary>A request that has a <c>request_id</c> field and left it empty (reads have none: they are always safe to repeat).</summary>
+    private static bool WithoutRequestId(object request) =>
+        request is Google.Protobuf.IMessage message && message.Descriptor.FindFieldByName("request_id") is { } field
+        && field.Accessor.GetValue(message) is string { Length: 0 };
 
     public static RpcException ToRpcException(ErrorCode code, string message, IReadOnlyList<FieldViolation> violations, IReadOnlyDictionary<string, string> metadata,
         TimeSpan? retryAfter = null)

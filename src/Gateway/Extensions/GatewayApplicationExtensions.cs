@@ -10,12 +10,6 @@ public static class GatewayApplicationExtensions
     /// <summary>Creates or upgrades the store's schema before the first request.</summary>
     public static async Task InitializeStoreAsync(this WebApplication app)
     {
-        if (app.Configuration.GetValue<Storage.StorageProvider>($"{Storage.StorageOptions.Section}:Provider") == Storage.StorageProvider.Postgres
-            && string.IsNullOrEmpty(app.Configuration[$"{Webhooks.WebhookOptions.Section}:SecretKey"]))
-        {
-            app.Logger.LogWarning("Webhooks:SecretKey is not set: the webhook key is generated into this instance's data folder. Every instance on the shared "
-                + "database must use the same key (set Webhooks:SecretKey on all of them, or share Storage:DataFolder).");
-        }
         await app.Services.GetRequiredService<IPaymentStore>().InitializeAsync(CancellationToken.None);
         await SandboxCredentials.EnsureAsync(app.Services, CancellationToken.None);
     }

@@ -26,7 +26,7 @@ public sealed class RecoveryWorker(
             {
                 if (await leases.TryHoldAsync(LeaseName, options.Value.WorkerLease, stoppingToken))
                 {
-                    await SweepAsync(stoppingToken);
+                    await SweepAsync(stoppingToken, token => leases.TryHoldAsync(LeaseName, options.Value.WorkerLease, token));
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -38,13 +38,23 @@ public sealed class RecoveryWorker(
     }
 
     /// <summary>One pass over the payments that need attention.</summary>
-    public async Task SweepAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops the sweep.</param>
+    /// <param name="stillHolding">
+    /// Renews the worker's lease before each payment; a sweep that lost it (it ran longer than the lease, and another instance
+    /// took over) stops there, so that two instances never work on the same payments.
+    /// </param>
+    public async Task SweepAsync(CancellationToken cancellationToken, Func<CancellationToken, Task<bool>>? stillHolding = null)
     {
         var now = clock.GetUtcNow();
         var due = await store.ListNeedingAttentionAsync(now, now - options.Value.PendingQueryAfter, 100, cancellationToken);
         foreach (var payment in due)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (stillHolding is not null && !await stillHolding(cancellationToken))
+            {
+                logger.LogWarning("Recovery sweep stopped: another instance holds the recovery lease now");
+                return;
+            }
             try
             {
                 var current = await lifecycle.RefundDuplicatesAsync(payment);
@@ -65,6 +75,11 @@ public sealed class RecoveryWorker(
         foreach (var payment in await store.ListPayerQueriesDueAsync(now, 100, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (stillHolding is not null && !await stillHolding(cancellationToken))
+            {
+                logger.LogWarning("Recovery sweep stopped: another instance holds the recovery lease now");
+                return;
+            }
             try
             {
                 await lifecycle.QueryAwaitingPayerAsync(payment);

@@ -17,6 +17,13 @@ public static class StoreRegistration
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.Provider == StorageProvider.Postgres)
         {
+            // Each instance seals webhook secrets that the others must open: a key generated into one instance's folder would
+            // leave the others unable to sign (their deliveries would fail until given up).
+            if (string.IsNullOrEmpty(configuration[$"{Webhooks.WebhookOptions.Section}:SecretKey"]))
+            {
+                throw new InvalidOperationException("Storage:Provider=Postgres needs Webhooks:SecretKey (32 bytes in Base64, e.g. openssl rand -base64 32), "
+                    + "the same on every instance: each instance seals webhook secrets that the others must open.");
+            }
             services.AddOptions<PostgresStoreOptions>().BindConfiguration(PostgresStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
             services.AddSingleton<PostgresDatabase>();
             services.AddSingleton(_ =>

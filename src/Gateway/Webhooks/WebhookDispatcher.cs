@@ -24,7 +24,6 @@ public sealed class WebhookDispatcher(
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
-    private const int BatchSize = 64;
     private static readonly JsonFormatter Json = JsonFormatter.Default;
     private readonly WebhookOptions _options = options.Value;
 
@@ -53,8 +52,9 @@ public sealed class WebhookDispatcher(
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        // The lease outlives any one POST, so nobody else sends the same delivery meanwhile.
-        var due = await store.ClaimDueAsync(now, now + _options.Timeout * 2 + TimeSpan.FromSeconds(1), BatchSize, cancellationToken);
+        // One wave at a time (as many as are sent at once), under a lease that outlives any one POST: nobody else (another
+        // instance) sends the same delivery meanwhile.
+        var due = await store.ClaimDueAsync(now, now + _options.Timeout * 2 + TimeSpan.FromSeconds(1), _options.MaxConcurrency, cancellationToken);
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
             async (delivery, token) => await SendAsync(delivery, token));
         return due.Count;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Storage;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Tests.Storage.Contract;
 
@@ -143,6 +144,20 @@ public sealed class PostgresStoreTests
         await anyone.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(other.IsCompleted);
         await listener.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public void Postgres_WithoutASharedWebhookKey_IsRefusedAtStart()
+    {
+        var settings = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(new Microsoft.Extensions.Configuration.ConfigurationBuilder(), new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:Postgres:ConnectionString"] = "Host=127.0.0.1;Database=paygate",
+        }).Build();
+
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        var error = Assert.Throws<InvalidOperationException>(() => { services.AddPaygateStore(settings); });
+        Assert.Contains("needs Webhooks:SecretKey", error.Message, StringComparison.Ordinal);
     }
 
     private readonly List<IAsyncDisposable> _opened = [];

@@ -28,6 +28,13 @@ public sealed class PostgresDatabase : IAsyncDisposable
             builder.AutoPrepareMinUsages = 2;
         }
         builder.ApplicationName ??= "paygate";
+        // An instance that stops answering (paused, cut off) must not hold rows or locks for long: TCP keepalives find a
+        // dead peer, and the server ends a transaction left idle.
+        if (builder.KeepAlive == 0)
+        {
+            builder.KeepAlive = 10;
+        }
+        builder.Options ??= "-c idle_in_transaction_session_timeout=30000";
         // The pooled connections keep no session state (no LISTEN, no session lock, no SET: those get connections of their
         // own, below), so a connection going back to the pool needs no reset: that would be seven statements a checkout.
         builder.NoResetOnClose = true;
@@ -51,7 +58,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        // A session lock: on a connection of its own, which takes the lock with it if this process dies migrating.
+        await using var connection = await OpenUnpooledAsync(cancellationToken);
         await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(@k)", cancellationToken, ("k", MigrationLock));
         try
         {

@@ -26,6 +26,9 @@ public sealed class PostgresEventRelay(PostgresDatabase database, IOptions<Postg
     private const int MaxPayload = 7900;
 
     private const int RoundSize = 5000;
+
+    /// <summary>How long a reader waits for a round before reading what is placed already (a stalled relay must not stall readers).</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
     private readonly Lock _sync = new();
     private TaskCompletionSource? _next;
     private bool _running;
@@ -49,7 +52,11 @@ public sealed class PostgresEventRelay(PostgresDatabase database, IOptions<Postg
         }
         try
         {
-            await round.WaitAsync(cancellationToken);
+            await round.WaitAsync(MaxWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("No relay round ended within {Wait}; reading the events placed so far", MaxWait);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -94,7 +101,11 @@ public sealed class PostgresEventRelay(PostgresDatabase database, IOptions<Postg
         {
             var payments = await database.WriteAsync(async (connection, tx) =>
             {
-                await PostgresDatabase.ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(@k)", cancellationToken, ("k", RelayLock));
+                // Bounded: an instance stalled inside its round (a paused VM) loses its session, and with it the lock, after
+                // the idle timeout; until then the others' rounds give up waiting and try again.
+                await PostgresDatabase.ExecuteAsync(connection, tx,
+                    "SET LOCAL lock_timeout = '5s'; SET LOCAL idle_in_transaction_session_timeout = '10s'; SELECT pg_advisory_xact_lock(@k)", cancellationToken,
+                    ("k", RelayLock));
                 var placed = await QueryAsync(connection, tx, """
                     WITH next AS (DELETE FROM event_queue WHERE event_id IN (SELECT event_id FROM event_queue ORDER BY event_id LIMIT @size) RETURNING event_id),
                          last AS (SELECT coalesce(max(sequence), 0) AS position FROM event_positions)

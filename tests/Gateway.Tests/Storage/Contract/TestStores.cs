@@ -95,7 +95,7 @@ public sealed class TestStores : IAsyncDisposable
         Webhooks = new PostgresWebhookStore(database, relay);
         Merchants = new PostgresMerchantStore(database);
         Credits = new PostgresBankCreditStore(database);
-        Leases = new PostgresWorkerLeases(database, Clock);
+        Leases = new PostgresWorkerLeases(database);
         Locks = new PostgresSharedLocks(database);
         Retention = new PostgresRetentionStore(database);
         return Task.CompletedTask;
