@@ -112,8 +112,16 @@ public sealed class PaymentStoreContractTests
         var refundId = PaymentIds.NewRefundId(_clock);
         payment.Refunds.Add(new Refund
         {
-            Id = refundId, Number = 1, Channel = "alipay", PaymentReference = payment.Attempts[0].Reference, Reference = refundId, AmountMinor = 100, Reason = "test",
-            State = RefundState.Pending, CreateTime = _clock.GetUtcNow(), UpdateTime = _clock.GetUtcNow(),
+            Id = refundId,
+            Number = 1,
+            Channel = "alipay",
+            PaymentReference = payment.Attempts[0].Reference,
+            Reference = refundId,
+            AmountMinor = 100,
+            Reason = "test",
+            State = RefundState.Pending,
+            CreateTime = _clock.GetUtcNow(),
+            UpdateTime = _clock.GetUtcNow(),
         });
         Assert.True(await store.TryUpdateAsync(payment, 1, new PaymentChange(PaymentEventTypes.RefundCreated, refundId), null, CancellationToken.None));
 
