@@ -115,10 +115,10 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         public async Task RunAsync()
         {
             var watch = Stopwatch.StartNew();
-            // Registered before any payment: it must receive every event, the killed instance's claims included.
             // Each network takes a moment to answer, so that the kill cuts calls off in the middle.
             simulators.CardFaults.Plan = new FaultPlan { LatencyMs = 80 };
             simulators.AlipayFaults.Plan = new FaultPlan { LatencyMs = 80 };
+            // Registered before any payment: it must receive every event, the killed instance's claims included.
             var endpoint = await gateways[0].Webhooks.CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = receiver.Url });
             receiver.Secret = endpoint.Secret;
 
@@ -173,7 +173,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             var start = DateTime.UtcNow;
             while (Volatile.Read(ref _inFlight[_victim]) < (DateTime.UtcNow - start < TimeSpan.FromSeconds(3) ? 2 : 1) && DateTime.UtcNow - start < TimeSpan.FromSeconds(15))
             {
-                await Task.Yield();
+                await Task.Delay(1);
             }
             var inFlight = Volatile.Read(ref _inFlight[_victim]);
             _killTime = DateTimeOffset.UtcNow;
@@ -188,7 +188,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             var requestId = Guid.NewGuid().ToString();
             var request = Tagged(GatewayUnderTest.CardRequest(amount: 12_000 + index, requestId: requestId), "card");
             var payment = await CreateAsync(index, request);
-            if (payment.State != Payment.Types.State.Succeeded && payment.State != Payment.Types.State.Processing)
+            // A create cut off by the kill may end FAILED: the card's details were only in the killed process's memory.
+            if (payment.State != Payment.Types.State.Succeeded && payment.State != Payment.Types.State.Processing && !_retriedCreates.Any(r => r.RequestId == requestId))
             {
                 _violations.Add($"card payment {payment.Id} answered {payment.State}");
             }
@@ -373,10 +374,17 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             }
             output.WriteLine($"payments settled {settleWatch.Elapsed.TotalSeconds:F1} s after the work: "
                 + string.Join(", ", payments.GroupBy(p => p.State).Select(g => $"{g.Key}={g.Count()}")));
-            var holder = await WaitForLeaseHolderAsync(pid => pid != victimPid, TimeSpan.FromSeconds(10));
-            if (!survivors.Any(g => g.ProcessId == holder))
+            try
             {
-                _violations.Add($"the recovery lease is held by pid {holder}, not a survivor");
+                var holder = await WaitForLeaseHolderAsync(pid => pid != victimPid, TimeSpan.FromSeconds(5));
+                if (!survivors.Any(g => g.ProcessId == holder))
+                {
+                    _violations.Add($"the recovery lease is held by pid {holder}, not a survivor");
+                }
+            }
+            catch (TimeoutException ex)
+            {
+                _violations.Add($"no survivor took the recovery lease over: {ex.Message}");
             }
 
             CheckPayments(payments);
@@ -487,8 +495,15 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             output.WriteLine($"refunds: {string.Join(", ", refunds.GroupBy(r => r.State).Select(g => $"{g.Key}={g.Count()}"))}; {_retriedRefunds.Count} repeated on a survivor");
             foreach (var failed in refunds.Where(r => r.State != Refund.Types.State.Succeeded))
             {
+                // Without faults a refund succeeds. One cut off by the kill before it reached the network is FAILED once the
+                // worker finds the network never heard of it (nothing given back: the ledger check above holds it to that).
+                var cutOff = _retriedRefunds.Contains(failed.Id);
                 output.WriteLine($"  refund {failed.Id} of {failed.PaymentId}: {failed.State} {failed.Error?.Code} {failed.NativeCode} "
-                    + $"({(_retriedRefunds.Contains(failed.Id) ? "cut off by the kill and repeated" : "not cut off by the kill")})");
+                    + $"({(cutOff ? "cut off by the kill and repeated" : "not cut off by the kill")})");
+                if (!cutOff)
+                {
+                    _violations.Add($"refund {failed.Id} of {failed.PaymentId} answered by a live instance ended {failed.State} ({failed.Error?.Code} {failed.NativeCode})");
+                }
             }
             output.WriteLine($"ledgers: {alipayLedger.Count(e => e.Kind == "charge")} Alipay charges, {cardLedger.Count(e => e.Kind == "charge")} card charges, "
                 + $"{alipayLedger.Count(e => e.Kind == "refund") + cardLedger.Count(e => e.Kind == "refund")} refunds");
