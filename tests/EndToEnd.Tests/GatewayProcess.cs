@@ -30,6 +30,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     public PaymentService.PaymentServiceClient Payments { get; }
     public WebhookService.WebhookServiceClient Webhooks { get; }
 
+    /// <summary>The operating system's id of the process (part of its name in worker leases).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the gateway with <paramref name="settings"/> (written to a config file it reads) and waits until it serves.</summary>
     public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string dataDirectory, (int Grpc, int Http) ports)
     {

@@ -59,6 +59,9 @@ public sealed class WebhookSecretBox
             return Convert.FromBase64String(File.ReadAllText(path).Trim());
         }
         var key = RandomNumberGenerator.GetBytes(32);
+        // Written whole under a name of its own, then put in place only while there is no key file yet: instances starting
+        // together on one folder never read a key file half written, and all use the one placed first.
+        var written = $"{path}.{Guid.NewGuid():N}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -66,14 +69,21 @@ public sealed class WebhookSecretBox
         }
         try
         {
-            using var writer = new StreamWriter(path, Encoding.ASCII, options);
-            writer.Write(Convert.ToBase64String(key));
+            using (var writer = new StreamWriter(written, Encoding.ASCII, options))
+            {
+                writer.Write(Convert.ToBase64String(key));
+            }
+            File.Move(written, path, overwrite: false);
+            return key;
         }
         catch (IOException) when (File.Exists(path))
         {
-            // Another instance created it first: use theirs.
+            // Another instance placed its key first: use theirs.
             return Convert.FromBase64String(File.ReadAllText(path).Trim());
         }
-        return key;
+        finally
+        {
+            File.Delete(written);
+        }
     }
 }

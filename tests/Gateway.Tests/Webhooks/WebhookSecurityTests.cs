@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
+using Paygate.Gateway.Storage;
 using Paygate.Gateway.Webhooks;
 
 namespace Paygate.Gateway.Tests.Webhooks;
@@ -54,5 +56,44 @@ public sealed class WebhookSecurityTests
         Assert.Equal(Secret, box.Open(sealedText, "we_A"));
         Assert.ThrowsAny<CryptographicException>(() => box.Open(sealedText, "we_B"));
         Assert.ThrowsAny<CryptographicException>(() => new WebhookSecretBox(RandomNumberGenerator.GetBytes(32)).Open(sealedText, "we_A"));
+    }
+
+    [Fact]
+    public void GeneratedKey_InstancesStartingTogetherOnOneFolder_AllUseTheOneKeyWritten()
+    {
+        // Gateway instances that share a data folder and have no configured key: whichever writes webhook.key first, every
+        // one of them opens what the others sealed (none reads the file before its key is in it).
+        for (var round = 0; round < 200; round++)
+        {
+            var folder = Directory.CreateTempSubdirectory("paygate-webhook-key-").FullName;
+            try
+            {
+                using var ready = new Barrier(4);
+                var boxes = new WebhookSecretBox?[4];
+                var failures = new Exception?[4];
+                var threads = Enumerable.Range(0, 4).Select(i => new Thread(() =>
+                {
+                    ready.SignalAndWait();
+                    try
+                    {
+                        boxes[i] = new WebhookSecretBox(Options.Create(new WebhookOptions()), new DataFolder(folder));
+                    }
+                    catch (Exception ex)
+                    {
+                        failures[i] = ex;
+                    }
+                })).ToList();
+                threads.ForEach(t => t.Start());
+                threads.ForEach(t => t.Join());
+                Assert.All(failures, Assert.Null);
+                var sealedText = boxes[0]!.Seal(Secret, "we_A");
+                Assert.All(boxes, box => Assert.Equal(Secret, box!.Open(sealedText, "we_A")));
+                Assert.Equal([Path.Combine(folder, "webhook.key")], Directory.GetFiles(folder));
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
     }
 }
