@@ -703,7 +703,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         {
             await using var connection = new NpgsqlConnection(database);
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("SELECT count(*), count(*) FILTER (WHERE sequence IS NULL) FROM payment_events", connection);
+            await using var command = new NpgsqlCommand("SELECT (SELECT count(*) FROM payment_events), (SELECT count(*) FROM event_queue)", connection);
             await using var row = await command.ExecuteReaderAsync();
             await row.ReadAsync();
             return (row.GetInt64(0), row.GetInt64(1));
