@@ -12,6 +12,25 @@ public interface IWorkerLeases
 
     /// <summary>Takes or renews the lease of <paramref name="worker"/> for <paramref name="lease"/>; false while another instance holds it.</summary>
     Task<bool> TryHoldAsync(string worker, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Gives the lease up if this instance holds it (a graceful stop: another instance need not wait for it to lapse).</summary>
+    Task ReleaseAsync(string worker, CancellationToken cancellationToken);
+}
+
+public static class WorkerLeaseExtensions
+{
+    /// <summary>Gives the lease up at a graceful stop; a store that cannot be reached then just lets it lapse.</summary>
+    public static async Task ReleaseAtStopAsync(this IWorkerLeases leases, string worker, ILogger logger)
+    {
+        try
+        {
+            await leases.ReleaseAsync(worker, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("The {Worker} lease was not given up ({Error}); it lapses by itself", worker, ex.Message);
+        }
+    }
 }
 
 /// <summary>

@@ -20,6 +20,18 @@ public sealed class RecoveryWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        try
+        {
+            await SweepWhileHoldingAsync(timer, stoppingToken);
+        }
+        finally
+        {
+            await leases.ReleaseAtStopAsync(LeaseName, logger);
+        }
+    }
+
+    private async Task SweepWhileHoldingAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         do
         {
             try

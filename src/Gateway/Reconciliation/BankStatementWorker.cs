@@ -22,6 +22,18 @@ public sealed class BankStatementWorker(IEnumerable<IPaymentChannel> channels, B
         }
         var interval = configuration.GetValue("Reconciliation:StatementInterval", TimeSpan.FromHours(1));
         using var timer = new PeriodicTimer(interval, clock);
+        try
+        {
+            await PullWhileHoldingAsync(timer, interval, stoppingToken);
+        }
+        finally
+        {
+            await leases.ReleaseAtStopAsync(LeaseName, logger);
+        }
+    }
+
+    private async Task PullWhileHoldingAsync(PeriodicTimer timer, TimeSpan interval, CancellationToken stoppingToken)
+    {
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             // Held for two ticks: the holder renews it at each, another instance takes over after its holder missed one.

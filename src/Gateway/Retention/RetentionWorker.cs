@@ -15,6 +15,18 @@ public sealed class RetentionWorker(IRetentionStore store, IWorkerLeases leases,
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, clock);
+        try
+        {
+            await PruneWhileHoldingAsync(timer, stoppingToken);
+        }
+        finally
+        {
+            await leases.ReleaseAtStopAsync(LeaseName, logger);
+        }
+    }
+
+    private async Task PruneWhileHoldingAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

@@ -56,12 +56,9 @@ public sealed class WebhookSecretBox
         {
             // A key file copied in or written by an older version is made owner-only again.
             OwnerOnly.Narrow(path);
-            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+            return ReadWhole(path);
         }
         var key = RandomNumberGenerator.GetBytes(32);
-        // Written whole under a name of its own, then put in place only while there is no key file yet: instances starting
-        // together on one folder never read a key file half written, and all use the one placed first.
-        var written = $"{path}.{Guid.NewGuid():N}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -69,21 +66,31 @@ public sealed class WebhookSecretBox
         }
         try
         {
-            using (var writer = new StreamWriter(written, Encoding.ASCII, options))
-            {
-                writer.Write(Convert.ToBase64String(key));
-            }
-            File.Move(written, path, overwrite: false);
+            // Created only if there is none (one instance of several starting together on one folder wins)...
+            using var file = new FileStream(path, options);
+            file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
+            file.Flush(flushToDisk: true);
             return key;
         }
         catch (IOException) when (File.Exists(path))
         {
-            // Another instance placed its key first: use theirs.
-            return Convert.FromBase64String(File.ReadAllText(path).Trim());
+            // ...and the others use its key, once it is written whole.
+            return ReadWhole(path);
         }
-        finally
+    }
+
+    /// <summary>The key in a key file, waiting a moment for one another instance is still writing.</summary>
+    private static byte[] ReadWhole(string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
         {
-            File.Delete(written);
+            var text = File.ReadAllText(path).Trim();
+            if (text.Length >= 44 || DateTime.UtcNow > deadline)
+            {
+                return Convert.FromBase64String(text);
+            }
+            Thread.Sleep(10);
         }
     }
 }

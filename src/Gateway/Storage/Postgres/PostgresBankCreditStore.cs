@@ -4,17 +4,13 @@ using Paygate.Adapters.BankTransfer;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Postgres.PostgresDatabase;
+using static Paygate.Gateway.Storage.StoreRows;
 
 namespace Paygate.Gateway.Storage.Postgres;
 
 /// <summary>Bank credits in the shared database; an entry reported to two instances at once is inserted once (its key).</summary>
 public sealed class PostgresBankCreditStore(PostgresDatabase database) : IBankCreditStore
 {
-    private const string Columns = """
-        SELECT channel, account_servicer_ref, amount_minor, currency, reference, payment_id, state, reason, booking_date, debtor_name, debtor_account, source, first_time
-        FROM bank_credits
-        """;
-
     private const string Update = "UPDATE bank_credits SET state = @state, payment_id = @payment, reason = @reason WHERE channel = @channel AND account_servicer_ref = @ref";
 
     public Task<BankCreditRecord?> AddOrGetAsync(string channel, BankCredit credit, string source, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -29,7 +25,7 @@ public sealed class PostgresBankCreditStore(PostgresDatabase database) : IBankCr
                 ("booking", credit.BookingDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? ""), ("debtor", credit.DebtorName),
                 ("debtorAccount", credit.DebtorAccount), ("source", source), ("now", now.ToUnixTimeMilliseconds()));
             return inserted == 1 ? null
-                : (await QueryAsync(connection, tx, Columns + " WHERE channel = @channel AND account_servicer_ref = @ref", ReadCredit, cancellationToken,
+                : (await QueryAsync(connection, tx, CreditColumns + " WHERE channel = @channel AND account_servicer_ref = @ref", Credit, cancellationToken,
                     ("channel", channel), ("ref", credit.AccountServicerReference))).Single();
         }, cancellationToken);
 
@@ -72,12 +68,5 @@ public sealed class PostgresBankCreditStore(PostgresDatabase database) : IBankCr
         await ListAsync("WHERE state = @state ORDER BY first_time, account_servicer_ref LIMIT @limit", cancellationToken, ("state", (int)state), ("limit", limit));
 
     private Task<List<BankCreditRecord>> ListAsync(string tail, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
-        database.ReadAsync(connection => QueryAsync(connection, null, Columns + " " + tail, ReadCredit, cancellationToken, parameters), cancellationToken);
-
-    private static BankCreditRecord ReadCredit(NpgsqlDataReader r)
-    {
-        string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-        return new BankCreditRecord(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), Text(4), Text(5),
-            (BankCreditState)r.GetInt32(6), r.GetString(7), r.GetString(8), Text(9), Text(10), r.GetString(11), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)));
-    }
+        database.ReadAsync(connection => QueryAsync(connection, null, CreditColumns + " " + tail, Credit, cancellationToken, parameters), cancellationToken);
 }

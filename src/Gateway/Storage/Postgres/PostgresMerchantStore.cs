@@ -1,14 +1,13 @@
 using Npgsql;
 using Paygate.Gateway.Merchants;
 using static Paygate.Gateway.Storage.Postgres.PostgresDatabase;
+using static Paygate.Gateway.Storage.StoreRows;
 
 namespace Paygate.Gateway.Storage.Postgres;
 
 /// <summary>Merchants, API keys and the audit log in the shared database.</summary>
 public sealed class PostgresMerchantStore(PostgresDatabase database) : IMerchantStore
 {
-    private const string MerchantColumns = "SELECT id, name, rate_per_second, rate_burst, create_time FROM merchants ";
-    private const string KeyColumns = "SELECT id, role, merchant_id, prefix, hash, description, create_time, expire_time, revoke_time, last_use_time FROM api_keys ";
 
     public Task InsertMerchantAsync(Merchant merchant, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, tx) =>
@@ -20,10 +19,10 @@ public sealed class PostgresMerchantStore(PostgresDatabase database) : IMerchant
         }, cancellationToken);
 
     public async Task<Merchant?> GetMerchantAsync(string id, CancellationToken cancellationToken) =>
-        (await ReadAsync(MerchantColumns + "WHERE id = @id", ReadMerchant, cancellationToken, ("id", id))).SingleOrDefault();
+        (await ReadAsync(MerchantColumns + "WHERE id = @id", Merchant, cancellationToken, ("id", id))).SingleOrDefault();
 
     public async Task<IReadOnlyList<Merchant>> ListMerchantsAsync(string? afterId, int limit, CancellationToken cancellationToken) =>
-        await ReadAsync(MerchantColumns + "WHERE id > @after ORDER BY id LIMIT @limit", ReadMerchant, cancellationToken, ("after", afterId ?? ""), ("limit", limit));
+        await ReadAsync(MerchantColumns + "WHERE id > @after ORDER BY id LIMIT @limit", Merchant, cancellationToken, ("after", afterId ?? ""), ("limit", limit));
 
     public Task InsertKeyAsync(ApiKey key, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, tx) =>
@@ -37,22 +36,22 @@ public sealed class PostgresMerchantStore(PostgresDatabase database) : IMerchant
         }, cancellationToken);
 
     public async Task<ApiKey?> FindKeyByHashAsync(string hash, CancellationToken cancellationToken) =>
-        (await ReadAsync(KeyColumns + "WHERE hash = @hash", ReadKey, cancellationToken, ("hash", hash))).SingleOrDefault();
+        (await ReadAsync(KeyColumns + "WHERE hash = @hash", Key, cancellationToken, ("hash", hash))).SingleOrDefault();
 
     public async Task<ApiKey?> GetKeyAsync(string id, CancellationToken cancellationToken) =>
-        (await ReadAsync(KeyColumns + "WHERE id = @id", ReadKey, cancellationToken, ("id", id))).SingleOrDefault();
+        (await ReadAsync(KeyColumns + "WHERE id = @id", Key, cancellationToken, ("id", id))).SingleOrDefault();
 
     public async Task<IReadOnlyList<ApiKey>> ListKeysAsync(string? merchantId, CancellationToken cancellationToken) =>
         merchantId is null
-            ? await ReadAsync(KeyColumns + "WHERE merchant_id IS NULL ORDER BY create_time DESC, id DESC", ReadKey, cancellationToken)
-            : await ReadAsync(KeyColumns + "WHERE merchant_id = @m ORDER BY create_time DESC, id DESC", ReadKey, cancellationToken, ("m", merchantId));
+            ? await ReadAsync(KeyColumns + "WHERE merchant_id IS NULL ORDER BY create_time DESC, id DESC", Key, cancellationToken)
+            : await ReadAsync(KeyColumns + "WHERE merchant_id = @m ORDER BY create_time DESC, id DESC", Key, cancellationToken, ("m", merchantId));
 
     public Task<ApiKey?> RevokeKeyAsync(string id, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, tx) =>
         {
             await ExecuteAsync(connection, tx, "UPDATE api_keys SET revoke_time = @now WHERE id = @id AND revoke_time IS NULL", cancellationToken,
                 ("now", now.ToUnixTimeMilliseconds()), ("id", id));
-            var key = (await QueryAsync(connection, tx, KeyColumns + "WHERE id = @id", ReadKey, cancellationToken, ("id", id))).SingleOrDefault();
+            var key = (await QueryAsync(connection, tx, KeyColumns + "WHERE id = @id", Key, cancellationToken, ("id", id))).SingleOrDefault();
             if (key is not null)
             {
                 await PostgresAudit.WriteAsync(connection, tx, audit, cancellationToken);
@@ -91,19 +90,9 @@ public sealed class PostgresMerchantStore(PostgresDatabase database) : IMerchant
         await ReadAsync("""
             SELECT sequence, time, actor, action, target, merchant_id, detail FROM audit_log
             WHERE sequence < @before ORDER BY sequence DESC LIMIT @limit
-            """, r => new AuditEntry(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetString(2), r.GetString(3), r.GetString(4),
+            """, r => new AuditEntry(r.GetInt64(0), Time(r, 1), r.GetString(2), r.GetString(3), r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6)), cancellationToken, ("before", beforeSequence ?? long.MaxValue), ("limit", limit));
 
     private Task<List<T>> ReadAsync<T>(string sql, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         database.ReadAsync(c => QueryAsync(c, null, sql, row, cancellationToken, parameters), cancellationToken);
-
-    private static Merchant ReadMerchant(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetInt32(2) > 0 ? new RateLimit(r.GetInt32(2), r.GetInt32(3)) : null, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)));
-
-    private static ApiKey ReadKey(NpgsqlDataReader r)
-    {
-        DateTimeOffset? Time(int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
-        return new ApiKey(r.GetString(0), (KeyRole)r.GetInt32(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)), Time(7), Time(8), Time(9));
-    }
 }

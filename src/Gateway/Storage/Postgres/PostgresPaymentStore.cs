@@ -143,7 +143,7 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         await relay.RelayedAsync(cancellationToken);
         return await database.ReadAsync(connection => QueryAsync(connection, null,
             $"SELECT {EventColumns} FROM {PlacedEvents} WHERE p.payment_id = @id AND p.sequence > @after ORDER BY p.sequence",
-            r => ReadEvent(r, 0), cancellationToken, ("id", paymentId), ("after", afterSequence)), cancellationToken);
+            r => StoreRows.Event(r, 0), cancellationToken, ("id", paymentId), ("after", afterSequence)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(string merchantId, long afterSequence, int limit, CancellationToken cancellationToken)
@@ -151,7 +151,7 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         await relay.RelayedAsync(cancellationToken);
         return await database.ReadAsync(connection => QueryAsync(connection, null,
             $"SELECT {EventColumns} FROM {PlacedEvents} WHERE p.merchant_id = @merchant AND p.sequence > @after ORDER BY p.sequence LIMIT @limit",
-            r => ReadEvent(r, 0), cancellationToken, ("merchant", merchantId), ("after", afterSequence), ("limit", limit)), cancellationToken);
+            r => StoreRows.Event(r, 0), cancellationToken, ("merchant", merchantId), ("after", afterSequence), ("limit", limit)), cancellationToken);
     }
 
     public Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken) =>
@@ -166,11 +166,6 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
             batch.BatchCommands.Add(ReceiptInsert(receipt));
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
-
-    /// <summary>Reads an event from the columns sequence, payment_id, type, state, time, snapshot, refund_id starting at <paramref name="first"/>.</summary>
-    internal static PaymentEvent ReadEvent(NpgsqlDataReader reader, int first) =>
-        new(reader.GetInt64(first), reader.GetString(first + 1), reader.GetString(first + 2), (PaymentState)reader.GetInt32(first + 3),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(first + 4)), reader.GetString(first + 5), reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6));
 
     /// <summary>A notification's receipt; a second one with the same id (a repeat raced the first) counts as a repeat.</summary>
     private static NpgsqlBatchCommand ReceiptInsert(NotificationReceipt receipt) => Batched("""

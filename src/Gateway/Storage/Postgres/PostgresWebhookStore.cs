@@ -2,6 +2,7 @@ using Npgsql;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Postgres.PostgresDatabase;
+using static Paygate.Gateway.Storage.StoreRows;
 
 namespace Paygate.Gateway.Storage.Postgres;
 
@@ -12,8 +13,6 @@ namespace Paygate.Gateway.Storage.Postgres;
 /// </summary>
 public sealed class PostgresWebhookStore(PostgresDatabase database, PostgresEventRelay relay) : IWebhookStore
 {
-    private const string EndpointColumns = "SELECT id, merchant_id, url, description, event_types, state, create_time FROM webhook_endpoints ";
-
     public Task InsertEndpointAsync(WebhookEndpoint endpoint, string sealedSecret, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, tx) =>
         {
@@ -28,12 +27,12 @@ public sealed class PostgresWebhookStore(PostgresDatabase database, PostgresEven
 
     public async Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string merchantId, CancellationToken cancellationToken) =>
         await database.ReadAsync(connection => QueryAsync(connection, null,
-            EndpointColumns + "WHERE merchant_id = @m ORDER BY create_time DESC, id DESC", ReadEndpoint, cancellationToken, ("m", merchantId)), cancellationToken);
+            EndpointColumns + "WHERE merchant_id = @m ORDER BY create_time DESC, id DESC", Endpoint, cancellationToken, ("m", merchantId)), cancellationToken);
 
     public Task<WebhookEndpoint?> DeleteEndpointAsync(string merchantId, string id, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, tx) =>
         {
-            var endpoint = (await QueryAsync(connection, tx, EndpointColumns + "WHERE id = @id AND merchant_id = @m FOR UPDATE", ReadEndpoint, cancellationToken,
+            var endpoint = (await QueryAsync(connection, tx, EndpointColumns + "WHERE id = @id AND merchant_id = @m FOR UPDATE", Endpoint, cancellationToken,
                 ("id", id), ("m", merchantId))).SingleOrDefault();
             if (endpoint is null)
             {
@@ -69,8 +68,7 @@ public sealed class PostgresWebhookStore(PostgresDatabase database, PostgresEven
                                     AND o.event_id < d.event_id)
                 ORDER BY d.event_id LIMIT @limit
                 FOR UPDATE OF d SKIP LOCKED
-                """, r => new DueDelivery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), PostgresPaymentStore.ReadEvent(r, 6)),
+                """, Due,
                 cancellationToken, ("now", now.ToUnixTimeMilliseconds()), ("enabled", (int)WebhookEndpointState.Enabled), ("limit", limit));
             if (due.Count > 0)
             {
@@ -131,18 +129,10 @@ public sealed class PostgresWebhookStore(PostgresDatabase database, PostgresEven
             var attempts = rows.Count == 0 ? [] : await QueryAsync(connection, null, """
                 SELECT delivery_id, number, time, http_status, error, duration_ms FROM webhook_attempts
                 WHERE delivery_id = ANY(@ids) ORDER BY delivery_id, number
-                """, r => (Delivery: r.GetInt64(0), Attempt: new WebhookAttempt(r.GetInt32(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetInt32(3),
-                    r.GetString(4), r.GetInt64(5))), cancellationToken, ("ids", rows.Select(row => row.Id).ToArray()));
+                """, r => (Delivery: r.GetInt64(0), Attempt: Attempt(r, 1)), cancellationToken, ("ids", rows.Select(row => row.Id).ToArray()));
             var byDelivery = attempts.GroupBy(a => a.Delivery).ToDictionary(g => g.Key, g => (IReadOnlyList<WebhookAttempt>)g.Select(a => a.Attempt).ToList());
             return rows.Select(row => new WebhookDelivery(row.Id, row.Endpoint, row.Sequence, row.Type, row.Payment, (WebhookDeliveryState)row.State,
                 DateTimeOffset.FromUnixTimeMilliseconds(row.Next), DateTimeOffset.FromUnixTimeMilliseconds(row.Create), byDelivery.GetValueOrDefault(row.Id) ?? [])).ToList();
         }, cancellationToken);
-    }
-
-    private static WebhookEndpoint ReadEndpoint(NpgsqlDataReader r)
-    {
-        var types = r.GetString(4);
-        return new WebhookEndpoint(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), types.Length == 0 ? [] : types.Split(','),
-            (WebhookEndpointState)r.GetInt32(5), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)));
     }
 }

@@ -20,6 +20,10 @@ public sealed class PostgresWorkerLeases(PostgresDatabase database) : IWorkerLea
             WHERE worker_leases.holder = excluded.holder OR worker_leases.until < {Now}
             """, cancellationToken, ("name", worker), ("holder", Holder), ("lease", (long)lease.TotalMilliseconds)) == 1,
             cancellationToken);
+
+    public Task ReleaseAsync(string worker, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => ExecuteAsync(connection, tx, "DELETE FROM worker_leases WHERE name = @name AND holder = @holder", cancellationToken,
+            ("name", worker), ("holder", Holder)), cancellationToken);
 }
 
 /// <summary>

@@ -4,17 +4,13 @@ using Paygate.Adapters.BankTransfer;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
+using static Paygate.Gateway.Storage.StoreRows;
 
 namespace Paygate.Gateway.Storage.Sqlite;
 
 /// <summary>Bank credits in the gateway's SQLite database (schema v6).</summary>
 public sealed class SqliteBankCreditStore(SqliteDatabase database) : IBankCreditStore
 {
-    private const string Columns = """
-        SELECT channel, account_servicer_ref, amount_minor, currency, reference, payment_id, state, reason, booking_date, debtor_name, debtor_account, source, first_time
-        FROM bank_credits
-        """;
-
     public Task<BankCreditRecord?> AddOrGetAsync(string channel, BankCredit credit, string source, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>
         {
@@ -26,7 +22,7 @@ public sealed class SqliteBankCreditStore(SqliteDatabase database) : IBankCredit
                 ("$currency", credit.Amount.Currency.Code), ("$reference", credit.Reference), ("$booking", credit.BookingDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? ""),
                 ("$debtor", credit.DebtorName), ("$debtorAccount", credit.DebtorAccount), ("$source", source), ("$now", now.ToUnixTimeMilliseconds()));
             return inserted == 1 ? null
-                : Query(connection, tx, Columns + " WHERE channel = $channel AND account_servicer_ref = $ref", ReadCredit, ("$channel", channel), ("$ref", credit.AccountServicerReference)).Single();
+                : Query(connection, tx, CreditColumns + " WHERE channel = $channel AND account_servicer_ref = $ref", Credit, ("$channel", channel), ("$ref", credit.AccountServicerReference)).Single();
         });
 
     public Task SettleAsync(string channel, string accountServicerReference, BankCreditState state, string? paymentId, string reason, AuditEntry? audit,
@@ -69,12 +65,5 @@ public sealed class SqliteBankCreditStore(SqliteDatabase database) : IBankCredit
         Task.FromResult<IReadOnlyList<BankCreditRecord>>(List("WHERE state = $state ORDER BY first_time, account_servicer_ref LIMIT $limit", ("$state", (int)state), ("$limit", limit)));
 
     private List<BankCreditRecord> List(string tail, params (string, object?)[] parameters) =>
-        database.Read(connection => Query(connection, null, Columns + " " + tail, ReadCredit, parameters));
-
-    private static BankCreditRecord ReadCredit(SqliteDataReader r)
-    {
-        string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-        return new BankCreditRecord(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), Text(4), Text(5),
-            (BankCreditState)r.GetInt32(6), r.GetString(7), r.GetString(8), Text(9), Text(10), r.GetString(11), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)));
-    }
+        database.Read(connection => Query(connection, null, CreditColumns + " " + tail, Credit, parameters));
 }

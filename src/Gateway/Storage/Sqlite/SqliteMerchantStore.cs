@@ -1,14 +1,13 @@
 using Microsoft.Data.Sqlite;
 using Paygate.Gateway.Merchants;
 using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
+using static Paygate.Gateway.Storage.StoreRows;
 
 namespace Paygate.Gateway.Storage.Sqlite;
 
 /// <summary>Merchants, API keys and the audit log in the gateway's SQLite database (schema v9).</summary>
 public sealed class SqliteMerchantStore(SqliteDatabase database) : IMerchantStore
 {
-    private const string MerchantColumns = "SELECT id, name, rate_per_second, rate_burst, create_time FROM merchants ";
-    private const string KeyColumns = "SELECT id, role, merchant_id, prefix, hash, description, create_time, expire_time, revoke_time, last_use_time FROM api_keys ";
 
     public Task InsertMerchantAsync(Merchant merchant, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>
@@ -21,11 +20,11 @@ public sealed class SqliteMerchantStore(SqliteDatabase database) : IMerchantStor
         });
 
     public Task<Merchant?> GetMerchantAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult(database.Read(c => Query(c, null, MerchantColumns + "WHERE id = $id", ReadMerchant, ("$id", id))).SingleOrDefault());
+        Task.FromResult(database.Read(c => Query(c, null, MerchantColumns + "WHERE id = $id", Merchant, ("$id", id))).SingleOrDefault());
 
     public Task<IReadOnlyList<Merchant>> ListMerchantsAsync(string? afterId, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Merchant>>(database.Read(c => Query(c, null,
-            MerchantColumns + "WHERE ($after IS NULL OR id > $after) ORDER BY id LIMIT $limit", ReadMerchant, ("$after", afterId), ("$limit", limit))));
+            MerchantColumns + "WHERE ($after IS NULL OR id > $after) ORDER BY id LIMIT $limit", Merchant, ("$after", afterId), ("$limit", limit))));
 
     public Task InsertKeyAsync(ApiKey key, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>
@@ -39,21 +38,21 @@ public sealed class SqliteMerchantStore(SqliteDatabase database) : IMerchantStor
         });
 
     public Task<ApiKey?> FindKeyByHashAsync(string hash, CancellationToken cancellationToken) =>
-        Task.FromResult(database.Read(c => Query(c, null, KeyColumns + "WHERE hash = $hash", ReadKey, ("$hash", hash))).SingleOrDefault());
+        Task.FromResult(database.Read(c => Query(c, null, KeyColumns + "WHERE hash = $hash", Key, ("$hash", hash))).SingleOrDefault());
 
     public Task<ApiKey?> GetKeyAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult(database.Read(c => Query(c, null, KeyColumns + "WHERE id = $id", ReadKey, ("$id", id))).SingleOrDefault());
+        Task.FromResult(database.Read(c => Query(c, null, KeyColumns + "WHERE id = $id", Key, ("$id", id))).SingleOrDefault());
 
     public Task<IReadOnlyList<ApiKey>> ListKeysAsync(string? merchantId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ApiKey>>(database.Read(c => merchantId is null
-            ? Query(c, null, KeyColumns + "WHERE merchant_id IS NULL ORDER BY create_time DESC, id DESC", ReadKey)
-            : Query(c, null, KeyColumns + "WHERE merchant_id = $m ORDER BY create_time DESC, id DESC", ReadKey, ("$m", merchantId))));
+            ? Query(c, null, KeyColumns + "WHERE merchant_id IS NULL ORDER BY create_time DESC, id DESC", Key)
+            : Query(c, null, KeyColumns + "WHERE merchant_id = $m ORDER BY create_time DESC, id DESC", Key, ("$m", merchantId))));
 
     public Task<ApiKey?> RevokeKeyAsync(string id, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>
         {
             Execute(connection, tx, "UPDATE api_keys SET revoke_time = $now WHERE id = $id AND revoke_time IS NULL", ("$now", now.ToUnixTimeMilliseconds()), ("$id", id));
-            var key = Query(connection, tx, KeyColumns + "WHERE id = $id", ReadKey, ("$id", id)).SingleOrDefault();
+            var key = Query(connection, tx, KeyColumns + "WHERE id = $id", Key, ("$id", id)).SingleOrDefault();
             if (key is not null)
             {
                 SqliteAudit.Write(connection, tx, audit);
@@ -87,16 +86,6 @@ public sealed class SqliteMerchantStore(SqliteDatabase database) : IMerchantStor
         Task.FromResult<IReadOnlyList<AuditEntry>>(database.Read(c => Query(c, null, """
             SELECT sequence, time, actor, action, target, merchant_id, detail FROM audit_log
             WHERE ($before IS NULL OR sequence < $before) ORDER BY sequence DESC LIMIT $limit
-            """, r => new AuditEntry(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)), r.GetString(2), r.GetString(3), r.GetString(4),
+            """, r => new AuditEntry(r.GetInt64(0), Time(r, 1), r.GetString(2), r.GetString(3), r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6)), ("$before", beforeSequence), ("$limit", limit))));
-
-    private static Merchant ReadMerchant(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetInt32(2) > 0 ? new RateLimit(r.GetInt32(2), r.GetInt32(3)) : null, DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)));
-
-    private static ApiKey ReadKey(SqliteDataReader r)
-    {
-        DateTimeOffset? Time(int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
-        return new ApiKey(r.GetString(0), (KeyRole)r.GetInt32(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)), Time(7), Time(8), Time(9));
-    }
 }

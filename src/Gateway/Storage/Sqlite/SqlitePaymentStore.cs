@@ -148,13 +148,13 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         Task.FromResult<IReadOnlyList<PaymentEvent>>(database.Read(connection => Query(connection, null, """
             SELECT sequence, payment_id, type, state, time, snapshot, refund_id FROM payment_events
             WHERE payment_id = $id AND sequence > $after ORDER BY sequence
-            """, r => ReadEvent(r, 0), ("$id", paymentId), ("$after", afterSequence))));
+            """, r => StoreRows.Event(r, 0), ("$id", paymentId), ("$after", afterSequence))));
 
     public Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(string merchantId, long afterSequence, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<PaymentEvent>>(database.Read(connection => Query(connection, null, """
             SELECT sequence, payment_id, type, state, time, snapshot, refund_id FROM payment_events
             WHERE merchant_id = $merchant AND sequence > $after ORDER BY sequence LIMIT $limit
-            """, r => ReadEvent(r, 0), ("$merchant", merchantId), ("$after", afterSequence), ("$limit", limit))));
+            """, r => StoreRows.Event(r, 0), ("$merchant", merchantId), ("$after", afterSequence), ("$limit", limit))));
 
     public Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken) =>
         Task.FromResult(database.Read(connection => Scalar(connection, null,
@@ -169,11 +169,6 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
             INSERT INTO channel_notifications (channel, notification_id, reference, first_time, repeats) VALUES ($c, $n, $r, $t, 0)
             ON CONFLICT (channel, notification_id) DO UPDATE SET repeats = repeats + 1
             """, ("$c", receipt.Channel), ("$n", receipt.NotificationId), ("$r", receipt.Reference), ("$t", receipt.Time.ToUnixTimeMilliseconds()));
-
-    /// <summary>Reads an event from the columns sequence, payment_id, type, state, time, snapshot, refund_id starting at <paramref name="first"/>.</summary>
-    internal static PaymentEvent ReadEvent(SqliteDataReader reader, int first) =>
-        new(reader.GetInt64(first), reader.GetString(first + 1), reader.GetString(first + 2), (PaymentState)reader.GetInt32(first + 3),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(first + 4)), reader.GetString(first + 5), reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6));
 
     private static void WriteAttemptsAndEvent(SqliteConnection connection, SqliteTransaction tx, Payment payment, PaymentRow row, PaymentChange change)
     {

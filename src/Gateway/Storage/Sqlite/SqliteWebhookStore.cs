@@ -2,14 +2,13 @@ using Microsoft.Data.Sqlite;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
+using static Paygate.Gateway.Storage.StoreRows;
 
 namespace Paygate.Gateway.Storage.Sqlite;
 
 /// <summary>Webhook endpoints and deliveries in the gateway's SQLite database (schema v4): writes through the single writer.</summary>
 public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
 {
-    private const string EndpointColumns = "SELECT id, merchant_id, url, description, event_types, state, create_time FROM webhook_endpoints ";
-
     public Task InsertEndpointAsync(WebhookEndpoint endpoint, string sealedSecret, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>
         {
@@ -24,12 +23,12 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
 
     public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string merchantId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<WebhookEndpoint>>(database.Read(connection => Query(connection, null,
-            EndpointColumns + "WHERE merchant_id = $m ORDER BY create_time DESC, id DESC", ReadEndpoint, ("$m", merchantId))));
+            EndpointColumns + "WHERE merchant_id = $m ORDER BY create_time DESC, id DESC", Endpoint, ("$m", merchantId))));
 
     public Task<WebhookEndpoint?> DeleteEndpointAsync(string merchantId, string id, DateTimeOffset now, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>
         {
-            var endpoint = Query(connection, tx, EndpointColumns + "WHERE id = $id AND merchant_id = $m", ReadEndpoint, ("$id", id), ("$m", merchantId)).SingleOrDefault();
+            var endpoint = Query(connection, tx, EndpointColumns + "WHERE id = $id AND merchant_id = $m", Endpoint, ("$id", id), ("$m", merchantId)).SingleOrDefault();
             if (endpoint is null)
             {
                 return null;
@@ -59,8 +58,7 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
                                   WHERE p.endpoint_id = d.endpoint_id AND p.payment_id = d.payment_id AND p.state = $pending
                                     AND p.event_sequence < d.event_sequence)
                 ORDER BY d.event_sequence LIMIT $limit
-                """, r => new DueDelivery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), SqlitePaymentStore.ReadEvent(r, 6)),
+                """, Due,
                 ("$pending", (int)WebhookDeliveryState.Pending), ("$now", now.ToUnixTimeMilliseconds()),
                 ("$enabled", (int)WebhookEndpointState.Enabled), ("$limit", limit));
             foreach (var delivery in due)
@@ -102,17 +100,10 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
             var attempts = rows.Count == 0 ? [] : Query(connection, null, $"""
                 SELECT delivery_id, number, time, http_status, error, duration_ms FROM webhook_attempts
                 WHERE delivery_id IN ({string.Join(", ", rows.Select((_, i) => "$d" + i))}) ORDER BY delivery_id, number
-                """, r => (Delivery: r.GetInt64(0), Attempt: new WebhookAttempt(r.GetInt32(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetInt32(3), r.GetString(4), r.GetInt64(5))),
+                """, r => (Delivery: r.GetInt64(0), Attempt: Attempt(r, 1)),
                 [.. rows.Select((row, i) => ("$d" + i, (object?)row.Id))]);
             var byDelivery = attempts.GroupBy(a => a.Delivery).ToDictionary(g => g.Key, g => (IReadOnlyList<WebhookAttempt>)g.Select(a => a.Attempt).ToList());
             return rows.Select(row => new WebhookDelivery(row.Id, row.Endpoint, row.Sequence, row.Type, row.Payment, (WebhookDeliveryState)row.State,
                 DateTimeOffset.FromUnixTimeMilliseconds(row.Next), DateTimeOffset.FromUnixTimeMilliseconds(row.Create), byDelivery.GetValueOrDefault(row.Id) ?? [])).ToList();
         }));
-
-    private static WebhookEndpoint ReadEndpoint(SqliteDataReader r)
-    {
-        var types = r.GetString(4);
-        return new WebhookEndpoint(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), types.Length == 0 ? [] : types.Split(','),
-            (WebhookEndpointState)r.GetInt32(5), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)));
-    }
 }

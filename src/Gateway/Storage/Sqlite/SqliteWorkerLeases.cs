@@ -3,20 +3,23 @@ using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
 
 namespace Paygate.Gateway.Storage.Sqlite;
 
-/// <summary>Worker leases in the SQLite file (schema v10): the same contract as the shared store's, with one process holding them all.</summary>
+/// <summary>
+/// Worker leases in the SQLite file (schema v10). One process owns the file (it holds the lock beside it), so a lease held by
+/// another holder can only be a dead process's: this one always takes it, at once after a restart.
+/// </summary>
 public sealed class SqliteWorkerLeases(SqliteDatabase database, TimeProvider clock) : IWorkerLeases
 {
     public string Holder { get; } = InstanceName.New();
 
-    public Task<bool> TryHoldAsync(string worker, TimeSpan lease, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        return database.WriteAsync((connection, tx) => Execute(connection, tx, """
+    public Task<bool> TryHoldAsync(string worker, TimeSpan lease, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => Execute(connection, tx, """
             INSERT INTO worker_leases (name, holder, until) VALUES ($name, $holder, $until)
             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until = excluded.until
-            WHERE worker_leases.holder = excluded.holder OR worker_leases.until < $now
-            """, ("$name", worker), ("$holder", Holder), ("$until", (now + lease).ToUnixTimeMilliseconds()), ("$now", now.ToUnixTimeMilliseconds())) == 1);
-    }
+            """, ("$name", worker), ("$holder", Holder), ("$until", (clock.GetUtcNow() + lease).ToUnixTimeMilliseconds())) == 1);
+
+    public Task ReleaseAsync(string worker, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => Execute(connection, tx, "DELETE FROM worker_leases WHERE name = $name AND holder = $holder",
+            ("$name", worker), ("$holder", Holder)));
 }
 
 /// <summary>Locks of the one process that owns the SQLite file.</summary>

@@ -43,6 +43,12 @@ public sealed class SharedStoreContractTests
         await Task.Delay(shortLease + TimeSpan.FromMilliseconds(300)); // the holder died: nobody renewed it
         Assert.True(await other.Leases.TryHoldAsync("recovery", lease, CancellationToken.None));
         Assert.False(await stores.Leases.TryHoldAsync("recovery", lease, CancellationToken.None));
+
+        // A graceful stop gives the lease up: the other instance takes it at once, not a lease later.
+        await stores.Leases.ReleaseAsync("recovery", CancellationToken.None); // not its lease: nothing happens
+        Assert.False(await stores.Leases.TryHoldAsync("recovery", lease, CancellationToken.None));
+        await other.Leases.ReleaseAsync("recovery", CancellationToken.None);
+        Assert.True(await stores.Leases.TryHoldAsync("recovery", lease, CancellationToken.None));
     }
 
     [Theory]
