@@ -84,10 +84,25 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         {
             settings[key] = value;
         }
-        var app = await GatewayApp.BuildAsync([], settings);
         var logs = new CapturedLogs();
-        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
-        await app.StartAsync();
+        WebApplication app;
+        for (var attempt = 1; ; attempt++)
+        {
+            app = await GatewayApp.BuildAsync([], settings);
+            app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+            try
+            {
+                await app.StartAsync();
+                break;
+            }
+            catch (IOException) when (ports is not null && attempt < 20)
+            {
+                // A restart on the ports of the gateway before it: a port just given up can be briefly held elsewhere
+                // (another test's free-port probe picked it); try again shortly.
+                await app.DisposeAsync();
+                await Task.Delay(250);
+            }
+        }
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
         return new GatewayUnderTest(app, channel, $"http://127.0.0.1:{httpPort}", (grpcPort, httpPort), logs, await CredentialsAsync(app.Services, dataDirectory));
     }
