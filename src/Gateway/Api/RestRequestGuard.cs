@@ -94,7 +94,8 @@ internal sealed class RestRequestGuard(RequestDelegate next)
         }
         catch (JsonException ex)
         {
-            violations.Add(new FieldViolation(FieldOf(ex.Path), $"the body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})"));
+            violations.Add(new FieldViolation(MalformedAt(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)),
+                $"the body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})"));
             return;
         }
         using (document)
@@ -111,9 +112,47 @@ internal sealed class RestRequestGuard(RequestDelegate next)
         && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase))
         && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>A JSON path such as <c>$.customer.type</c> as the field it names (<c>body</c> for the whole).</summary>
-    private static string FieldOf(string? path) =>
-        path is null or "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    /// <summary>The field whose value malformed JSON broke off in (e.g. <c>customer.type</c>), or <c>body</c>.</summary>
+    private static string MalformedAt(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var names = new List<string>(); // per open container: the property whose value is being read, "" when none
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        names.Add("");
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        names.RemoveAt(names.Count - 1);
+                        Done(names);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        names[^1] = reader.GetString() ?? "";
+                        break;
+                    default:
+                        Done(names);
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        var path = string.Join('.', names.Where(n => n.Length > 0));
+        return path.Length > 0 ? path : "body";
+
+        static void Done(List<string> names)
+        {
+            if (names.Count > 0)
+            {
+                names[^1] = "";
+            }
+        }
+    }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "...";
 
