@@ -46,9 +46,9 @@ public static class RestApi
             o.CustomSchemaIds(SchemaId);
             o.SwaggerDoc(DocumentName, new OpenApiInfo
             {
-            Title = "Paygate merchant API",
-            Version = "v1",
-            Description = "REST/JSON face of paygate.v1.PaymentService and WebhookService (gRPC JSON transcoding). "
+                Title = "Paygate merchant API",
+                Version = "v1",
+                Description = "REST/JSON face of paygate.v1.PaymentService and WebhookService (gRPC JSON transcoding). "
                 + "Every call carries a merchant key: `authorization: Bearer sk_...`. Errors are a JSON google.rpc.Status "
                 + "whose details carry an ErrorInfo (reason = PM-NNNN code), a BadRequest for invalid fields and a RetryInfo when retrying may help.",
             });
