@@ -23,6 +23,7 @@ public static class RestApi
 
     private const string CorsPolicy = "merchant-browsers";
     private const string DocumentName = "openapi";
+    private const string SecurityScheme = "merchantKey";
 
     /// <summary>Response headers a browser's script may read: the gRPC status and its details.</summary>
     private static readonly string[] ExposedHeaders = ["grpc-status", "grpc-message", "grpc-status-details-bin"];
@@ -44,6 +45,16 @@ public static class RestApi
         {
             // Nested proto types (Payment.State, Attempt.State) by their proto names, not the C# type's short name.
             o.CustomSchemaIds(SchemaId);
+            o.AddSecurityDefinition(SecurityScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A merchant's API key (sk_test_... in the sandbox, sk_live_...).",
+            });
+            o.AddSecurityRequirement(new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecurityScheme { Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = SecurityScheme } }] = [],
+            });
             o.SwaggerDoc(DocumentName, new OpenApiInfo
             {
                 Title = "Paygate merchant API",
