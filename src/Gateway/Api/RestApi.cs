@@ -18,10 +18,8 @@ public static class RestApi
     /// <summary>The origins (e.g. <c>https://checkout.example.com</c>) whose pages may call the merchant API; none by default.</summary>
     public const string AllowedOriginsSetting = "Cors:AllowedOrigins";
 
-    /// <summary>Where the OpenAPI document is served.</summary>
-    public const string OpenApiPath = "/openapi.json";
-
     private const string CorsPolicy = "merchant-browsers";
+    /// <summary>The OpenAPI document's name: it is served at <c>/openapi.json</c>.</summary>
     private const string DocumentName = "openapi";
     private const string SecurityScheme = "merchantKey";
 
