@@ -80,7 +80,12 @@ internal sealed class RestRequestGuard(RequestDelegate next)
         request.Body.Position = 0;
         if (buffer.Length == 0)
         {
-            return; // an empty body binds nothing: the request's fields come from the path and the query
+            // No body binds nothing (e.g. a cancel without request_id): the fields come from the path and the query. The
+            // transcoder would refuse it for want of a JSON content type, so it gets an empty JSON object.
+            request.Body = new MemoryStream("{}"u8.ToArray());
+            request.ContentLength = 2;
+            request.ContentType = "application/json";
+            return;
         }
         if (!IsJson(request.ContentType))
         {
