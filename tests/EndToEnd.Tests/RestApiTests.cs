@@ -112,6 +112,21 @@ public sealed class RestApiTests(RestApiFixture fixture) : IClassFixture<RestApi
     }
 
     [Fact]
+    public async Task WatchPayment_OverRest_StreamsOneJsonMessageALine()
+    {
+        var created = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.NewRequest());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var request = Request(HttpMethod.Get, $"/v1/payments/{created.Id}:watch");
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+
+        var first = JsonParser.Default.Parse<WatchPaymentResponse>(await reader.ReadLineAsync(timeout.Token) ?? "");
+
+        Assert.Equal((created.Id, "payment.snapshot"), (first.Payment.Id, first.EventType));
+    }
+
+    [Fact]
     public async Task Errors_OverRest_AreTheJsonStatus_WithErrorInfoAndBadRequest()
     {
         var admin = new AdminService.AdminServiceClient(Gateway.Operator);
