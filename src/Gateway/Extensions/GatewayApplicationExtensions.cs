@@ -20,9 +20,10 @@ public static class GatewayApplicationExtensions
     public static WebApplication MapPaygate(this WebApplication app)
     {
         app.UseMiddleware<StatusDetailsMiddleware>();
-        app.MapGrpcService<PaymentGrpcService>();
+        app.UsePaygateRest();
+        app.MapGrpcService<PaymentGrpcService>().ForBrowsers();
         app.MapGrpcService<ChannelGrpcService>();
-        app.MapGrpcService<WebhookGrpcService>();
+        app.MapGrpcService<WebhookGrpcService>().ForBrowsers();
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))

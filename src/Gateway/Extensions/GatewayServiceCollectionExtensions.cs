@@ -72,6 +72,7 @@ public static class GatewayServiceCollectionExtensions
             options.Interceptors.Add<CallerInterceptor>();
             options.MaxReceiveMessageSize = MaxRequestBytes;
         });
+        services.AddPaygateRest(configuration);
         services.AddStrictRequestParsing();
         services.AddGrpcReflection();
         services.AddSingleton<StoreHealth>();
