@@ -11,8 +11,8 @@ internal static class WebhookTelemetry
 {
     public static Activity? Start(DueDelivery delivery, string eventType, int number)
     {
-        // A root of its own: the dispatcher's loop is not inside any request.
-        var activity = GatewayTelemetry.Source.StartActivity("webhook delivery", ActivityKind.Producer, parentContext: default);
+        // A trace of its own: the dispatcher's loop runs outside any request.
+        var activity = GatewayTelemetry.Source.StartActivity("webhook delivery", ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("paygate.webhook.delivery_id", delivery.Id);
