@@ -63,7 +63,7 @@ public sealed partial class ObservabilityTests(GatewayFixture fixture) : IClassF
         using var tests = new ActivitySource("Paygate.EndToEnd.Tests");
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name is GatewayTelemetry.Name or "Microsoft.AspNetCore" or "Paygate.EndToEnd.Tests",
+            ShouldListenTo = s => s.Name is GatewayTelemetry.Name or "Microsoft.AspNetCore" or "System.Net.Http" or "Paygate.EndToEnd.Tests",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = recorded.Enqueue,
         };
@@ -79,19 +79,27 @@ public sealed partial class ObservabilityTests(GatewayFixture fixture) : IClassF
         }
         Assert.Equal(Payment.Types.State.Succeeded, payment.State);
 
-        // Other tests' gateways run in this process too: only this call's trace counts.
+        // The test's call -> the gateway's gRPC request span -> the channel call -> the adapter's HTTP request -> the
+        // simulated network's request span. Other tests' gateways run in this process too: only this call's trace counts.
+        Activity? span = null;
         Activity? request = null;
         await GatewayUnderTest.WaitUntilAsync(() =>
         {
-            request = recorded.FirstOrDefault(a => a.TraceId == trace && a.Source.Name == "Microsoft.AspNetCore");
+            span = recorded.FirstOrDefault(a => a.TraceId == trace && a.Source.Name == GatewayTelemetry.Name && a.GetTagItem("paygate.channel.operation") as string == "create");
+            request = span is null ? null : recorded.FirstOrDefault(a => a.SpanId == span.ParentSpanId);
             return Task.FromResult(request is not null);
-        }, TimeSpan.FromSeconds(5), "the gRPC request's span ended");
+        }, TimeSpan.FromSeconds(5), "the channel call's and the gRPC request's spans ended");
         var inTrace = recorded.Where(a => a.TraceId == trace).ToList();
-        var span = Assert.Single(inTrace, a => a.Source.Name == GatewayTelemetry.Name && a.GetTagItem("paygate.channel.operation") as string == "create");
+        var trail = string.Join("\n", inTrace.Select(a => $"{a.Source.Name} {a.DisplayName} {a.Kind} {a.SpanId} <- {a.ParentSpanId}"));
 
-        Assert.Equal(request!.SpanId, span.ParentSpanId);
+        Assert.True(request!.Source.Name == "Microsoft.AspNetCore", trail);
+        Assert.Single(inTrace, a => a.Source.Name == GatewayTelemetry.Name);
+        // The gRPC request came from the test, not from inside the gateway (e.g. not the simulator's request under the call).
+        Assert.DoesNotContain(inTrace, a => a.SpanId == request.ParentSpanId && a.Source.Name is GatewayTelemetry.Name or "Microsoft.AspNetCore");
+        var sent = Assert.Single(inTrace, a => a.Source.Name == "System.Net.Http" && a.ParentSpanId == span!.SpanId);
+        Assert.Contains(inTrace, a => a.Source.Name == "Microsoft.AspNetCore" && a.ParentSpanId == sent.SpanId);
         Assert.Equal(ActivityKind.Server, request.Kind);
-        Assert.Equal("card", span.GetTagItem("paygate.channel"));
+        Assert.Equal("card", span!.GetTagItem("paygate.channel"));
         Assert.Equal("succeeded", span.GetTagItem("paygate.channel.outcome"));
         Assert.Equal("none", span.GetTagItem("paygate.pm_code"));
         Assert.Equal(payment.Attempts[0].ChannelReference, span.GetTagItem("paygate.attempt.reference"));
