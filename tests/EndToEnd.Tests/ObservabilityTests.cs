@@ -108,6 +108,28 @@ public sealed partial class ObservabilityTests(GatewayFixture fixture) : IClassF
         Assert.All(inTrace.SelectMany(a => a.TagObjects), tag => Assert.DoesNotContain(Pan, Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Live", null, false)]
+    [InlineData("Live", "true", true)]
+    [InlineData("Sandbox", "false", false)]
+    public async Task Metrics_ByEnvironmentAndSetting_ServedOnlyWhenOn(string environment, string? setting, bool served)
+    {
+        var data = Directory.CreateTempSubdirectory("paygate-metrics-").FullName;
+        try
+        {
+            await using var gateway = await GatewayUnderTest.StartAsync(fixture.ChannelSettings, data,
+                new Dictionary<string, string?> { ["Paygate:Environment"] = environment, ["Observability:Prometheus"] = setting });
+            using var http = new HttpClient();
+            using var response = await http.GetAsync($"{gateway.HttpBaseUrl}/metrics");
+
+            Assert.Equal(served ? System.Net.HttpStatusCode.OK : System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 
     /// <summary>The sum of the samples of <paramref name="name"/> with these labels (other labels free); NaN when there is none.</summary>
