@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Paygate.Gateway.Observability;
 using Paygate.V1;
 
@@ -130,9 +133,50 @@ public sealed partial class ObservabilityTests(GatewayFixture fixture) : IClassF
         }
     }
 
+    [Fact]
+    public async Task Otlp_EndpointSet_TracesAndMetricsReachTheCollector()
+    {
+        // A stand-in collector: counts what arrives on OTLP/HTTP's two paths.
+        var port = GatewayUnderTest.FreePort();
+        var received = new ConcurrentDictionary<string, int>();
+        var builder = WebApplication.CreateSlimBuilder();
+        // Not the gateway's appsettings.json beside the tests (its Kestrel endpoints would win over the URL).
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var collector = builder.Build();
+        collector.MapPost("/v1/{signal}", (string signal) =>
+        {
+            received.AddOrUpdate(signal, 1, (_, n) => n + 1);
+            return Microsoft.AspNetCore.Http.Results.Ok();
+        });
+        await collector.StartAsync();
+        var data = Directory.CreateTempSubdirectory("paygate-otlp-").FullName;
+        try
+        {
+            await using (var gateway = await GatewayUnderTest.StartAsync(fixture.ChannelSettings, data, new Dictionary<string, string?>
+            {
+                ["Observability:Otlp:Endpoint"] = $"http://127.0.0.1:{port}",
+                ["Observability:Otlp:Protocol"] = "HttpProtobuf",
+            }))
+            {
+                Assert.Equal(Payment.Types.State.Succeeded, (await gateway.Payments.CreatePaymentAsync(GatewayUnderTest.CardRequest(Pan))).State);
+                // Spans leave in batches (every 5 s); metrics at least when the gateway stops.
+                await GatewayUnderTest.WaitUntilAsync(() => Task.FromResult(received.ContainsKey("traces")), TimeSpan.FromSeconds(15), "spans exported");
+            }
+
+            // Stopping the gateway flushes the metrics.
+            Assert.True(received.GetValueOrDefault("metrics") >= 1, string.Join(", ", received));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private sealed record Sample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 
-    /// <summary>The sum of the samples of <paramref name="name"/> with these labels (other labels free); NaN when there is none.</summary>
+    /// <summary>The sum of the samples of <paramref name="name"/> with these labels (other labels free); fails the test when there is none.</summary>
     private static double Value(IReadOnlyList<Sample> samples, string name, params (string Key, string Value)[] labels)
     {
         var matching = samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).ToList();
