@@ -25,8 +25,14 @@ internal static class ChannelCallTelemetry
         {
             activity.SetTag("paygate.channel", channelId);
             activity.SetTag("paygate.channel.operation", operation);
-            activity.SetTag("paygate.attempt.reference", reference);
-            if (PaymentIds.AttemptNumberOf(PaymentIds.AttemptReferenceOfRefund(reference) ?? reference) is { } number)
+            // A refund's reference is its attempt's with the refund's number after it.
+            var attempt = PaymentIds.AttemptReferenceOfRefund(reference) ?? reference;
+            activity.SetTag("paygate.attempt.reference", attempt);
+            if (!ReferenceEquals(attempt, reference))
+            {
+                activity.SetTag("paygate.refund.reference", reference);
+            }
+            if (PaymentIds.AttemptNumberOf(attempt) is { } number)
             {
                 activity.SetTag("paygate.attempt.number", number);
             }
