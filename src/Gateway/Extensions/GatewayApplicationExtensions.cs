@@ -1,5 +1,6 @@
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Notifications;
+using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Sandbox;
 
@@ -31,6 +32,7 @@ public static class GatewayApplicationExtensions
             app.MapGrpcReflectionService();
         }
         app.MapChannelNotifications();
+        app.MapPaygateMetrics();
         app.MapGet("/", () => "Paygate: gRPC API paygate.v1.PaymentService, WebhookService (merchant keys), ChannelService, AdminService (operator keys); channel notifications at /notify/<channel>");
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Fx;
 using Paygate.Gateway.Merchants;
+using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Resilience;
@@ -78,6 +79,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<StoreHealth>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreHealth>());
         services.AddGrpcHealthChecks().AddCheck<StoreHealth>("store");
+        services.AddPaygateObservability(configuration);
         return services;
     }
 

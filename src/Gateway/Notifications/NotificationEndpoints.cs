@@ -1,5 +1,6 @@
 using Paygate.Adapters.BankTransfer;
 using Paygate.Adapters.Contract;
+using Paygate.Gateway.Observability;
 using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Routing;
@@ -31,6 +32,7 @@ public static class NotificationEndpoints
         {
             return Results.NotFound();
         }
+        using var span = NotificationTelemetry.Start(target.Id);
         if (context.Request.ContentLength > MaxBodyBytes)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
@@ -49,7 +51,7 @@ public static class NotificationEndpoints
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         if (target is IStatementChannel bank)
         {
-            return await HandleStatementAsync(target, bank, headers, body, context, logger);
+            return await HandleStatementAsync(target, bank, headers, body, context, logger, span);
         }
 
         ChannelNotification notification;
@@ -60,6 +62,7 @@ public static class NotificationEndpoints
         catch (NotificationRejectedException ex)
         {
             logger.LogWarning("Rejected a {Channel} notification from {Remote}: {Reason}", channel, context.Connection.RemoteIpAddress, ex.Message);
+            NotificationTelemetry.Outcome(span, "rejected");
             return Reply(target.NotificationReply(accepted: false));
         }
 
@@ -72,17 +75,19 @@ public static class NotificationEndpoints
         {
             logger.LogInformation("Repeated {Channel} notification {NotificationId} for order {Reference}: already applied, acknowledged without effect",
                 channel, notification.NotificationId, subject);
+            NotificationTelemetry.Outcome(span, "repeated", subject);
             return Reply(target.NotificationReply(accepted: true));
         }
         // Applied and recorded in one unit of work: a crash cannot leave it applied but unrecorded, or the reverse.
         var receipt = id is null ? null : new NotificationReceipt(channel, id, subject, clock.GetUtcNow());
         var applied = await lifecycle.ApplyNotificationAsync(channel, notification, context.RequestAborted, receipt) == NotificationOutcome.Applied;
+        NotificationTelemetry.Outcome(span, applied ? "applied" : "not_applied", subject);
         return Reply(target.NotificationReply(accepted: applied));
     }
 
     /// <summary>A bank's camt.054: verified first, then every credit in it reconciled; acknowledged once all are recorded.</summary>
     private static async Task<IResult> HandleStatementAsync(IPaymentChannel target, IStatementChannel bank, IReadOnlyDictionary<string, string> headers, string body,
-        HttpContext context, ILogger logger)
+        HttpContext context, ILogger logger, System.Diagnostics.Activity? span)
     {
         BankStatement statement;
         try
@@ -92,8 +97,10 @@ public static class NotificationEndpoints
         catch (NotificationRejectedException ex)
         {
             logger.LogWarning("Rejected a {Channel} notification from {Remote}: {Reason}", target.Id, context.Connection.RemoteIpAddress, ex.Message);
+            NotificationTelemetry.Outcome(span, "rejected");
             return Reply(target.NotificationReply(accepted: false));
         }
+        NotificationTelemetry.Outcome(span, "statement");
         var reconciliation = context.RequestServices.GetRequiredService<BankReconciliation>();
         await reconciliation.ApplyAsync(target.Id, statement, context.RequestAborted);
         return Reply(target.NotificationReply(accepted: true));

@@ -1,4 +1,5 @@
 using Paygate.Adapters.Contract;
+using Paygate.Gateway.Observability;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Routing;
 
@@ -33,6 +34,7 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
         {
             var payment = await GetAsync(paymentId, CancellationToken.None);
             var expected = payment.Version;
+            var before = payment.State;
             if (change(payment) is not { } recorded)
             {
                 return payment;
@@ -40,6 +42,7 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
             if (await store.TryUpdateAsync(payment, expected, recorded, idempotency, CancellationToken.None))
             {
                 signals.Changed(paymentId);
+                PaymentStateMetrics.Saved(payment, before);
                 return payment;
             }
         }

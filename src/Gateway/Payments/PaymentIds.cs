@@ -29,6 +29,12 @@ public static class PaymentIds
     public static string AttemptReference(string paymentId, int attemptNumber) =>
         $"{paymentId["pay_".Length..]}A{attemptNumber:D2}";
 
+    /// <summary>The attempt's number from its order number (null for a reference that is not an attempt's, e.g. a probe's).</summary>
+    public static int? AttemptNumberOf(string reference) =>
+        reference is [.. var id, 'A', >= '0' and <= '9' and var tens, >= '0' and <= '9' and var ones] && id.Length > 0 && !reference.StartsWith("PROBE", StringComparison.Ordinal)
+            ? ((tens - '0') * 10) + (ones - '0')
+            : null;
+
     /// <summary>
     /// The network's key for a merchant refund of an attempt: the attempt's order number, <c>F</c> and the refund's
     /// number (32 characters; automatic refunds of duplicates use <c>R</c>, so the two never meet).

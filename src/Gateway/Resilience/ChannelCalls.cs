@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
+using Paygate.Gateway.Observability;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
@@ -26,7 +27,7 @@ public sealed partial class ChannelCalls(IOptions<ResilienceOptions> options, Ch
     private readonly ConcurrentDictionary<string, DateTimeOffset> _bankQuietUntil = new(StringComparer.Ordinal);
 
     public Task<ChannelResult> CreateAsync(IPaymentChannel channel, ChannelPaymentRequest request, DateTimeOffset? deadline) =>
-        RunAsync(channel, "create", token => channel.CreateAsync(request, token), deadline);
+        RunAsync(channel, "create", request.Reference, token => channel.CreateAsync(request, token), deadline);
 
     /// <summary>
     /// Asks about an order. Only the network's own word about the order may say it failed (no such order, closed,
@@ -35,27 +36,46 @@ public sealed partial class ChannelCalls(IOptions<ResilienceOptions> options, Ch
     /// </summary>
     public async Task<ChannelResult> QueryAsync(IPaymentChannel channel, ChannelOrder order, DateTimeOffset? deadline = null)
     {
-        var result = await RunAsync(channel, "query", token => channel.QueryAsync(order, token), deadline);
+        var result = await RunAsync(channel, "query", order.Reference, token => channel.QueryAsync(order, token), deadline);
         return result.Outcome == ChannelOutcome.Failed && result.Error != ErrorCatalogue.ChannelOrderNotFound && result.Error != ErrorCatalogue.TradeClosed
             ? result with { Outcome = ChannelOutcome.Unknown, Error = ErrorCatalogue.OutcomeUnknown }
             : result;
     }
 
     public Task<ChannelResult> CloseAsync(IPaymentChannel channel, ChannelOrder order, DateTimeOffset? deadline = null) =>
-        RunAsync(channel, "close", token => channel.CloseAsync(order, token), deadline);
+        RunAsync(channel, "close", order.Reference, token => channel.CloseAsync(order, token), deadline);
 
     /// <summary>Sends an order's authorisation again with the payer's completed authentication (3-D Secure).</summary>
     public Task<ChannelResult> AuthorizeAuthenticatedAsync(IPaymentChannel channel, IPayerAuthenticationChannel authenticating, ChannelOrder order, string authenticationId,
         DateTimeOffset? deadline = null) =>
-        RunAsync(channel, "authorize-authenticated", token => authenticating.AuthorizeAuthenticatedAsync(order, authenticationId, token), deadline);
+        RunAsync(channel, "authorize-authenticated", order.Reference, token => authenticating.AuthorizeAuthenticatedAsync(order, authenticationId, token), deadline);
 
     public Task<ChannelResult> RefundAsync(IPaymentChannel channel, ChannelRefundRequest request, DateTimeOffset? deadline = null) =>
-        RunAsync(channel, "refund", token => channel.RefundAsync(request, token), deadline);
+        RunAsync(channel, "refund", request.RefundReference, token => channel.RefundAsync(request, token), deadline);
 
     public Task<ChannelResult> QueryRefundAsync(IPaymentChannel channel, ChannelRefundRequest request, DateTimeOffset? deadline = null) =>
-        RunAsync(channel, "refund-query", token => channel.QueryRefundAsync(request, token), deadline);
+        RunAsync(channel, "refund-query", request.RefundReference, token => channel.QueryRefundAsync(request, token), deadline);
 
-    private async Task<ChannelResult> RunAsync(IPaymentChannel channel, string operation, Func<CancellationToken, Task<ChannelResult>> call, DateTimeOffset? deadline)
+    /// <summary>The call inside its span, measured: every channel call, whatever became of it, is recorded once here.</summary>
+    private async Task<ChannelResult> RunAsync(IPaymentChannel channel, string operation, string reference, Func<CancellationToken, Task<ChannelResult>> call,
+        DateTimeOffset? deadline)
+    {
+        using var span = ChannelCallTelemetry.Start(channel.Id, operation, reference);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await CallAsync(channel, operation, call, deadline);
+            ChannelCallTelemetry.Record(span, channel.Id, operation, result, Stopwatch.GetElapsedTime(started));
+            return result;
+        }
+        catch (Exception ex)
+        {
+            ChannelCallTelemetry.Failed(span, ex);
+            throw;
+        }
+    }
+
+    private async Task<ChannelResult> CallAsync(IPaymentChannel channel, string operation, Func<CancellationToken, Task<ChannelResult>> call, DateTimeOffset? deadline)
     {
         var pipeline = _pipelines.GetOrAdd(channel.Id, id => new Lazy<ResiliencePipeline<ChannelResult>>(() => Build(id))).Value;
         if (_bankQuietUntil.TryGetValue(channel.Id, out var quietUntil) && clock.GetUtcNow() < quietUntil)

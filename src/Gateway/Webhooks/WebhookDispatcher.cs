@@ -4,6 +4,7 @@ using System.Text;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Paygate.Gateway.Mapping;
+using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Webhooks;
@@ -64,6 +65,7 @@ public sealed class WebhookDispatcher(
     {
         var evt = delivery.Event.ToProto();
         var number = delivery.Attempts + 1;
+        using var span = WebhookTelemetry.Start(delivery, evt.Type, number);
         var started = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
         // A refused address counts as a failed try and is retried like an unreachable endpoint, not given up at once:
@@ -75,18 +77,21 @@ public sealed class WebhookDispatcher(
         var now = clock.GetUtcNow();
         if (error.Length == 0)
         {
+            WebhookTelemetry.Finished(span, status, delivered: true, "delivered");
             await store.RecordAttemptAsync(delivery.Id, attempt, WebhookDeliveryState.Delivered, now, CancellationToken.None);
             return;
         }
         var giveUpAt = delivery.CreateTime + _options.GiveUpAfter;
         if (now >= giveUpAt)
         {
+            WebhookTelemetry.Finished(span, status, delivered: false, "given_up");
             logger.LogError("Webhook delivery {DeliveryId} of {EventId} to endpoint {EndpointId} given up after {Attempts} tries: {Error}",
                 delivery.Id, evt.Id, delivery.EndpointId, number, error);
             await store.RecordAttemptAsync(delivery.Id, attempt, WebhookDeliveryState.Failed, now, CancellationToken.None);
             return;
         }
         var next = now + RetryDelay(number);
+        WebhookTelemetry.Finished(span, status, delivered: false, "retry");
         logger.LogWarning("Webhook delivery {DeliveryId} of {EventId} to endpoint {EndpointId} failed (try {Attempt}): {Error}; next try at {Next:O}",
             delivery.Id, evt.Id, delivery.EndpointId, number, error, next);
         await store.RecordAttemptAsync(delivery.Id, attempt, WebhookDeliveryState.Pending, next < giveUpAt ? next : giveUpAt, CancellationToken.None);

@@ -130,9 +130,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
         await using var connection = await OpenAsync(cancellationToken);
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             var result = await work(connection, tx);
             await tx.CommitAsync(cancellationToken);
+            Observability.StoreMetrics.PostgresCommitted(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             return result;
         }
         catch (Exception ex) when (IsOutage(ex))

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Paygate.Gateway.Observability;
 
 namespace Paygate.Gateway.Storage.Sqlite;
 
@@ -60,6 +62,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private void Commit(List<IUnit> batch)
     {
         var done = new List<IUnit>(batch.Count);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using var tx = _connection.BeginTransaction(deferred: false);
@@ -93,6 +96,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
         Commits++;
         UnitsCommitted += done.Count;
+        StoreMetrics.SqliteCommitted(batch.Count, Stopwatch.GetElapsedTime(started));
         foreach (var unit in done)
         {
             unit.Complete();
