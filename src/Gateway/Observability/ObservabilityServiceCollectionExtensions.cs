@@ -4,8 +4,6 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Paygate.Gateway.Security;
-using Paygate.Gateway.Storage.Postgres;
-using Paygate.Gateway.Storage.Sqlite;
 
 namespace Paygate.Gateway.Observability;
 
@@ -36,14 +34,6 @@ public static class ObservabilityServiceCollectionExtensions
         if (!prometheus && otlp is null)
         {
             return services;
-        }
-        if (services.Any(d => d.ServiceType == typeof(PostgresDatabase)))
-        {
-            services.AddSingleton<IBacklogCounts, PostgresBacklogCounts>();
-        }
-        else
-        {
-            services.AddSingleton<IBacklogCounts, SqliteBacklogCounts>();
         }
         services.AddSingleton<BacklogGauges>();
         services.AddSingleton<ChannelCircuitGauge>();

@@ -1,4 +1,5 @@
 using Paygate.Gateway.Merchants;
+using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
 using Paygate.Gateway.Storage.Postgres;
@@ -42,6 +43,7 @@ public static class StoreRegistration
             services.AddSingleton<IWorkerLeases, PostgresWorkerLeases>();
             services.AddSingleton<ISharedLocks, PostgresSharedLocks>();
             services.AddSingleton<IRetentionStore, PostgresRetentionStore>();
+            services.AddSingleton<IBacklogCounts, PostgresBacklogCounts>();
             return services;
         }
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -54,6 +56,7 @@ public static class StoreRegistration
         services.AddSingleton<IWorkerLeases, SqliteWorkerLeases>();
         services.AddSingleton<ISharedLocks, ProcessLocks>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
+        services.AddSingleton<IBacklogCounts, SqliteBacklogCounts>();
         return services;
     }
 }
