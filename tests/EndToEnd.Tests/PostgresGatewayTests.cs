@@ -70,6 +70,13 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
         Assert.Equal(["payment.created", "payment.requires_action", "payment.succeeded"], events.Where(e => e.Payment.Id == created.Id).Select(e => e.Type));
         Assert.Equal("payment.created", events.First(e => e.Payment.Id == card.Id).Type);
         Assert.Contains(events, e => e.Type == "refund.succeeded" && e.Refund.Id == refund.Id);
+
+        // The operator's view of the same: backlog gauges counted on PostgreSQL, and its commits timed.
+        using var http = new HttpClient();
+        var scrape = await http.GetStringAsync($"{_gateway.HttpBaseUrl}/metrics");
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^paygate_attempts_unknown(\{[^}]*\})? 0( |$)", System.Text.RegularExpressions.RegexOptions.Multiline), scrape);
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^paygate_webhooks_pending(\{[^}]*\})? 0( |$)", System.Text.RegularExpressions.RegexOptions.Multiline), scrape);
+        Assert.Matches(@"paygate_store_commit_duration_seconds_count\{[^}]*store=""postgres""", scrape);
     }
 
     [PostgresFact]
