@@ -30,7 +30,7 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
 
     public async Task InsertAsync(Payment payment, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
-        var row = new PaymentRow(payment, version: 1, PayerQueryTime(payment));
+        var row = new PaymentRow(payment, version: 1, _payerQueries, "");
         await database.WriteAsync(async (connection, tx) =>
         {
             await using var batch = new NpgsqlBatch(connection, tx);
@@ -51,7 +51,7 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
 
     public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
-        var row = new PaymentRow(payment, expectedVersion + 1, PayerQueryTime(payment));
+        var row = new PaymentRow(payment, expectedVersion + 1, _payerQueries, "");
         var saved = await database.WriteAsync(async (connection, tx) =>
         {
             // The version check first, alone: its answer decides whether anything else is written. It is the transaction's
@@ -235,28 +235,6 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         return command;
     }
 
-    /// <summary>A payment's row, prepared before the transaction opens.</summary>
-    private sealed class PaymentRow
-    {
-        public PaymentRow(Payment payment, long version, long payerQueryTime)
-        {
-            Body = PaymentJson.Serialize(payment);
-            Parameters =
-            [
-                ("id", payment.Id), ("state", (int)payment.State), ("ct", payment.CreateTime.ToUnixTimeMilliseconds()),
-                ("ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("et", payment.ExpireTime.ToUnixTimeMilliseconds()),
-                ("open", PaymentRowMarkers.OpenAttempt(payment)), ("refund", PaymentRowMarkers.PendingRefund(payment)),
-                ("version", version), ("body", Body), ("payer", payerQueryTime),
-            ];
-        }
-
-        public string Body { get; }
-
-        public (string, object?)[] Parameters { get; }
-    }
-
-    private long PayerQueryTime(Payment payment) =>
-        PayerQuerySchedule.Next(payment, _payerQueries, payment.UpdateTime)?.ToUnixTimeMilliseconds() ?? 0;
 
     private async Task<Payment?> FirstPaymentAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         (await ReadPaymentsAsync(sql, cancellationToken, parameters)).SingleOrDefault();

@@ -24,7 +24,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
 
     public async Task InsertAsync(Payment payment, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
-        var row = new PaymentRow(payment, version: 1, PayerQueryTime(payment));
+        var row = new PaymentRow(payment, version: 1, _payerQueries, "$");
         await database.WriteAsync((connection, tx) =>
         {
             if (idempotency is not null && !TryInsertIdempotency(connection, tx, idempotency))
@@ -43,7 +43,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
 
     public async Task<bool> TryUpdateAsync(Payment payment, long expectedVersion, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
-        var row = new PaymentRow(payment, expectedVersion + 1, PayerQueryTime(payment));
+        var row = new PaymentRow(payment, expectedVersion + 1, _payerQueries, "$");
         var saved = await database.WriteAsync((connection, tx) =>
         {
             var changed = Execute(connection, tx, """
@@ -215,29 +215,6 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         }
     }
 
-    /// <summary>A payment's row, prepared on the caller's thread: the writer only binds it.</summary>
-    private sealed class PaymentRow
-    {
-        public PaymentRow(Payment payment, long version, long payerQueryTime)
-        {
-            Body = PaymentJson.Serialize(payment);
-            Parameters =
-            [
-                ("$id", payment.Id), ("$state", (int)payment.State), ("$ct", payment.CreateTime.ToUnixTimeMilliseconds()),
-                ("$ut", payment.UpdateTime.ToUnixTimeMilliseconds()), ("$et", payment.ExpireTime.ToUnixTimeMilliseconds()),
-                ("$open", PaymentRowMarkers.OpenAttempt(payment)), ("$refund", PaymentRowMarkers.PendingRefund(payment)),
-                ("$version", version), ("$body", Body), ("$payer", payerQueryTime),
-            ];
-        }
-
-        public string Body { get; }
-
-        public (string, object?)[] Parameters { get; }
-    }
-
-    /// <summary>A payment waiting for its payer is first asked about at the schedule's next point after this change (0: not at all).</summary>
-    private long PayerQueryTime(Payment payment) =>
-        PayerQuerySchedule.Next(payment, _payerQueries, payment.UpdateTime)?.ToUnixTimeMilliseconds() ?? 0;
 
     private List<Payment> ReadPayments(string sql, params (string, object?)[] parameters) =>
         database.Read(connection => Query(connection, null, sql, r =>

@@ -21,19 +21,3 @@ public sealed class SqliteWorkerLeases(SqliteDatabase database, TimeProvider clo
         database.WriteAsync((connection, tx) => Execute(connection, tx, "DELETE FROM worker_leases WHERE name = $name AND holder = $holder",
             ("$name", worker), ("$holder", Holder)));
 }
-
-/// <summary>Locks of the one process that owns the SQLite file.</summary>
-public sealed class ProcessLocks(KeyedLock locks) : ISharedLocks
-{
-    public async Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken) =>
-        new Held(await locks.AcquireAsync(key, cancellationToken));
-
-    private sealed class Held(IDisposable held) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            held.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
-}
