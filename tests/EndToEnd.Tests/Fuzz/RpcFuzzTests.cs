@@ -56,7 +56,7 @@ public sealed class RpcFuzzTests(GatewayFixture fixture) : IClassFixture<Gateway
                 }
                 var lines = Gateway.Logs.Lines.Skip(logged).ToList();
                 logged += lines.Count;
-                if (lines.FirstOrDefault(l => l.Level >= LogLevel.Error) is { } line)
+                if (lines.FirstOrDefault(l => l.Level >= LogLevel.Error && !(method.IsServerStreaming && IsOwnStreamReset(l))) is { } line)
                 {
                     problem = (problem is null ? "" : problem + "; ") + "logged " + line;
                 }
@@ -69,6 +69,14 @@ public sealed class RpcFuzzTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.True(failures.Count == 0, $"{failures.Count} of {service.Methods.Count * InputsPerRpc} requests (seed {seed}, {clock.Elapsed.TotalSeconds:0.0} s):\n"
             + string.Join("\n", failures.Take(20)));
     }
+
+    /// <summary>
+    /// grpc-dotnet's own error line (outside the gateway's code) when this test cut a stream short while the server was still
+    /// reading the request: the reset is the test's doing, not the gateway's.
+    /// </summary>
+    private static bool IsOwnStreamReset(LogLine line) =>
+        line.Category.StartsWith("Grpc.AspNetCore.Server", StringComparison.Ordinal)
+        && line.Exception is IOException { Message: var message } && message.Contains("reset", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>What is wrong with how a call ended, or null.</summary>
     private static string? Problem(RpcException? error)
