@@ -17,22 +17,6 @@ public interface IWorkerLeases
     Task ReleaseAsync(string worker, CancellationToken cancellationToken);
 }
 
-public static class WorkerLeaseExtensions
-{
-    /// <summary>Gives the lease up at a graceful stop; a store that cannot be reached then just lets it lapse.</summary>
-    public static async Task ReleaseAtStopAsync(this IWorkerLeases leases, string worker, ILogger logger)
-    {
-        try
-        {
-            await leases.ReleaseAsync(worker, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning("The {Worker} lease was not given up ({Error}); it lapses by itself", worker, ex.Message);
-        }
-    }
-}
-
 /// <summary>
 /// A lock every gateway instance on the store honours, held around work that reads, decides and writes in several steps
 /// (reconciling one bank entry).

@@ -12,42 +12,19 @@ public sealed class RecoveryWorker(
     IOptions<PaymentOptions> options,
     IWorkerLeases leases,
     TimeProvider clock,
-    ILogger<RecoveryWorker> logger) : BackgroundService
+    ILogger<RecoveryWorker> logger) : LeasedWorker(leases, clock, logger)
 {
-    /// <summary>The worker's lease: with several instances on one store, one of them sweeps.</summary>
-    public const string LeaseName = "recovery";
+    protected override string LeaseName => "recovery";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        try
-        {
-            await SweepWhileHoldingAsync(timer, stoppingToken);
-        }
-        finally
-        {
-            await leases.ReleaseAtStopAsync(LeaseName, logger);
-        }
-    }
+    protected override TimeSpan Interval => options.Value.SweepInterval;
 
-    private async Task SweepWhileHoldingAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        do
-        {
-            try
-            {
-                if (await leases.TryHoldAsync(LeaseName, options.Value.WorkerLease, stoppingToken))
-                {
-                    await SweepAsync(stoppingToken, token => leases.TryHoldAsync(LeaseName, options.Value.WorkerLease, token));
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Recovery sweep failed; retrying at the next tick");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Lease => options.Value.WorkerLease;
+
+    /// <summary>At start: a restarted gateway resolves what it left unknown at once.</summary>
+    protected override bool RunsAtStart => true;
+
+    protected override Task RunAsync(Func<CancellationToken, Task<bool>> stillHolding, CancellationToken cancellationToken) =>
+        SweepAsync(cancellationToken, stillHolding);
 
     /// <summary>One pass over the payments that need attention.</summary>
     /// <param name="cancellationToken">Stops the sweep.</param>
@@ -57,14 +34,14 @@ public sealed class RecoveryWorker(
     /// </param>
     public async Task SweepAsync(CancellationToken cancellationToken, Func<CancellationToken, Task<bool>>? stillHolding = null)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var due = await store.ListNeedingAttentionAsync(now, now - options.Value.PendingQueryAfter, 100, cancellationToken);
         foreach (var payment in due)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (stillHolding is not null && !await stillHolding(cancellationToken))
             {
-                logger.LogWarning("Recovery sweep stopped: another instance holds the recovery lease now");
+                Logger.LogWarning("Recovery sweep stopped: another instance holds the recovery lease now");
                 return;
             }
             try
@@ -81,7 +58,7 @@ public sealed class RecoveryWorker(
             }
             catch (PaymentException ex)
             {
-                logger.LogWarning("Payment {PaymentId} not resolved yet: {Reason}", payment.Id, ex.Message);
+                Logger.LogWarning("Payment {PaymentId} not resolved yet: {Reason}", payment.Id, ex.Message);
             }
         }
         foreach (var payment in await store.ListPayerQueriesDueAsync(now, 100, cancellationToken))
@@ -89,7 +66,7 @@ public sealed class RecoveryWorker(
             cancellationToken.ThrowIfCancellationRequested();
             if (stillHolding is not null && !await stillHolding(cancellationToken))
             {
-                logger.LogWarning("Recovery sweep stopped: another instance holds the recovery lease now");
+                Logger.LogWarning("Recovery sweep stopped: another instance holds the recovery lease now");
                 return;
             }
             try
@@ -98,7 +75,7 @@ public sealed class RecoveryWorker(
             }
             catch (PaymentException ex)
             {
-                logger.LogWarning("Payment {PaymentId}: scheduled query failed: {Reason}", payment.Id, ex.Message);
+                Logger.LogWarning("Payment {PaymentId}: scheduled query failed: {Reason}", payment.Id, ex.Message);
             }
         }
     }

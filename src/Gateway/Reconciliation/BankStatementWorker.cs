@@ -9,57 +9,27 @@ namespace Paygate.Gateway.Reconciliation;
 /// credit whose camt.054 never arrived is still found.
 /// </summary>
 public sealed class BankStatementWorker(IEnumerable<IPaymentChannel> channels, BankReconciliation reconciliation, IConfiguration configuration, IWorkerLeases leases,
-    TimeProvider clock, ILogger<BankStatementWorker> logger) : BackgroundService
+    TimeProvider clock, ILogger<BankStatementWorker> logger) : LeasedWorker(leases, clock, logger)
 {
-    /// <summary>The worker's lease: with several instances on one store, one of them pulls the statements.</summary>
-    public const string LeaseName = "bank-statements";
+    protected override string LeaseName => "bank-statements";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!channels.OfType<IStatementChannel>().Any())
-        {
-            return;
-        }
-        var interval = configuration.GetValue("Reconciliation:StatementInterval", TimeSpan.FromHours(1));
-        using var timer = new PeriodicTimer(interval, clock);
-        try
-        {
-            await PullWhileHoldingAsync(timer, interval, stoppingToken);
-        }
-        finally
-        {
-            await leases.ReleaseAtStopAsync(LeaseName, logger);
-        }
-    }
+    protected override TimeSpan Interval => configuration.GetValue("Reconciliation:StatementInterval", TimeSpan.FromHours(1));
 
-    private async Task PullWhileHoldingAsync(PeriodicTimer timer, TimeSpan interval, CancellationToken stoppingToken)
+    protected override bool HasWork => channels.OfType<IStatementChannel>().Any();
+
+    /// <summary>Yesterday's statement (complete) and today's so far; a day that fails is tried again at the next tick.</summary>
+    protected override async Task RunAsync(Func<CancellationToken, Task<bool>> stillHolding, CancellationToken cancellationToken)
     {
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var today = DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
+        foreach (var date in new[] { today.AddDays(-1), today })
         {
-            // Held for two ticks: the holder renews it at each, another instance takes over after its holder missed one.
             try
             {
-                if (!await leases.TryHoldAsync(LeaseName, interval * 2, stoppingToken))
-                {
-                    continue;
-                }
+                await ReconcileDayAsync(date, cancellationToken);
             }
-            catch (StoreUnavailableException ex)
+            catch (Exception ex) when (ex is HttpRequestException or NotificationRejectedException)
             {
-                logger.LogWarning("Statement pull skipped: {Error}", ex.Message);
-                continue;
-            }
-            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            foreach (var date in new[] { today.AddDays(-1), today })
-            {
-                try
-                {
-                    await ReconcileDayAsync(date, stoppingToken);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or NotificationRejectedException)
-                {
-                    logger.LogWarning("Statement of {Date} not reconciled: {Error}; next try at the next tick", date, ex.Message);
-                }
+                Logger.LogWarning("Statement of {Date} not reconciled: {Error}; next try at the next tick", date, ex.Message);
             }
         }
     }

@@ -8,53 +8,26 @@ namespace Paygate.Gateway.Retention;
 /// in small batches with pauses between them, so that a gateway that runs for years does not grow without bound.
 /// </summary>
 public sealed class RetentionWorker(IRetentionStore store, IWorkerLeases leases, IOptions<RetentionOptions> options, TimeProvider clock,
-    ILogger<RetentionWorker> logger) : BackgroundService
+    ILogger<RetentionWorker> logger) : LeasedWorker(leases, clock, logger)
 {
-    public const string LeaseName = "retention";
+    protected override string LeaseName => "retention";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval, clock);
-        try
-        {
-            await PruneWhileHoldingAsync(timer, stoppingToken);
-        }
-        finally
-        {
-            await leases.ReleaseAtStopAsync(LeaseName, logger);
-        }
-    }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-    private async Task PruneWhileHoldingAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                // Held for two intervals: the holder renews it at each run.
-                if (await leases.TryHoldAsync(LeaseName, options.Value.Interval * 2, stoppingToken))
-                {
-                    await PruneAsync(stoppingToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("Retention run failed: {Error}; trying again at the next tick", ex.Message);
-            }
-        }
-    }
+    protected override async Task RunAsync(Func<CancellationToken, Task<bool>> stillHolding, CancellationToken cancellationToken) =>
+        await PruneAsync(cancellationToken);
 
     /// <summary>One run: everything past its age, deliveries first (an event is kept while a delivery carries it).</summary>
     public async Task<(int Deliveries, int Events, int Receipts)> PruneAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var deliveries = await DrainAsync((limit, ct) => store.PruneDeliveriesAsync(now - o.WebhookDeliveries, limit, ct), cancellationToken);
         var events = await DrainAsync((limit, ct) => store.PruneEventsAsync(now - o.Events, limit, ct), cancellationToken);
         var receipts = await DrainAsync((limit, ct) => store.PruneNotificationReceiptsAsync(now - o.NotificationReceipts, limit, ct), cancellationToken);
         if (deliveries + events + receipts > 0)
         {
-            logger.LogInformation("Retention removed {Deliveries} webhook deliveries, {Events} events and {Receipts} notification receipts", deliveries, events, receipts);
+            Logger.LogInformation("Retention removed {Deliveries} webhook deliveries, {Events} events and {Receipts} notification receipts", deliveries, events, receipts);
         }
         return (deliveries, events, receipts);
     }
@@ -70,7 +43,7 @@ public sealed class RetentionWorker(IRetentionStore store, IWorkerLeases leases,
             {
                 return total;
             }
-            await Task.Delay(options.Value.Pause, clock, cancellationToken);
+            await Task.Delay(options.Value.Pause, Clock, cancellationToken);
         }
     }
 }
