@@ -292,15 +292,12 @@ public sealed class CardContractTests : IDisposable
     public async Task Query_FirstAttemptOutlivesItsTimeout_IsRetriedByTheHttpLayer_AndSucceeds()
     {
         await using var services = Build(10, QuickHttp);
-        var body = Payment("captured", "00");
-        ServeFirstThen($"/v1/payments/by-reference/{Reference}", Signed(200, body, delayMs: 3000), Signed(200, body));
+        ServeFirstThen($"/v1/payments/by-reference/{Reference}", Signed(200, Payment("declined", "05"), delayMs: 2000), Signed(200, Payment("captured", "00")));
 
-        var started = TimeProvider.System.GetTimestamp();
         var result = await services.GetRequiredService<CardChannel>().QueryAsync(new(Reference), CancellationToken.None);
 
-        // The 0.5 s attempt timeout cut the first attempt (not the 10 s call timeout, nor the 3 s answer): the second one answered.
+        // The 0.5 s attempt timeout cut the first attempt before its (declined) answer, well within the 10 s call: the second one answered.
         Assert.Equal(ChannelOutcome.Succeeded, result.Outcome);
-        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(2.5), "the attempt timeout cut the first attempt short");
     }
 
     [Fact]
@@ -321,14 +318,13 @@ public sealed class CardContractTests : IDisposable
     {
         await using var services = Build(10, QuickHttp);
         var body = Payment("captured", "00");
-        ServeFirstThen("/v1/payments", Signed(201, body, delayMs: 3000), Signed(201, body));
+        ServeFirstThen("/v1/payments", Signed(201, body, delayMs: 2000), Signed(201, body));
 
-        var started = TimeProvider.System.GetTimestamp();
         var result = await services.GetRequiredService<CardChannel>().CreateAsync(Charge(_clock), CancellationToken.None);
 
-        // Cut by the 0.5 s attempt timeout, not the 10 s call timeout; a second attempt would have met the immediate 201.
+        // Cut by the 0.5 s attempt timeout before the 2 s answer (the call's own timeout is 10 s); a second attempt would have met the
+        // immediate 201 and reported Succeeded.
         Assert.Equal((ChannelOutcome.Unknown, "PM-2002", "TIMEOUT"), (result.Outcome, result.Error?.Code, result.NativeCode));
-        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(2.5), "the attempt timeout cut the call short");
         Assert.True(_server.LogEntries.Count() <= 1, "the create was sent once");
     }
 
