@@ -7,7 +7,7 @@ using Polly.Timeout;
 namespace Paygate.Adapters.Http;
 
 /// <summary>Which failures of one request the HTTP layer may answer by sending it again: the adapter, which knows the call, says.</summary>
-public enum HttpRetry
+internal enum HttpRetry
 {
     /// <summary>Sent once (order creation, refunds, closes): whether to send it again is the channel pipeline's call, from the network's answer.</summary>
     Never = 0,
@@ -24,7 +24,7 @@ public enum HttpRetry
 /// Microsoft.Extensions.Http.Resilience handler (retry of requests marked safe to repeat, a circuit per network host, a timeout
 /// per attempt) configured by <see cref="ChannelHttpOptions"/>. What its refusals mean for a payment, <see cref="ChannelHttp"/> says.
 /// </summary>
-public static class ChannelHttpClient
+internal static class ChannelHttpClient
 {
     private static readonly HttpRequestOptionsKey<HttpRetry> RetryKey = new("paygate.http-retry");
 

@@ -9,7 +9,7 @@ namespace Paygate.Adapters.Http;
 /// gateway's channel pipeline (section <c>Resilience</c>) retries only what the network's answer says is safe. The channel's
 /// own <c>TimeoutSeconds</c> bounds the whole call, retries included.
 /// </summary>
-public sealed class ChannelHttpOptions
+internal sealed class ChannelHttpOptions
 {
     public const string Section = "ChannelHttp";
 
