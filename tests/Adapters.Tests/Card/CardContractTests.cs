@@ -4,9 +4,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Paygate.Adapters.Card;
 using Paygate.Adapters.Contract;
+using Paygate.Adapters.Http;
 using Paygate.Adapters.Money;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -354,6 +356,16 @@ public sealed class CardContractTests : IDisposable
         using var client = services.GetRequiredService<IHttpClientFactory>().CreateClient(CardChannel.HttpClientName);
         using var answer = await client.GetAsync(new Uri(other.Url + "/ping"));
         Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+    }
+
+    [Fact]
+    public async Task HttpSettings_OutOfRange_AreRefusedNamingTheField()
+    {
+        await using var services = Build(10, new Dictionary<string, string?> { ["ChannelHttp:Channels:card:AttemptTimeout"] = "00:00:00" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<ChannelHttpOptions>>().Get(CardChannel.ChannelId));
+
+        Assert.Contains(nameof(ChannelHttpOptions.AttemptTimeout), error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()
