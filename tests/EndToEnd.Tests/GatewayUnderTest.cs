@@ -74,6 +74,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["Paygate:Environment"] = "Sandbox",
             // Tests share one gateway per class and inject faults on purpose: circuits open only where a test asks.
             ["Resilience:Defaults:MinimumThroughput"] = "10000",
+            ["ChannelHttp:Defaults:MinimumThroughput"] = "10000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in channelSettings)

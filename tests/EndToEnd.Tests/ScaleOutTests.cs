@@ -83,6 +83,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             ["Paygate:AwaitingPayerQueries:2"] = "00:00:08",
             ["Paygate:AwaitingPayerQueries:3"] = "00:00:16",
             ["Resilience:Defaults:MinimumThroughput"] = "10000",
+            ["ChannelHttp:Defaults:MinimumThroughput"] = "10000",
         };
         return settings;
     }

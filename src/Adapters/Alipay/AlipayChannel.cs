@@ -17,6 +17,8 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
     internal const string HttpClientName = "paygate.alipay";
 
     private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
+    // The OpenAPI methods that only read: the HTTP layer may send them again on a transient failure (all calls are POSTs).
+    private static readonly HashSet<string> Reads = new(StringComparer.Ordinal) { "alipay.trade.query", "alipay.trade.fastpay.refund.query" };
     private readonly IHttpClientFactory _httpClients;
     private readonly TimeProvider _clock;
     private readonly ILogger<AlipayChannel> _logger;
@@ -233,7 +235,8 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
         parameters["sign"] = AlipaySignature.Sign(AlipaySignature.SignContent(parameters, "sign"), _merchantKey);
 
         using var content = new FormUrlEncodedContent(parameters);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_options.GatewayUrl}?charset=utf-8") { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{_options.GatewayUrl}?charset=utf-8") { Content = content }
+            .WithRetry(Reads.Contains(method) ? HttpRetry.Transient : HttpRetry.Never);
         var (response, failure) = await ChannelHttp.SendAsync(_httpClients.CreateClient(HttpClientName), request,
             TimeSpan.FromSeconds(_options.TimeoutSeconds), _logger, $"Alipay {method}", cancellationToken);
         if (failure is not null)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Paygate.Adapters.Contract;
+using Paygate.Adapters.Http;
 
 namespace Paygate.Adapters.Alipay;
 
@@ -9,7 +10,7 @@ public static class AlipayServiceCollectionExtensions
     public static IServiceCollection AddAlipayChannel(this IServiceCollection services)
     {
         services.AddOptions<AlipayOptions>().BindConfiguration(AlipayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(AlipayChannel.HttpClientName);
+        services.AddChannelHttpClient(AlipayChannel.HttpClientName, AlipayChannel.ChannelId);
         services.AddSingleton<AlipayChannel>();
         services.AddSingleton<IPaymentChannel>(sp => sp.GetRequiredService<AlipayChannel>());
         return services;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Paygate.Adapters.Contract;
+using Paygate.Adapters.Http;
 
 namespace Paygate.Adapters.BankTransfer;
 
@@ -9,7 +10,7 @@ public static class BankTransferServiceCollectionExtensions
     public static IServiceCollection AddBankTransferChannel(this IServiceCollection services)
     {
         services.AddOptions<BankTransferOptions>().BindConfiguration(BankTransferOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(BankTransferChannel.HttpClientName);
+        services.AddChannelHttpClient(BankTransferChannel.HttpClientName, BankTransferChannel.ChannelId);
         services.AddSingleton<BankTransferChannel>();
         services.AddSingleton<IPaymentChannel>(sp => sp.GetRequiredService<BankTransferChannel>());
         return services;

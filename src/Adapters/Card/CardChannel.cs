@@ -221,7 +221,9 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
     /// <summary>One call: bearer key, idempotency key on writes, the response's HMAC signature verified before use.</summary>
     private async Task<(JsonElement Json, ChannelResult? Failure)> CallAsync(HttpMethod method, string path, JsonObject? body, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, _options.BaseUrl.TrimEnd('/') + path);
+        // Its GETs are the lookups by reference: reads the HTTP layer may send again; writes (POST) are sent once.
+        using var request = new HttpRequestMessage(method, _options.BaseUrl.TrimEnd('/') + path)
+            .WithRetry(method == HttpMethod.Get ? HttpRetry.Transient : HttpRetry.Never);
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _options.ApiKey);
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
         if (idempotencyKey is not null)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Paygate.Adapters.Contract;
+using Paygate.Adapters.Http;
 
 namespace Paygate.Adapters.Card;
 
@@ -9,7 +10,7 @@ public static class CardServiceCollectionExtensions
     public static IServiceCollection AddCardChannel(this IServiceCollection services)
     {
         services.AddOptions<CardOptions>().BindConfiguration(CardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(CardChannel.HttpClientName);
+        services.AddChannelHttpClient(CardChannel.HttpClientName, CardChannel.ChannelId);
         services.AddSingleton<CardChannel>();
         services.AddSingleton<IPaymentChannel>(sp => sp.GetRequiredService<CardChannel>());
         return services;

@@ -7,7 +7,8 @@ namespace Paygate.Adapters.Http;
 /// <summary>
 /// The one way the gateway talks to a bank's interfaces (the corporate API, the SWIFT interface): answers must carry a
 /// valid HMAC <see cref="SignatureHeader"/>, and a call that times out is the bank interface's timeout (PM-2003: the
-/// gateway calls that bank again no sooner than its retry delay).
+/// gateway calls that bank again no sooner than its retry delay). Its GETs are reads (queries, statements): the HTTP layer
+/// may send them again when the bank refused or failed them, but never after a timeout, which obliges that pause.
 /// </summary>
 internal static class BankInterface
 {
@@ -16,6 +17,7 @@ internal static class BankInterface
     public static async Task<(ChannelHttpResponse? Response, ChannelResult? Failure)> SendAsync(HttpClient client, HttpRequestMessage request, TimeSpan timeout,
         string signingSecret, int maxSkewSeconds, TimeProvider clock, ILogger logger, string operation, CancellationToken cancellationToken)
     {
+        request.WithRetry(request.Method == HttpMethod.Get ? HttpRetry.TransientExceptTimeout : HttpRetry.Never);
         var (response, failure) = await ChannelHttp.SendAsync(client, request, timeout, logger, operation, cancellationToken);
         if (failure is not null)
         {

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Paygate.Adapters.Http;
 
@@ -15,7 +17,9 @@ public sealed record ChannelHttpResponse(HttpStatusCode Status, IReadOnlyDiction
 /// <summary>
 /// Sends one request to a network and classifies transport failures the one way every adapter needs: a
 /// connection never made means the network cannot have seen the request (Failed, safe to fail over); anything
-/// after the request may have left (timeout, reset) means the outcome is Unknown.
+/// after the request may have left (timeout, reset) means the outcome is Unknown. The client's resilience handler
+/// (<see cref="ChannelHttpClient"/>) may refuse to send (the host's circuit is open: Failed, nothing left) or cut an attempt
+/// off (its attempt timeout: Unknown, like any timeout).
 /// </summary>
 public static class ChannelHttp
 {
@@ -37,14 +41,21 @@ public static class ChannelHttp
             logger.LogWarning("{Operation}: connection failed ({Error})", operation, ex.Message);
             return (null, new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = "CONNECTION_FAILED", NativeMessage = ex.Message });
         }
+        catch (BrokenCircuitException)
+        {
+            // Debug: an open circuit refuses every call of an outage (the resilience handler reports the circuit itself).
+            var host = request.RequestUri?.Authority;
+            logger.LogDebug("{Operation}: not sent, the circuit for {Host} is open", operation, host);
+            return (null, new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelDown, NativeCode = "CIRCUIT_OPEN", NativeMessage = $"the circuit for {host} is open; not sent" });
+        }
         catch (HttpRequestException ex)
         {
             logger.LogWarning("{Operation}: transport error after sending ({Error})", operation, ex.Message);
             return (null, ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, "TRANSPORT_ERROR", ex.Message));
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutRejectedException)
         {
-            logger.LogWarning("{Operation}: no answer within {Timeout}", operation, timeout);
+            logger.LogWarning("{Operation}: no answer within {Timeout}", operation, ex is TimeoutRejectedException rejected ? rejected.Timeout : timeout);
             return (null, ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", "no response in time"));
         }
     }

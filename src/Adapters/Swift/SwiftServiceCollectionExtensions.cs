@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Paygate.Adapters.Contract;
+using Paygate.Adapters.Http;
 
 namespace Paygate.Adapters.Swift;
 
@@ -9,7 +10,7 @@ public static class SwiftServiceCollectionExtensions
     public static IServiceCollection AddSwiftChannel(this IServiceCollection services)
     {
         services.AddOptions<SwiftOptions>().BindConfiguration(SwiftOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(SwiftChannel.HttpClientName);
+        services.AddChannelHttpClient(SwiftChannel.HttpClientName, SwiftChannel.ChannelId);
         services.AddSingleton<SwiftChannel>();
         services.AddSingleton<IPaymentChannel>(sp => sp.GetRequiredService<SwiftChannel>());
         return services;

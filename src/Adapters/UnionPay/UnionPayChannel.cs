@@ -122,7 +122,7 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
         fields["txnAmt"] = request.Amount.AmountMinor.ToString(CultureInfo.InvariantCulture);
         // The refund's own notification (txnType 04) comes to this address.
         fields["backUrl"] = request.NotifyUrl ?? _options.FrontUrl;
-        var (reply, failure) = await PostAsync(BackPath, fields, "refund", cancellationToken);
+        var (reply, failure) = await PostAsync(BackPath, fields, "refund", HttpRetry.Never, cancellationToken);
         if (reply is null)
         {
             return failure!;
@@ -178,7 +178,7 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
     private async Task<ChannelResult> QueryTransactionAsync(string orderId, DateTimeOffset txnTime, CancellationToken cancellationToken)
     {
         var fields = Common("00", "00", "000000", orderId, txnTime);
-        var (reply, failure) = await PostAsync(QueryPath, fields, "query", cancellationToken);
+        var (reply, failure) = await PostAsync(QueryPath, fields, "query", HttpRetry.Transient, cancellationToken);
         if (reply is null)
         {
             return failure!;
@@ -217,11 +217,15 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
         ["certId"] = _certId,
     };
 
-    /// <summary>Signs and posts one server-to-server request; the answer comes back verified, or what the failure means.</summary>
-    private async Task<(Dictionary<string, string>? Answer, ChannelResult? Failure)> PostAsync(string path, Dictionary<string, string> fields, string operation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs and posts one server-to-server request; the answer comes back verified, or what the failure means. Every call is a
+    /// POST: <paramref name="retry"/> says whether it only reads, so that the HTTP layer may send it again.
+    /// </summary>
+    private async Task<(Dictionary<string, string>? Answer, ChannelResult? Failure)> PostAsync(string path, Dictionary<string, string> fields, string operation, HttpRetry retry,
+        CancellationToken cancellationToken)
     {
         fields["signature"] = UnionPaySignature.Sign(fields, _signingKey);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.BaseUrl.TrimEnd('/') + path) { Content = new FormUrlEncodedContent(fields) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.BaseUrl.TrimEnd('/') + path) { Content = new FormUrlEncodedContent(fields) }.WithRetry(retry);
         var (response, failure) = await ChannelHttp.SendAsync(_httpClients.CreateClient(HttpClientName), request, TimeSpan.FromSeconds(_options.TimeoutSeconds), _logger, $"UnionPay {operation}", cancellationToken);
         if (failure is not null)
         {

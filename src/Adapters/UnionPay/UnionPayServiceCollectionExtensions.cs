@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Paygate.Adapters.Contract;
+using Paygate.Adapters.Http;
 
 namespace Paygate.Adapters.UnionPay;
 
@@ -9,7 +10,7 @@ public static class UnionPayServiceCollectionExtensions
     public static IServiceCollection AddUnionPayChannel(this IServiceCollection services)
     {
         services.AddOptions<UnionPayOptions>().BindConfiguration(UnionPayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(UnionPayChannel.HttpClientName);
+        services.AddChannelHttpClient(UnionPayChannel.HttpClientName, UnionPayChannel.ChannelId);
         services.AddSingleton<UnionPayChannel>();
         services.AddSingleton<IPaymentChannel>(sp => sp.GetRequiredService<UnionPayChannel>());
         return services;

@@ -243,7 +243,8 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
         var signedPath = new Uri(url).PathAndQuery;
         var bodyText = body?.ToJsonString() ?? "";
         var nonce = _nonce.Next();
-        using var request = new HttpRequestMessage(method, url);
+        // Its GETs are the query APIs (order, refund): reads the HTTP layer may send again; every write is a POST, sent once.
+        using var request = new HttpRequestMessage(method, url).WithRetry(method == HttpMethod.Get ? HttpRetry.Transient : HttpRetry.Never);
         request.Headers.TryAddWithoutValidation("Authorization",
             WeChatPaySignature.Authorization(method.Method, signedPath, bodyText, _options.MchId, _options.MerchantSerialNo, _merchantKey, _clock.GetUtcNow().ToUnixTimeSeconds(), nonce));
         request.Headers.TryAddWithoutValidation("Accept", "application/json");

@@ -14,7 +14,7 @@ public static class WeChatPayServiceCollectionExtensions
     public static IServiceCollection AddWeChatPayChannel(this IServiceCollection services)
     {
         services.AddOptions<WeChatPayOptions>().BindConfiguration(WeChatPayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient(WeChatPayChannel.HttpClientName);
+        services.AddChannelHttpClient(WeChatPayChannel.HttpClientName, WeChatPayChannel.ChannelId);
         services.TryAddSingleton<IRequestNonce, RandomRequestNonce>();
         services.AddSingleton<WeChatPayChannel>();
         services.AddSingleton<IPaymentChannel>(sp => sp.GetRequiredService<WeChatPayChannel>());

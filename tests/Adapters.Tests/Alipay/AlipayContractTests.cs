@@ -30,9 +30,9 @@ public sealed class AlipayContractTests : IDisposable
         _server.Given(Request.Create().WithPath("/gateway.do").UsingPost()).RespondWith(response);
     }
 
-    private Task<ChannelResult> CreateAsync() => _alipay.Channel.CreateAsync(
+    private Task<ChannelResult> CreateAsync(AlipayTestChannel? alipay = null) => (alipay ?? _alipay).Channel.CreateAsync(
         new ChannelPaymentRequest(Reference, new Adapters.Money.Money(8888, Currency.CNY), "Cloud server, 1 month",
-            _alipay.Clock.GetUtcNow().AddMinutes(90), "http://127.0.0.1:5081/notify/alipay"), CancellationToken.None);
+            (alipay ?? _alipay).Clock.GetUtcNow().AddMinutes(90), "http://127.0.0.1:5081/notify/alipay"), CancellationToken.None);
 
     [Fact]
     public async Task Create_Success_SendsASignedPrecreateAndReturnsTheQrCode()
@@ -217,6 +217,73 @@ public sealed class AlipayContractTests : IDisposable
         var body = WebUtility.UrlDecode(_server.LogEntries.Single().RequestMessage!.Body!);
         Assert.Contains("\"out_request_no\":\"RF01\"", body, StringComparison.Ordinal);
         Assert.Contains("\"refund_amount\":\"10.00\"", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>Answers <paramref name="first"/> to the first call, then <paramref name="then"/> to every later one (a WireMock scenario).</summary>
+    private void ServeFirstThen(IResponseBuilder first, IResponseBuilder then)
+    {
+        _server.Given(Request.Create().WithPath("/gateway.do").UsingPost()).InScenario("first-then").WillSetStateTo("answered").RespondWith(first);
+        _server.Given(Request.Create().WithPath("/gateway.do").UsingPost()).InScenario("first-then").WhenStateIs("answered").RespondWith(then);
+    }
+
+    private static IResponseBuilder Answer(int status, string body, int delayMs = 0)
+    {
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json;charset=utf-8").WithBody(body);
+        return delayMs > 0 ? response.WithDelay(delayMs) : response;
+    }
+
+    private static readonly Dictionary<string, string?> QuickHttp = new()
+    {
+        ["ChannelHttp:Defaults:AttemptTimeout"] = "00:00:00.500",
+        ["ChannelHttp:Defaults:RetryDelay"] = "00:00:00",
+    };
+
+    [Fact]
+    public async Task Query_PostedQueryFirstAnswered503_IsRetriedByTheHttpLayer_AndSucceeds()
+    {
+        using var alipay = new AlipayTestChannel(_server.Url + "/gateway.do", timeoutSeconds: 10, QuickHttp);
+        ServeFirstThen(Answer(503, "busy"), Answer(200, alipay.SignedRecording("query_trade_success")));
+
+        var result = await alipay.Channel.QueryAsync(new(Reference), CancellationToken.None);
+
+        // alipay.trade.query is a POST, marked a read by the adapter: sent again after the 503.
+        Assert.Equal((ChannelOutcome.Succeeded, "10000/TRADE_SUCCESS", 2), (result.Outcome, result.NativeCode, _server.LogEntries.Count()));
+    }
+
+    [Fact]
+    public async Task Query_FirstAttemptOutlivesItsTimeout_IsRetried_AndSucceeds()
+    {
+        using var alipay = new AlipayTestChannel(_server.Url + "/gateway.do", timeoutSeconds: 10, QuickHttp);
+        ServeFirstThen(Answer(200, alipay.SignedRecording("query_wait_buyer_pay"), delayMs: 2000), Answer(200, alipay.SignedRecording("query_trade_success")));
+
+        var result = await alipay.Channel.QueryAsync(new(Reference), CancellationToken.None);
+
+        // The 0.5 s attempt timeout cut the first attempt before its (waiting) answer: the second attempt's answer is the one read.
+        Assert.Equal((ChannelOutcome.Succeeded, "10000/TRADE_SUCCESS"), (result.Outcome, result.NativeCode));
+    }
+
+    [Fact]
+    public async Task Create_PrecreateAnswered503_IsSentOnce_AndStaysFailedChannelDown()
+    {
+        using var alipay = new AlipayTestChannel(_server.Url + "/gateway.do", timeoutSeconds: 10, QuickHttp);
+        ServeFirstThen(Answer(503, "busy"), Answer(200, alipay.SignedRecording("precreate_success")));
+
+        var result = await CreateAsync(alipay);
+
+        Assert.Equal((ChannelOutcome.Failed, "PM-4002", "HTTP 503", 1), (result.Outcome, result.Error?.Code, result.NativeCode, _server.LogEntries.Count()));
+    }
+
+    [Fact]
+    public async Task Create_PrecreateOutlivesTheAttemptTimeout_IsUnknownMaybeCharged_AndNotSentAgain()
+    {
+        using var alipay = new AlipayTestChannel(_server.Url + "/gateway.do", timeoutSeconds: 10, QuickHttp);
+        var success = alipay.SignedRecording("precreate_success");
+        ServeFirstThen(Answer(200, success, delayMs: 2000), Answer(200, success));
+
+        var result = await CreateAsync(alipay);
+
+        // A second attempt would have met the immediate QR code; the create stays "maybe charged" for the gateway to query.
+        Assert.Equal((ChannelOutcome.Unknown, "PM-2002", "TIMEOUT"), (result.Outcome, result.Error?.Code, result.NativeCode));
     }
 
     public void Dispose()

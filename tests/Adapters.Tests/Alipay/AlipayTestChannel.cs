@@ -13,7 +13,10 @@ internal sealed class AlipayTestChannel : IDisposable
     public const string AppId = "2021000000000001";
     private readonly ServiceProvider _services;
 
-    public AlipayTestChannel(string gatewayUrl, int timeoutSeconds = 5)
+    /// <param name="gatewayUrl">Where the channel sends its calls.</param>
+    /// <param name="timeoutSeconds">How long a call may take.</param>
+    /// <param name="settings">More settings, e.g. the HTTP client's resilience (<c>ChannelHttp:...</c>).</param>
+    public AlipayTestChannel(string gatewayUrl, int timeoutSeconds = 5, IReadOnlyDictionary<string, string?>? settings = null)
     {
         MerchantKey = TestKeys.Merchant;
         AlipayKey = TestKeys.Network;
@@ -25,7 +28,7 @@ internal sealed class AlipayTestChannel : IDisposable
             ["Channels:Alipay:PrivateKeyPem"] = MerchantKey.ExportPkcs8PrivateKeyPem(),
             ["Channels:Alipay:AlipayPublicKeyPem"] = AlipayKey.ExportSubjectPublicKeyInfoPem(),
             ["Channels:Alipay:TimeoutSeconds"] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         _services = new ServiceCollection()
             .AddSingleton<IConfiguration>(config)
             .AddSingleton<TimeProvider>(Clock)

@@ -24,9 +24,12 @@ public sealed class BankTransferContractTests : IDisposable
 
     public BankTransferContractTests() => _services = Build(10);
 
-    /// <summary>The adapter with its own HTTP timeout (short only where a test waits for it).</summary>
-    private ServiceProvider Build(int timeoutSeconds) => new ServiceCollection()
-        .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    /// <summary>
+    /// The adapter with its own HTTP timeout (short only where a test waits for it) and, where a test needs them, settings of its
+    /// HTTP client's resilience (<c>ChannelHttp:...</c>).
+    /// </summary>
+    private ServiceProvider Build(int timeoutSeconds, IReadOnlyDictionary<string, string?>? http = null) => new ServiceCollection()
+        .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(http ?? new Dictionary<string, string?>()).AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Channels:BankTransfer:BaseUrl"] = _server.Url,
             ["Channels:BankTransfer:ApiKey"] = "bk_test",
@@ -144,6 +147,56 @@ public sealed class BankTransferContractTests : IDisposable
         _clock.Advance(TimeSpan.FromMinutes(6));
 
         Assert.Contains("replay", Assert.Throws<NotificationRejectedException>(() => Channel.ParseStatement(headers, body)).Message);
+    }
+
+    private static readonly Dictionary<string, string?> QuickHttp = new()
+    {
+        ["ChannelHttp:Defaults:AttemptTimeout"] = "00:00:00.500",
+        ["ChannelHttp:Defaults:RetryDelay"] = "00:00:00",
+    };
+
+    /// <summary>Answers a first call of <paramref name="path"/> with <paramref name="firstStatus"/>, later ones with a signed 200 (a WireMock scenario).</summary>
+    private void ServeFirstThen(string path, string method, int firstStatus, string body, int firstDelayMs = 0)
+    {
+        var first = Response.Create().WithStatusCode(firstStatus).WithBody(body).WithHeader("Bank-Signature", Signature(body));
+        _server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingMethod(method)).InScenario(path).WillSetStateTo("answered")
+            .RespondWith(firstDelayMs > 0 ? first.WithDelay(firstDelayMs) : first);
+        _server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingMethod(method)).InScenario(path).WhenStateIs("answered")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody(body).WithHeader("Bank-Signature", Signature(body)));
+    }
+
+    [Fact]
+    public async Task Query_FirstAnswered503_IsRetriedByTheHttpLayer_AndReadsTheState()
+    {
+        await using var services = Build(10, QuickHttp);
+        ServeFirstThen($"/v1/collections/{Reference}", "GET", 503, "{\"status\":\"OPEN\"}");
+
+        var result = await services.GetRequiredService<BankTransferChannel>().QueryAsync(new ChannelOrder(Reference), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.RequiresAction, 2), (result.Outcome, _server.LogEntries.Count()));
+    }
+
+    [Fact]
+    public async Task Query_AttemptTimeout_IsPm2003_AndNotRetried_TheBankAsksForAPause()
+    {
+        await using var services = Build(10, QuickHttp);
+        ServeFirstThen($"/v1/collections/{Reference}", "GET", 200, "{\"status\":\"OPEN\"}", firstDelayMs: 2000);
+
+        var result = await services.GetRequiredService<BankTransferChannel>().QueryAsync(new ChannelOrder(Reference), CancellationToken.None);
+
+        // A second attempt would have read OPEN at once: a bank interface that timed out is left alone (PM-2003, retry no sooner than 60 s).
+        Assert.Equal((ChannelOutcome.Unknown, "PM-2003"), (result.Outcome, result.Error?.Code));
+    }
+
+    [Fact]
+    public async Task Create_Answered503_IsSentOnce_AndStaysFailedChannelDown()
+    {
+        await using var services = Build(10, QuickHttp);
+        ServeFirstThen("/v1/collections", "POST", 503, $"{{\"reference\":\"{Reference}\",\"virtual_account\":\"VA{Reference}\",\"status\":\"OPEN\"}}");
+
+        var result = await services.GetRequiredService<BankTransferChannel>().CreateAsync(Collect(), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Failed, "PM-4002", 1), (result.Outcome, result.Error?.Code, _server.LogEntries.Count()));
     }
 
     public void Dispose()

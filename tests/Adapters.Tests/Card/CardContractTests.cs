@@ -4,9 +4,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Paygate.Adapters.Card;
 using Paygate.Adapters.Contract;
+using Paygate.Adapters.Http;
 using Paygate.Adapters.Money;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -25,8 +27,9 @@ public sealed class CardContractTests : IDisposable
 
     public CardContractTests() => _services = Build(10);
 
-    private ServiceProvider Build(int timeoutSeconds) => new ServiceCollection()
-        .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    /// <summary>The adapter with its own HTTP timeout and, where a test needs them, settings of its HTTP client's resilience (<c>ChannelHttp:...</c>).</summary>
+    private ServiceProvider Build(int timeoutSeconds, IReadOnlyDictionary<string, string?>? http = null) => new ServiceCollection()
+        .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(http ?? new Dictionary<string, string?>()).AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Channels:Card:BaseUrl"] = _server.Url,
             ["Channels:Card:MerchantAccount"] = "PaygateTest",
@@ -249,6 +252,120 @@ public sealed class CardContractTests : IDisposable
 
         Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string> { ["Acquirer-Signature"] = Signature(body + " ") }, body));
         Assert.Throws<NotificationRejectedException>(() => Channel.ParseNotification(new Dictionary<string, string>(), body));
+    }
+
+    /// <summary>HTTP resilience made quick for a test: attempts cut at 0.5 s, retries at once, a host's circuit that opens after two failures.</summary>
+    private static readonly Dictionary<string, string?> QuickHttp = new()
+    {
+        ["ChannelHttp:Defaults:AttemptTimeout"] = "00:00:00.500",
+        ["ChannelHttp:Defaults:RetryDelay"] = "00:00:00",
+        ["ChannelHttp:Channels:card:MinimumThroughput"] = "2",
+        ["ChannelHttp:Channels:card:FailureRatio"] = "0.5",
+        ["ChannelHttp:Channels:card:BreakDuration"] = "00:01:00",
+    };
+
+    /// <summary>A first answer from <paramref name="path"/>, then <paramref name="then"/> for every later call (a WireMock scenario).</summary>
+    private void ServeFirstThen(string path, IResponseBuilder first, IResponseBuilder then)
+    {
+        _server.Given(Request.Create().WithPath(path)).InScenario(path).WillSetStateTo("answered").RespondWith(first);
+        _server.Given(Request.Create().WithPath(path)).InScenario(path).WhenStateIs("answered").RespondWith(then);
+    }
+
+    private IResponseBuilder Signed(int status, string body, int delayMs = 0)
+    {
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithHeader("Acquirer-Signature", Signature(body)).WithBody(body);
+        return delayMs > 0 ? response.WithDelay(delayMs) : response;
+    }
+
+    [Fact]
+    public async Task Query_FirstAnswered503_IsRetriedByTheHttpLayer_AndSucceeds()
+    {
+        await using var services = Build(10, QuickHttp);
+        var path = $"/v1/payments/by-reference/{Reference}";
+        var unavailable = "{\"error\":{\"code\":\"unavailable\",\"message\":\"m\"}}";
+        ServeFirstThen(path, Signed(503, unavailable), Signed(200, Payment("captured", "00")));
+
+        var result = await services.GetRequiredService<CardChannel>().QueryAsync(new(Reference), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Succeeded, 2), (result.Outcome, _server.LogEntries.Count()));
+    }
+
+    [Fact]
+    public async Task Query_FirstAttemptOutlivesItsTimeout_IsRetriedByTheHttpLayer_AndSucceeds()
+    {
+        await using var services = Build(10, QuickHttp);
+        ServeFirstThen($"/v1/payments/by-reference/{Reference}", Signed(200, Payment("declined", "05"), delayMs: 2000), Signed(200, Payment("captured", "00")));
+
+        var result = await services.GetRequiredService<CardChannel>().QueryAsync(new(Reference), CancellationToken.None);
+
+        // The 0.5 s attempt timeout cut the first attempt before its (declined) answer, well within the 10 s call: the second one answered.
+        Assert.Equal(ChannelOutcome.Succeeded, result.Outcome);
+    }
+
+    [Fact]
+    public async Task Create_Answered503_IsSentOnce_AndStaysFailedChannelDown()
+    {
+        await using var services = Build(10, QuickHttp);
+        var unavailable = "{\"error\":{\"code\":\"unavailable\",\"message\":\"m\"}}";
+        ServeFirstThen("/v1/payments", Signed(503, unavailable), Signed(201, Payment("captured", "00")));
+
+        var result = await services.GetRequiredService<CardChannel>().CreateAsync(Charge(_clock), CancellationToken.None);
+
+        // Not retried at the HTTP layer: the 201 waiting behind the 503 was never asked for.
+        Assert.Equal((ChannelOutcome.Failed, "PM-4002", "HTTP 503", 1), (result.Outcome, result.Error?.Code, result.NativeCode, _server.LogEntries.Count()));
+    }
+
+    [Fact]
+    public async Task Create_AttemptTimeout_IsUnknownMaybeCharged_AndNotSentAgain()
+    {
+        await using var services = Build(10, QuickHttp);
+        var body = Payment("captured", "00");
+        ServeFirstThen("/v1/payments", Signed(201, body, delayMs: 2000), Signed(201, body));
+
+        var result = await services.GetRequiredService<CardChannel>().CreateAsync(Charge(_clock), CancellationToken.None);
+
+        // Cut by the 0.5 s attempt timeout before the 2 s answer (the call's own timeout is 10 s); a second attempt would have met the
+        // immediate 201 and reported Succeeded.
+        Assert.Equal((ChannelOutcome.Unknown, "PM-2002", "TIMEOUT"), (result.Outcome, result.Error?.Code, result.NativeCode));
+        Assert.True(_server.LogEntries.Count() <= 1, "the create was sent once");
+    }
+
+    [Fact]
+    public async Task HostCircuit_OpensAfterFailures_RefusesWithoutSending_AsFailedChannelDown_OnlyForThatHost()
+    {
+        await using var services = Build(10, QuickHttp);
+        var unavailable = "{\"error\":{\"code\":\"unavailable\",\"message\":\"m\"}}";
+        Serve("/v1/payments", 503, unavailable, Signature(unavailable));
+        var channel = services.GetRequiredService<CardChannel>();
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("HTTP 503", (await channel.CreateAsync(Charge(_clock), CancellationToken.None)).NativeCode);
+        }
+
+        var refused = await channel.CreateAsync(Charge(_clock), CancellationToken.None);
+        var query = await channel.QueryAsync(new(Reference), CancellationToken.None);
+
+        // Nothing was sent: definitely not processed, safe to fail over (the gateway's rule for a refused call).
+        Assert.Equal((ChannelOutcome.Failed, "PM-4002", "CIRCUIT_OPEN"), (refused.Outcome, refused.Error?.Code, refused.NativeCode));
+        Assert.Equal((ChannelOutcome.Failed, "CIRCUIT_OPEN"), (query.Outcome, query.NativeCode));
+        Assert.Equal(2, _server.LogEntries.Count());
+
+        // The circuit is the host's: the same client still reaches another host.
+        using var other = WireMockServer.Start();
+        other.Given(Request.Create().WithPath("/ping")).RespondWith(Response.Create().WithStatusCode(200));
+        using var client = services.GetRequiredService<IHttpClientFactory>().CreateClient(CardChannel.HttpClientName);
+        using var answer = await client.GetAsync(new Uri(other.Url + "/ping"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+    }
+
+    [Fact]
+    public async Task HttpSettings_OutOfRange_AreRefusedNamingTheField()
+    {
+        await using var services = Build(10, new Dictionary<string, string?> { ["ChannelHttp:Channels:card:AttemptTimeout"] = "00:00:00" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<ChannelHttpOptions>>().Get(CardChannel.ChannelId));
+
+        Assert.Contains(nameof(ChannelHttpOptions.AttemptTimeout), error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()

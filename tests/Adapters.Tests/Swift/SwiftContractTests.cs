@@ -24,9 +24,12 @@ public sealed class SwiftContractTests : IDisposable
 
     public SwiftContractTests() => _services = Build(10);
 
-    /// <summary>The adapter with its own HTTP timeout (short only where a test waits for it).</summary>
-    private ServiceProvider Build(int timeoutSeconds) => new ServiceCollection()
-        .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    /// <summary>
+    /// The adapter with its own HTTP timeout (short only where a test waits for it) and, where a test needs them, settings of its
+    /// HTTP client's resilience (<c>ChannelHttp:...</c>).
+    /// </summary>
+    private ServiceProvider Build(int timeoutSeconds, IReadOnlyDictionary<string, string?>? http = null) => new ServiceCollection()
+        .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(http ?? new Dictionary<string, string?>()).AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Channels:Swift:BaseUrl"] = _server.Url,
             ["Channels:Swift:ApiKey"] = "swk_test",
@@ -173,6 +176,45 @@ public sealed class SwiftContractTests : IDisposable
     {
         Assert.Equal((ChannelOutcome.Declined, code), (SwiftCodeMap.ForReject(reason).Outcome, SwiftCodeMap.ForReject(reason).Error.Code));
         Assert.Contains(SwiftCodeMap.RejectReasons, r => r.Code == reason);
+    }
+
+    private static readonly Dictionary<string, string?> QuickHttp = new()
+    {
+        ["ChannelHttp:Defaults:AttemptTimeout"] = "00:00:00.500",
+        ["ChannelHttp:Defaults:RetryDelay"] = "00:00:00",
+    };
+
+    /// <summary>Answers a first call of <paramref name="path"/> with <paramref name="firstStatus"/>, later ones with a signed 200 (a WireMock scenario).</summary>
+    private void ServeFirstThen(string path, string method, int firstStatus, string body)
+    {
+        _server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingMethod(method)).InScenario(path).WillSetStateTo("answered")
+            .RespondWith(Response.Create().WithStatusCode(firstStatus).WithBody(body).WithHeader("Bank-Signature", Signature(body)));
+        _server.Given(WireMock.RequestBuilders.Request.Create().WithPath(path).UsingMethod(method)).InScenario(path).WhenStateIs("answered")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody(body).WithHeader("Bank-Signature", Signature(body)));
+    }
+
+    [Fact]
+    public async Task Query_FirstAnswered503_IsRetriedByTheHttpLayer_AndReadsTheGpiStatus()
+    {
+        await using var services = Build(10, QuickHttp);
+        var uetr = SwiftChannel.UetrFor(Reference);
+        ServeFirstThen($"/v1/payments/{uetr:D}", "GET", 503, $"{{\"uetr\":\"{uetr:D}\",\"transaction_status\":\"ACCC\",\"status_reason\":null,\"amount_minor\":123456}}");
+
+        var result = await services.GetRequiredService<SwiftChannel>().QueryAsync(new ChannelOrder(Reference), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Succeeded, 2), (result.Outcome, _server.LogEntries.Count()));
+    }
+
+    [Fact]
+    public async Task Create_Answered503_IsSentOnce_AndStaysFailedChannelDown()
+    {
+        await using var services = Build(10, QuickHttp);
+        ServeFirstThen("/v1/messages", "POST", 503, "{1:F21PAYGCNSHAXXX0001000000}{4:{177:2611260600}{451:0}}");
+
+        var result = await services.GetRequiredService<SwiftChannel>().CreateAsync(Transfer(), CancellationToken.None);
+
+        // The MT103 waiting behind the 503 would have been acknowledged: it was not sent again.
+        Assert.Equal((ChannelOutcome.Failed, "PM-4002", 1), (result.Outcome, result.Error?.Code, _server.LogEntries.Count()));
     }
 
     public void Dispose()

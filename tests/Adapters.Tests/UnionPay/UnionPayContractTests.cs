@@ -177,6 +177,48 @@ public sealed class UnionPayContractTests : IDisposable
         Assert.Contains("origQryId=782611261355000012345", sent, StringComparison.Ordinal);
     }
 
+    /// <summary>Answers <paramref name="first"/> to the first call of <paramref name="path"/>, then <paramref name="then"/> (a WireMock scenario).</summary>
+    private void ServeFirstThen(string path, IResponseBuilder first, IResponseBuilder then)
+    {
+        _server.Given(Request.Create().WithPath(path)).InScenario(path).WillSetStateTo("answered").RespondWith(first);
+        _server.Given(Request.Create().WithPath(path)).InScenario(path).WhenStateIs("answered").RespondWith(then);
+    }
+
+    private static IResponseBuilder Answer(Dictionary<string, string> answer) => Response.Create().WithStatusCode(200)
+        .WithHeader("Content-Type", "text/plain;charset=UTF-8").WithBody(string.Join('&', answer.Where(a => a.Value.Length > 0).Select(a => $"{a.Key}={a.Value}")));
+
+    private ServiceProvider QuickHttpServices() => _pki.ChannelServices(_server.Url, "777290058110048", _merchantCert, _clock, new Dictionary<string, string?>
+    {
+        ["ChannelHttp:Defaults:AttemptTimeout"] = "00:00:00.500",
+        ["ChannelHttp:Defaults:RetryDelay"] = "00:00:00",
+    });
+
+    [Fact]
+    public async Task Query_PostedQueryFirstAnswered503_IsRetriedByTheHttpLayer_AndSucceeds()
+    {
+        await using var services = QuickHttpServices();
+        ServeFirstThen("/gateway/api/queryTrans.do", Response.Create().WithStatusCode(503), Answer(Signed(Clean(QueryAnswer("00", "00")), _unionPayCert, UnionPayKey)));
+
+        var result = await services.GetRequiredService<UnionPayChannel>().QueryAsync(Order, CancellationToken.None);
+
+        // queryTrans.do is a POST, marked a read by the adapter: sent again after the 503.
+        Assert.Equal((ChannelOutcome.Succeeded, 2), (result.Outcome, _server.LogEntries.Count()));
+    }
+
+    [Fact]
+    public async Task Refund_Answered503_IsSentOnce_AndStaysFailedChannelDown()
+    {
+        await using var services = QuickHttpServices();
+        var accepted = Clean(QueryAnswer("00", null));
+        accepted["txnType"] = "04";
+        ServeFirstThen("/gateway/api/backTransReq.do", Response.Create().WithStatusCode(503), Answer(Signed(accepted, _unionPayCert, UnionPayKey)));
+
+        var result = await services.GetRequiredService<UnionPayChannel>().RefundAsync(new ChannelRefundRequest(OrderId, "REFUND0001",
+            new Adapters.Money.Money(888, Currency.CNY), new Adapters.Money.Money(8888, Currency.CNY), "partial", "782611261355000012345", _clock.GetUtcNow()), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Failed, "PM-4002", 1), (result.Outcome, result.Error?.Code, _server.LogEntries.Count()));
+    }
+
     /// <summary>A payment notification as UnionPay signs it, with <paramref name="changes"/> applied to the usual fields.</summary>
     private Dictionary<string, string> SignedNotice(params (string Key, string Value)[] changes)
     {

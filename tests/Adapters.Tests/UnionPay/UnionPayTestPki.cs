@@ -49,8 +49,12 @@ internal sealed class UnionPayTestPki : IDisposable
         new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             .Create(issuer, notBefore ?? Now.AddDays(-10), notAfter ?? Now.AddYears(1), serial);
 
-    /// <summary>The UnionPay channel of a merchant holding <paramref name="merchantCert"/>, trusting this PKI, pointed at <paramref name="baseUrl"/>.</summary>
-    public ServiceProvider ChannelServices(string? baseUrl, string merId, X509Certificate2 merchantCert, TimeProvider clock) =>
+    /// <summary>
+    /// The UnionPay channel of a merchant holding <paramref name="merchantCert"/>, trusting this PKI, pointed at <paramref name="baseUrl"/>,
+    /// with any more <paramref name="settings"/> (e.g. the HTTP client's resilience, <c>ChannelHttp:...</c>).
+    /// </summary>
+    public ServiceProvider ChannelServices(string? baseUrl, string merId, X509Certificate2 merchantCert, TimeProvider clock,
+        IReadOnlyDictionary<string, string?>? settings = null) =>
         new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -61,7 +65,7 @@ internal sealed class UnionPayTestPki : IDisposable
                 ["Channels:UnionPay:RootCertificatePem"] = Root.ExportCertificatePem(),
                 ["Channels:UnionPay:MiddleCertificatePem"] = Middle.ExportCertificatePem(),
                 ["Channels:UnionPay:TimeoutSeconds"] = "2",
-            }).Build())
+            }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build())
             .AddSingleton(clock)
             .AddLogging()
             .AddUnionPayChannel()

@@ -217,6 +217,55 @@ public sealed class WeChatPayContractTests : IDisposable
         Assert.Equal("RF01", sent.RootElement.GetProperty("out_refund_no").GetString());
     }
 
+    /// <summary>Answers <paramref name="first"/> to the first call of <paramref name="path"/>, then <paramref name="then"/> (a WireMock scenario).</summary>
+    private void ServeFirstThen(string path, IResponseBuilder first, IResponseBuilder then)
+    {
+        _server.Given(Request.Create().WithPath(path)).InScenario(path).WillSetStateTo("answered").RespondWith(first);
+        _server.Given(Request.Create().WithPath(path)).InScenario(path).WhenStateIs("answered").RespondWith(then);
+    }
+
+    private static IResponseBuilder Answer(int status, string body, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var response = Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            response = response.WithHeader(name, value);
+        }
+        return response;
+    }
+
+    private static readonly Dictionary<string, string?> QuickHttp = new()
+    {
+        ["ChannelHttp:Defaults:AttemptTimeout"] = "00:00:00.500",
+        ["ChannelHttp:Defaults:RetryDelay"] = "00:00:00",
+    };
+
+    [Fact]
+    public async Task Query_FirstAnswered503_IsRetriedByTheHttpLayer_AndSucceeds()
+    {
+        using var wechat = new WeChatPayTestChannel(_server.Url!, settings: QuickHttp);
+        ServeFirstThen($"/v3/pay/transactions/out-trade-no/{Reference}", Answer(503, "{\"code\":\"SYSTEM_ERROR\",\"message\":\"busy\"}"),
+            Answer(200, QuerySuccess, wechat.SignedHeaders(QuerySuccess)));
+
+        var result = await wechat.Channel.QueryAsync(new(Reference), CancellationToken.None);
+
+        Assert.Equal((ChannelOutcome.Succeeded, 2), (result.Outcome, _server.LogEntries.Count()));
+        Assert.All(_server.LogEntries, e => Assert.Equal("GET", e.RequestMessage!.Method));
+    }
+
+    [Fact]
+    public async Task Create_Answered500_IsSentOnce_AndStaysUnknown()
+    {
+        using var wechat = new WeChatPayTestChannel(_server.Url!, settings: QuickHttp);
+        ServeFirstThen("/v3/pay/transactions/native", Answer(500, "{\"code\":\"SYSTEM_ERROR\",\"message\":\"oops\"}"),
+            Answer(200, NativeSuccess, wechat.SignedHeaders(NativeSuccess)));
+
+        var result = await CreateAsync(wechat);
+
+        // A 500 may have been processed: "maybe charged", for the gateway to query; the HTTP layer does not send it again.
+        Assert.Equal((ChannelOutcome.Unknown, 1), (result.Outcome, _server.LogEntries.Count()));
+    }
+
     public void Dispose()
     {
         _wechat.Dispose();

@@ -23,7 +23,9 @@ internal sealed class WeChatPayTestChannel : IDisposable
     /// <param name="timeoutSeconds">How long a call may take.</param>
     /// <param name="merchantKey">The merchant's signing key; the run's shared test key when null.</param>
     /// <param name="nonce">The request nonces; random, as in the gateway, when null.</param>
-    public WeChatPayTestChannel(string baseUrl, int timeoutSeconds = 10, RSA? merchantKey = null, IRequestNonce? nonce = null)
+    /// <param name="settings">More settings, e.g. the HTTP client's resilience (<c>ChannelHttp:...</c>).</param>
+    public WeChatPayTestChannel(string baseUrl, int timeoutSeconds = 10, RSA? merchantKey = null, IRequestNonce? nonce = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         MerchantKey = merchantKey ?? TestKeys.Merchant;
         PlatformKey = TestKeys.Network;
@@ -38,7 +40,7 @@ internal sealed class WeChatPayTestChannel : IDisposable
             ["Channels:WeChatPay:ApiV3Key"] = ApiV3Key,
             [$"Channels:WeChatPay:PlatformPublicKeys:{PlatformSerial}"] = PlatformKey.ExportSubjectPublicKeyInfoPem(),
             ["Channels:WeChatPay:TimeoutSeconds"] = timeoutSeconds.ToString(CultureInfo.InvariantCulture),
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         if (nonce is not null)
         {

@@ -21,6 +21,28 @@ public sealed class ResilienceSettingsTests
         Assert.True(options.For("alipay").RetryDelay < TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>
+    /// The adapters' HTTP layer sits below the channel pipeline: a host circuit must not outlast the channel circuit (or the
+    /// gateway's probe after the channel's break would meet it still open), nor an HTTP attempt outlast the channel's attempt.
+    /// </summary>
+    [Theory]
+    [InlineData("alipay")]
+    [InlineData("wechatpay")]
+    [InlineData("unionpay")]
+    [InlineData("card")]
+    [InlineData("banktransfer")]
+    [InlineData("swift")]
+    public void ChannelHttp_HostCircuitBreaksShorter_AndAttemptsEndNoLater_ThanTheChannelPipeline(string channel)
+    {
+        var shipped = Shipped();
+        TimeSpan Http(string key) =>
+            shipped.GetValue<TimeSpan?>($"ChannelHttp:Channels:{channel}:{key}") ?? shipped.GetValue<TimeSpan>($"ChannelHttp:Defaults:{key}");
+        var pipeline = shipped.GetSection(ResilienceOptions.Section).Get<ResilienceOptions>()!.For(channel);
+
+        Assert.True(Http("BreakDuration") < pipeline.BreakDuration, $"{channel}: host circuit break {Http("BreakDuration")} vs channel break {pipeline.BreakDuration}");
+        Assert.True(Http("AttemptTimeout") <= pipeline.AttemptTimeout, $"{channel}: HTTP attempt {Http("AttemptTimeout")} vs channel attempt {pipeline.AttemptTimeout}");
+    }
+
     [Fact]
     public void DefaultRules_AreTheCheckoutsFromTheDesign()
     {
