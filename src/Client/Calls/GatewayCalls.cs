@@ -13,7 +13,7 @@ namespace Paygate.Client.Calls;
 /// </summary>
 internal sealed class GatewayCalls(PaygateClientOptions options)
 {
-    private readonly Metadata _headers = new() { { "authorization", "Bearer " + options.ApiKey } };
+    private readonly string _authorization = "Bearer " + options.ApiKey;
     private readonly ResiliencePipeline _pipeline = RetryPipeline.Create(options);
 
     /// <summary>Sends <paramref name="request"/> through <paramref name="call"/> (a generated client's method), retrying what the gateway marks retryable.</summary>
@@ -64,7 +64,9 @@ internal sealed class GatewayCalls(PaygateClientOptions options)
         }
     }
 
-    private CallOptions Options(CancellationToken cancellationToken, DateTime? deadline) => new(_headers, deadline, cancellationToken);
+    // Headers of its own for each attempt: an interceptor of the caller's may add to them.
+    private CallOptions Options(CancellationToken cancellationToken, DateTime? deadline) =>
+        new(new Metadata { { "authorization", _authorization } }, deadline, cancellationToken);
 
     private DateTime Deadline() => (options.TimeProvider.GetUtcNow() + options.AttemptTimeout).UtcDateTime;
 
