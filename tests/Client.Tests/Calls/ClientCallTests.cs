@@ -130,6 +130,21 @@ public sealed class ClientCallTests
     }
 
     [Fact]
+    public async Task CallerWhoStopsDuringTheWait_GetsACancellation_AndNoFurtherAttempt()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var invoker = new ScriptedInvoker((_, _) => ScriptedInvoker.Failure(StatusCode.Unavailable, "PM-4502", TimeSpan.FromSeconds(2)));
+        using var stop = new CancellationTokenSource();
+
+        var call = ClientOver(invoker, clock: clock).Payments.CreateAsync(Card(), stop.Token);
+        await stop.CancelAsync();
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Single(invoker.Sent);
+    }
+
+    [Fact]
     public async Task RetryInfoLongerThanTheClientMayWait_IsNotRetriedSooner_ButThrownWithTheDelay()
     {
         var invoker = new ScriptedInvoker((_, _) => ScriptedInvoker.Failure(StatusCode.Unavailable, "PM-2003", TimeSpan.FromSeconds(60)));

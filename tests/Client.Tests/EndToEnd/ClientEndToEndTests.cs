@@ -78,10 +78,18 @@ public sealed class ClientEndToEndTests(ClientFixture fixture) : IClassFixture<C
     }
 
     [Fact]
-    public async Task UnknownPaymentAndUnknownKey_AreNotFoundAndAuthentication()
+    public async Task UnknownPaymentAndUnknownKey_AreNotFoundAndAuthentication_OnCallsAndStreams()
     {
         var missing = await Assert.ThrowsAsync<NotFoundException>(() => NewClient().Payments.GetAsync("pay_01JZZZZZZZZZZZZZZZZZZZZZZZ"));
         Assert.Equal("PM-6003", missing.Code);
+        var unwatchable = await Assert.ThrowsAsync<NotFoundException>(async () =>
+        {
+            await foreach (var change in NewClient().Payments.WatchAsync("pay_01JZZZZZZZZZZZZZZZZZZZZZZZ"))
+            {
+                Assert.Fail($"a stream of a payment that does not exist sent {change}");
+            }
+        });
+        Assert.Equal("PM-6003", unwatchable.Code);
 
         const string unknownKey = "sk_test_unknownunknownunknownunknownunknown1234";
         var refused = await Assert.ThrowsAsync<AuthenticationException>(() => NewClient(unknownKey).Payments.GetAsync("pay_01JZZZZZZZZZZZZZZZZZZZZZZZ"));
