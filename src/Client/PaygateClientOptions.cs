@@ -20,11 +20,17 @@ public sealed class PaygateClientOptions
     /// </summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The time one call may take in all, its retries and their waits included; no retry starts that would end past it.</summary>
-    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The time one unary call may take in all, its retries and their waits included: no retry is waited for past it, and an attempt's
+    /// deadline is at most what is left of it.
+    /// </summary>
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The deadline of each attempt of a unary call (streams have none: they last as long as the caller reads).</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// The deadline of each attempt of a unary call (streams have none: they last as long as the caller reads). An attempt cut off by
+    /// it is an <see cref="Errors.OutcomeUnknownException"/>: repeat it with its request_id, or look the payment up.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The clock the retry waits and webhook timestamps are measured with.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

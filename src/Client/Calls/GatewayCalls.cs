@@ -27,7 +27,7 @@ internal sealed class GatewayCalls(PaygateClientOptions options)
         try
         {
             return await _pipeline.ExecuteAsync(
-                static async (ctx, state) => await state.call(state.sent, state.self.Options(ctx.CancellationToken, state.self.Deadline())).ResponseAsync.ConfigureAwait(false),
+                static async (ctx, state) => await state.call(state.sent, state.self.Options(ctx.CancellationToken, state.self.Deadline(ctx))).ResponseAsync.ConfigureAwait(false),
                 context, (call, sent, self: this)).ConfigureAwait(false);
         }
         catch (RpcException failure)
@@ -68,7 +68,12 @@ internal sealed class GatewayCalls(PaygateClientOptions options)
     private CallOptions Options(CancellationToken cancellationToken, DateTime? deadline) =>
         new(new Metadata { { "authorization", _authorization } }, deadline, cancellationToken);
 
-    private DateTime Deadline() => (options.TimeProvider.GetUtcNow() + options.AttemptTimeout).UtcDateTime;
+    /// <summary>The attempt's deadline: its own timeout, or what is left of the call's budget if that is less.</summary>
+    private DateTime Deadline(ResilienceContext context)
+    {
+        var left = options.RetryBudget - options.TimeProvider.GetElapsedTime(context.Properties.GetValue(RetryPipeline.Started, options.TimeProvider.GetTimestamp()));
+        return (options.TimeProvider.GetUtcNow() + (left < options.AttemptTimeout ? left : options.AttemptTimeout)).UtcDateTime;
+    }
 
     private static Exception Translate(RpcException failure, string? requestId, CancellationToken cancellationToken) =>
         failure.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested

@@ -88,6 +88,21 @@ public sealed class ClientCallTests
     }
 
     [Fact]
+    public async Task AttemptDeadline_IsItsTimeout_OrWhatIsLeftOfTheBudget()
+    {
+        var start = new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(start);
+        var invoker = new ScriptedInvoker((n, _) => n == 1 ? ScriptedInvoker.Failure(StatusCode.Unavailable, "PM-4502", TimeSpan.FromSeconds(4)) : Paid());
+        var options = new PaygateClientOptions { ApiKey = Key, TimeProvider = clock, AttemptTimeout = TimeSpan.FromSeconds(8), RetryBudget = TimeSpan.FromSeconds(10) };
+
+        var call = new PaygateClient(invoker, options).Payments.GetAsync("pay_1");
+        clock.Advance(TimeSpan.FromSeconds(4));
+        await call.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([start.AddSeconds(8).UtcDateTime, start.AddSeconds(10).UtcDateTime], invoker.Sent.Select(c => c.Deadline!.Value));
+    }
+
+    [Fact]
     public async Task Failure_WithoutRetryInfo_IsSentOnce_AndThrownTyped()
     {
         var invoker = new ScriptedInvoker((_, _) => ScriptedInvoker.Failure(StatusCode.FailedPrecondition, "PM-6004"));
