@@ -7,7 +7,7 @@ import { WebhookService } from "./gen/paygate/v1/webhook_service_pb.js";
 import { apiKey } from "./api-key.js";
 import { requestIds } from "./request-ids.js";
 import { retries, type RetryOptions } from "./retries.js";
-import { typedErrors } from "./typed-errors.js";
+import { withTypedErrors } from "./typed-errors.js";
 
 /** How to reach the gateway and as whom. */
 export interface PaygateClientOptions {
@@ -48,10 +48,10 @@ export interface PaygateClient {
 export function createPaygateClient(options: PaygateClientOptions): PaygateClient {
   const transport = createTransport(options);
   return {
-    payments: createClient(PaymentService, transport),
-    webhooks: createClient(WebhookService, transport),
-    channels: createClient(ChannelService, transport),
-    admin: createClient(AdminService, transport),
+    payments: withTypedErrors(PaymentService, createClient(PaymentService, transport)),
+    webhooks: withTypedErrors(WebhookService, createClient(WebhookService, transport)),
+    channels: withTypedErrors(ChannelService, createClient(ChannelService, transport)),
+    admin: withTypedErrors(AdminService, createClient(AdminService, transport)),
   };
 }
 
@@ -65,8 +65,8 @@ function createTransport(options: PaygateClientOptions): Transport {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new TypeError(`baseUrl: must be http:// or https://, not ${url.protocol}//`);
   }
-  // The first runs outermost: one request id for all the attempts, then typed errors, retries, and the key on each attempt.
-  const interceptors = [requestIds, typedErrors, retries(options.retry), apiKey(options.apiKey), ...(options.interceptors ?? [])];
+  // The first runs outermost: one request id for all the attempts, then the retries, and the key on each attempt.
+  const interceptors = [requestIds, retries(options.retry), apiKey(options.apiKey), ...(options.interceptors ?? [])];
   const common = { baseUrl: options.baseUrl, interceptors, defaultTimeoutMs: options.timeoutMs };
   switch (options.protocol ?? "grpc") {
     case "grpc":

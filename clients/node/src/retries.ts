@@ -36,16 +36,16 @@ export function retries(options: RetryOptions = {}): Interceptor {
       try {
         return await next(req);
       } catch (reason) {
-        const error = toPaygateError(reason);
-        const delay = error.retryDelayMs;
+        // The original error goes on (Connect would turn any other into UNKNOWN); the client types it at the end.
+        const delay = toPaygateError(reason).retryDelayMs;
         if (attempt >= maxAttempts || delay === undefined || delay > maxDelayMs || req.signal.aborted) {
-          throw error;
+          throw reason;
         }
         try {
           await sleep(delay + Math.random() * delay * 0.2, undefined, { signal: req.signal });
         } catch (aborted) {
           // The caller's signal or deadline ended the wait: that is the call's outcome.
-          throw toPaygateError(req.signal.reason ?? aborted);
+          throw req.signal.reason ?? aborted;
         }
       }
     }
