@@ -59,7 +59,7 @@ export class PaygateError extends Error {
 
   /** The gRPC code's canonical name, e.g. `INVALID_ARGUMENT`. */
   get status(): string {
-    return Code[this.code].replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+    return (Code[this.code] ?? "Unknown").replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
   }
 
   /** Whether the server said a retry may help (it sent a `RetryInfo`). */
