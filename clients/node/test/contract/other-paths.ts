@@ -21,6 +21,7 @@ import {
   type Event,
 } from "../../src/index.js";
 import { eventually, type Gateway } from "../support/gateway.js";
+import { recorder } from "../support/recorder.js";
 import { cardPayment, qrCheckout } from "../support/requests.js";
 
 /** REST/JSON, built from the same protos: the request and answer messages as protobuf JSON over plain HTTP/1.1. */
@@ -78,8 +79,10 @@ export function otherPathTests(gateway: Gateway): void {
   });
 
   it("gRPC-Web on the HTTP/1.1 port: the same calls, request ids and typed errors", async () => {
-    const web = gateway.merchant({ baseUrl: gateway.httpUrl, protocol: "grpc-web" }).payments;
+    const sent = recorder();
+    const web = gateway.merchant({ baseUrl: gateway.httpUrl, protocol: "grpc-web", interceptors: [sent.interceptor] }).payments;
     const created = await web.createPayment(qrCheckout());
+    assert.match(sent.sent[0]?.requestId ?? "", /^[0-9a-f-]{36}$/);
     assert.equal(created.state, Payment_State.REQUIRES_ACTION);
     assert.equal((await web.getPayment({ id: created.id })).id, created.id);
     const canceled = await web.cancelPayment({ id: created.id });
