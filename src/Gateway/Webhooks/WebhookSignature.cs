@@ -24,8 +24,10 @@ public static class WebhookSignature
     /// </summary>
     public static bool Verify(string secret, string header, string body, DateTimeOffset now, TimeSpan tolerance)
     {
-        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim());
-        if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1) || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        // A header may repeat v1 (several signatures, e.g. while a secret is rotated): any one of them may match.
+        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).Select(p => (Key: p[0].Trim(), Value: p[1].Trim())).ToList();
+        var t = parts.Where(p => p.Key == "t").Select(p => p.Value).ToList();
+        if (t.Count != 1 || !long.TryParse(t[0], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
             return false;
         }
@@ -33,7 +35,8 @@ public static class WebhookSignature
         {
             return false;
         }
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Compute(secret, t, body)), Encoding.ASCII.GetBytes(v1));
+        var expected = Encoding.ASCII.GetBytes(Compute(secret, t[0], body));
+        return parts.Where(p => p.Key == "v1").Aggregate(false, (matched, v1) => CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(v1.Value)) | matched);
     }
 
     private static string Compute(string secret, string timestamp, string body) =>

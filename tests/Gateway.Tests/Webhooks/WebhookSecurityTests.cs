@@ -44,6 +44,18 @@ public sealed class WebhookSecurityTests
     }
 
     [Fact]
+    public void Verify_AHeaderWithSeveralSignaturesOrTimestamps_IsJudgedNotThrown()
+    {
+        const string body = """{"id":"evt_3"}""";
+        var header = WebhookSignature.Header(Secret, Now, body);
+        var signature = header[(header.IndexOf(",v1=", StringComparison.Ordinal) + 4)..];
+
+        Assert.True(WebhookSignature.Verify(Secret, $"t=1795000000,v1={new string('0', 64)},v1={signature}", body, Now, TimeSpan.FromMinutes(5)));
+        Assert.False(WebhookSignature.Verify(Secret, $"t=1795000000,v1={new string('0', 64)},v1={new string('1', 64)}", body, Now, TimeSpan.FromMinutes(5)));
+        Assert.False(WebhookSignature.Verify(Secret, $"t=1795000000,t=1795000001,v1={signature}", body, Now, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
     public void SecretBox_SealsWithoutTheSecretInClear_AndOpensOnlyForItsEndpoint()
     {
         var box = new WebhookSecretBox(RandomNumberGenerator.GetBytes(32));
