@@ -6,7 +6,8 @@ using Paygate.Adapters.Errors;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
-using Paygate.V1;
+using CardDetails = Paygate.V1.CardDetails;
+using PaymentMethod = Paygate.V1.PaymentMethod;
 
 namespace Paygate.Gateway.Checkout;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Paygate.Adapters.Contract;
 using Paygate.Adapters.Money;
 using Paygate.Gateway.Payments;
 
