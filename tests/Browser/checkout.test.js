@@ -157,8 +157,8 @@ test('Declined card, in Chinese on a phone: the page offers other methods; card 
   await page.locator('main[data-state="succeeded"]').waitFor({ timeout: 10000 });
   const paid = await gateway.getPayment(payment.id);
   assert.equal(paid.state, 'STATE_SUCCEEDED');
-  assert.equal(paid.card.last4, '4242');
   assert.equal(paid.attempts.length, 2);
+  assert.deepEqual([paid.attempts[1].channel, paid.attempts[1].state], ['card', 'STATE_SUCCEEDED']);
   await shot(page, '06-paid-again-by-card');
   assert.ok(!gateway.output().includes('4242424242424242'), 'the card number reached the gateway log');
   await context.close();
@@ -166,7 +166,7 @@ test('Declined card, in Chinese on a phone: the page offers other methods; card 
 
 test('Declined, then paid again with Alipay: the new QR code appears and success follows', async () => {
   const payment = await gateway.createPayment({
-    amountMinor: 50000, currency: 'CNY', description: 'Domain, 5 years',
+    amountMinor: 15000, currency: 'USD', description: 'Domain, 5 years',
     paymentMethod: { card: { number: '4000000000009995', expMonth: 12, expYear: 2031 } },
   });
   assert.equal(payment.state, 'STATE_FAILED');

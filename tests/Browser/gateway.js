@@ -71,7 +71,7 @@ export class Gateway {
     try {
       gateway.simulators = await until('the sandbox simulators', async () => {
         if (child.exitCode !== null) throw new Error(`the gateway exited: ${output}`);
-        return /simulated networks at (http:\/\/[\d.:]+)/.exec(output)?.[1];
+        return /simulated networks at (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
       }, 60000);
       await until('the gateway to serve', async () => (await fetch(`${gateway.base}/`)).ok, 30000);
       gateway.key = readFileSync(join(data, 'sandbox-merchant.key'), 'utf8').trim();

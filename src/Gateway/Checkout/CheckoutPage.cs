@@ -41,7 +41,7 @@ public static class CheckoutPage
         var state = model.PastExpiry ? PaymentState.Expired : payment.State;
         var html = new StringBuilder(8 * 1024);
         var stateName = state.ToString().ToLowerInvariant() switch { "requiresaction" => "requires_action", var s => s };
-        html.Append(CultureInfo.InvariantCulture, $"<main id=\"checkout\" data-state=\"{stateName}\" data-final=\"{(model.Final ? "true" : "false")}\"")
+        html.Append(CultureInfo.InvariantCulture, $"<main id=\"checkout\" data-state=\"{stateName}\" data-version=\"{payment.Version}\" data-final=\"{(model.Final ? "true" : "false")}\"")
             .Append(CultureInfo.InvariantCulture, $" data-page=\"{H(PagePath(model.Token, text))}\" data-events=\"/checkout/{H(model.Token)}/events\"");
         if (state == PaymentState.Succeeded && payment.ReturnUrl is { } returnUrl)
         {
@@ -82,6 +82,7 @@ public static class CheckoutPage
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="referrer" content="no-referrer">
+            <link rel="icon" href="data:,">
             <title>{H(title)}</title>
             <link rel="stylesheet" href="{AssetsPath}/checkout.css">
             <script src="{AssetsPath}/checkout.js" defer></script>

@@ -48,7 +48,12 @@
     }
     if (!source && m.dataset.events && window.EventSource) {
       source = new EventSource(m.dataset.events);
-      source.addEventListener('payment', refresh);
+      // The stream says the payment's version at once and at each change; the page asks for itself again only when
+      // it shows an older one (never under the payer's fingers while nothing changed).
+      source.addEventListener('payment', (e) => {
+        const { version } = JSON.parse(e.data);
+        if (String(version) !== main().dataset.version) refresh();
+      });
     }
   }
 
