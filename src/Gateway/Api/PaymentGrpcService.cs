@@ -166,7 +166,9 @@ public sealed class PaymentGrpcService(
             var batch = await store.AllEventsAsync(merchantId, after, StreamBatchSize, cancel);
             foreach (var evt in batch)
             {
-                await responseStream.WriteAsync(evt.ToProto(), cancel);
+                var proto = evt.ToProto();
+                WithCheckout(proto.Payment, context);
+                await responseStream.WriteAsync(proto, cancel);
                 after = evt.Sequence;
             }
             if (batch.Count < StreamBatchSize)

@@ -203,11 +203,16 @@ public static partial class CheckoutEndpoints
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         long version = -1;
         var lastWrite = clock.GetUtcNow();
+        var change = signals.NextChangeAsync(link.PaymentId);
         try
         {
             while (!cancel.IsCancellationRequested && clock.GetUtcNow() < link.ExpireTime)
             {
-                var change = signals.NextChangeAsync(link.PaymentId);
+                if (change.IsCompleted)
+                {
+                    // A new wait only once the last one was used: a quiet page must not pile up waiters.
+                    change = signals.NextChangeAsync(link.PaymentId);
+                }
                 payment = await lifecycle.GetAsync(link.MerchantId, link.PaymentId, cancel);
                 var final = payment.State is PaymentState.Succeeded or PaymentState.Canceled or PaymentState.Expired;
                 if (payment.Version != version)
