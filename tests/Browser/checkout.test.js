@@ -151,6 +151,7 @@ test('Declined card, in Chinese on a phone: the page offers other methods; card 
   assert.equal(await text(page, '#exp_month-error'), '请输入有效期月份，01 至 12。');
   assert.equal(await text(page, '#cvc-error'), '请输入 3 或 4 位安全码。');
   assert.equal(await page.locator('#card_number').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'card_number');
   assert.ok(!(await page.content()).includes('4242424242424241'));
   assert.ok(!(await page.content()).includes('4242 4242 4242 4241'));
   await shot(page, '05-card-errors-zh');

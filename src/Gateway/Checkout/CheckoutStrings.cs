@@ -123,7 +123,7 @@ internal static class Strings
         ["methods.again"] = "换一种方式重新支付",
         ["methods.recommended"] = "推荐",
         ["methods.in_use"] = "使用中",
-        ["methods.pay_with"] = "使用{0}支付",
+        ["methods.pay_with"] = "用{0}付款",
         ["methods.later"] = "如本次支付未成功，可在此选择其他支付方式。",
         ["card.title"] = "银行卡支付",
         ["card.number"] = "卡号",

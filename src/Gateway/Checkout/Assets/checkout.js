@@ -66,6 +66,10 @@
     }
   });
 
+  // A card form sent back with errors: the first field to correct takes the focus.
+  const invalid = document.querySelector('[aria-invalid="true"]');
+  if (invalid) invalid.focus();
+
   tick();
   setInterval(tick, 1000);
   settle();
