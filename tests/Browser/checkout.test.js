@@ -119,6 +119,7 @@ test('Failover: with Alipay down the payment moves to WeChat Pay and the page sh
   assert.equal(await page.locator('#qr-link').getAttribute('data-qr'), payment.nextAction.qrCode);
   assert.equal(await page.locator('.option:has(.in-use)').getAttribute('data-channel'), 'wechatpay');
   await shot(page, '03-failover-wechatpay');
+  assert.deepEqual(page.problems, []);
 
   await gateway.payer('/wechatpay/buyer/pay', { code_url: payment.nextAction.qrCode });
   await page.locator('main[data-state="succeeded"]').waitFor({ timeout: 5000 });
@@ -204,6 +205,7 @@ test('Bank transfer: instructions with copy buttons', async () => {
   await until('the copy button to say so', async () => (await copy.innerText()) === 'Copied');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), payment.nextAction.bankTransfer.reference);
   await shot(page, '07-bank-transfer');
+  assert.deepEqual(page.problems, []);
   await context.close();
 });
 
@@ -214,6 +216,7 @@ test('UnionPay: the page posts the signed form to UnionPay, and the policy lets 
   assert.equal(action, payment.nextAction.redirectUrl);
   assert.ok(response.headers()['content-security-policy'].includes(new URL(action).origin));
   await shot(page, '08-unionpay-redirect');
+  assert.deepEqual(page.problems, []);
   await context.close();
 });
 
@@ -227,6 +230,7 @@ test('Expired payment: the page says it expired and offers nothing to pay', asyn
   await page.reload();
   assert.equal(await page.locator('main').getAttribute('data-state'), 'expired');
   await shot(page, '09-expired');
+  assert.deepEqual(page.problems, []);
   await context.close();
 });
 

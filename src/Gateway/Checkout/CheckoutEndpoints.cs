@@ -1,20 +1,15 @@
-using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
-using CardDetails = Paygate.V1.CardDetails;
-using PaymentMethod = Paygate.V1.PaymentMethod;
 
 namespace Paygate.Gateway.Checkout;
 
 /// <summary>
 /// The hosted checkout page on the HTTP/1.1 port: <c>GET /checkout/{token}</c> (the page), <c>GET
-/// /checkout/{token}/events</c> (server-sent events on each change of the payment, woken by <see cref="PaymentSignals"/>
-/// as <c>WatchPayment</c> is), <c>POST /checkout/{token}/pay</c> (pay a failed payment again, with another method or a
+/// /checkout/{token}/events</c> (live status, <see cref="CheckoutEvents"/>), <c>POST /checkout/{token}/pay</c> (pay a failed payment again, with another method or a
 /// card: <c>RetryPayment</c>'s rule), and the page's own script and style sheet. The token is the only credential: it
 /// names the payment and its merchant, and the page reads the payment as that merchant.
 /// </summary>
@@ -23,8 +18,6 @@ public static partial class CheckoutEndpoints
     /// <summary>A strict policy: only the gateway's own script and styles, no inline script or style, no framing.</summary>
     private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
     private const int MaxFormBytes = 4 * 1024;
-    private static readonly TimeSpan EventsPoll = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan PayDeadline = TimeSpan.FromSeconds(30);
 
     public static IServiceCollection AddPaygateCheckout(this IServiceCollection services)
@@ -38,7 +31,7 @@ public static partial class CheckoutEndpoints
     public static WebApplication MapCheckout(this WebApplication app)
     {
         app.MapGet("/checkout/{token}", ShowAsync);
-        app.MapGet("/checkout/{token}/events", FollowAsync);
+        app.MapGet("/checkout/{token}/events", CheckoutEvents.FollowAsync);
         app.MapPost("/checkout/{token}/pay", PayAsync).DisableAntiforgery();
         app.MapGet(CheckoutPage.AssetsPath + "/{name}", CheckoutAssets.Serve);
         return app;
@@ -105,7 +98,7 @@ public static partial class CheckoutEndpoints
             if (method == CheckoutChannels.Card)
             {
                 var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-                card = ReadCard(form, validator, errors);
+                card = CheckoutCardForm.Read(form, validator, errors);
                 if (card is null)
                 {
                     await WriteModelAsync(http, payment, token, text, StatusCodes.Status422UnprocessableEntity, errors, null, cancel);
@@ -131,115 +124,6 @@ public static partial class CheckoutEndpoints
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await FailAsync(http, e, text, token);
-        }
-    }
-
-    /// <summary>
-    /// The card from the form, checked by the API's own card rules; null with each bad field's message key when it does
-    /// not pass. The number goes to the channel call and nowhere else (not logged, not echoed back into the page).
-    /// </summary>
-    private static Adapters.Contract.PaymentCard? ReadCard(IFormCollection form, CreatePaymentValidator validator, Dictionary<string, string> errors)
-    {
-        var number = new string([.. form["card_number"].ToString().Where(c => c is not (' ' or '-'))]);
-        if (!int.TryParse(form["exp_month"], NumberStyles.None, CultureInfo.InvariantCulture, out var month))
-        {
-            errors["exp_month"] = "card.error.exp_month";
-        }
-        if (!int.TryParse(form["exp_year"], NumberStyles.None, CultureInfo.InvariantCulture, out var year))
-        {
-            errors["exp_year"] = "card.error.exp_year";
-        }
-        if (number.Length == 0 || !number.All(char.IsAsciiDigit))
-        {
-            errors["card_number"] = "card.error.number";
-        }
-        try
-        {
-            var (_, card) = validator.ValidateMethod(new PaymentMethod
-            {
-                Card = new CardDetails { Number = number.Length == 0 ? "0" : number, ExpMonth = month, ExpYear = year, Cvc = form["cvc"].ToString() },
-            });
-            return errors.Count == 0 ? card : null;
-        }
-        catch (PaymentException e)
-        {
-            foreach (var violation in e.Violations)
-            {
-                var (field, key) = violation.Field switch
-                {
-                    "payment_method.card.number" => ("card_number", "card.error.number"),
-                    "payment_method.card.exp_month" => ("exp_month", "card.error.exp_month"),
-                    "payment_method.card.exp_year" when violation.Reason.Contains("expired", StringComparison.Ordinal) => ("exp_year", "card.error.expired"),
-                    "payment_method.card.exp_year" => ("exp_year", "card.error.exp_year"),
-                    "payment_method.card.cvc" => ("cvc", "card.error.cvc"),
-                    _ => ("card_number", "card.error.number"),
-                };
-                errors.TryAdd(field, key);
-            }
-            return null;
-        }
-    }
-
-    private static async Task FollowAsync(string token, HttpContext http, CheckoutTokens tokens, PaymentLifecycle lifecycle, PaymentSignals signals, TimeProvider clock,
-        CancellationToken cancel)
-    {
-        if (!tokens.TryRead(token, out var link, out _))
-        {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        Payment payment;
-        try
-        {
-            payment = await lifecycle.GetAsync(link.MerchantId, link.PaymentId, cancel);
-        }
-        catch (PaymentException)
-        {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-store";
-        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        long version = -1;
-        var lastWrite = clock.GetUtcNow();
-        var change = signals.NextChangeAsync(link.PaymentId);
-        try
-        {
-            while (!cancel.IsCancellationRequested && clock.GetUtcNow() < link.ExpireTime)
-            {
-                if (change.IsCompleted)
-                {
-                    // A new wait only once the last one was used: a quiet page must not pile up waiters.
-                    change = signals.NextChangeAsync(link.PaymentId);
-                }
-                payment = await lifecycle.GetAsync(link.MerchantId, link.PaymentId, cancel);
-                var final = payment.State is PaymentState.Succeeded or PaymentState.Canceled or PaymentState.Expired;
-                if (payment.Version != version)
-                {
-                    version = payment.Version;
-                    var state = payment.State.ToString().ToLowerInvariant();
-                    await http.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"event: payment\ndata: {{\"state\":\"{state}\",\"version\":{version}}}\n\n"), cancel);
-                    await http.Response.Body.FlushAsync(cancel);
-                    lastWrite = clock.GetUtcNow();
-                }
-                else if (clock.GetUtcNow() - lastWrite >= KeepAlive)
-                {
-                    await http.Response.WriteAsync(": keep-alive\n\n", cancel);
-                    await http.Response.Body.FlushAsync(cancel);
-                    lastWrite = clock.GetUtcNow();
-                }
-                if (final)
-                {
-                    break;
-                }
-                // Woken by this instance's commit at once; the poll catches changes another instance made.
-                await Task.WhenAny(change, Task.Delay(EventsPoll, cancel));
-            }
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            // The payer closed the page.
         }
     }
 
