@@ -14,6 +14,7 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
     public const int MaxMetadataEntries = 20;
     public const int MaxMetadataKeyLength = 40;
     public const int MaxMetadataValueLength = 500;
+    public const int MaxReturnUrlLength = 2000;
 
     public CreatePaymentCommand Validate(CreatePaymentRequest request)
     {
@@ -121,6 +122,20 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
             Bad("payment_method", "give a card or a bank account, not both");
         }
 
+        string? returnUrl = null;
+        if (request.ReturnUrl.Length > 0)
+        {
+            if (request.ReturnUrl.Length > MaxReturnUrlLength)
+            {
+                Bad("return_url", $"at most {MaxReturnUrlLength} characters");
+            }
+            else if (!Uri.TryCreate(request.ReturnUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || url.UserInfo.Length > 0)
+            {
+                Bad("return_url", "must be an absolute https:// or http:// URL without user information");
+            }
+            returnUrl = request.ReturnUrl;
+        }
+
         if (violations.Count > 0)
         {
             throw new PaymentException(Adapters.Errors.ErrorCatalogue.InvalidArgument,
@@ -136,7 +151,8 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
             expireTime,
             request.Metadata.ToDictionary(p => p.Key, p => p.Value),
             card,
-            payer);
+            payer,
+            returnUrl);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Paygate.Gateway.Payments;
 using Paygate.V1;
 using Paygate.Gateway.Mapping;
+using Paygate.Gateway.Checkout;
 
 namespace Paygate.Gateway.Api;
 
@@ -11,7 +12,8 @@ public sealed class PaymentGrpcService(
     PaymentLifecycle lifecycle,
     CreatePaymentValidator validator,
     IPaymentStore store,
-    PaymentSignals signals) : PaymentService.PaymentServiceBase
+    PaymentSignals signals,
+    CheckoutTokens checkout) : PaymentService.PaymentServiceBase
 {
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
@@ -24,7 +26,7 @@ public sealed class PaymentGrpcService(
     {
         var command = validator.Validate(request);
         var payment = await lifecycle.CreateAsync(context.MerchantId(), command, context.CancellationToken, Deadline(context));
-        return payment.ToProto();
+        return WithCheckout(payment.ToProto(), context);
     }
 
     public override async Task<V1.Payment> RetryPayment(RetryPaymentRequest request, ServerCallContext context)
@@ -33,7 +35,7 @@ public sealed class PaymentGrpcService(
         var requestId = RequestIds.Validate(request.RequestId, "request_id", (f, r) => throw PaymentException.InvalidField(f, r));
         var (channel, card) = validator.ValidateMethod(request.PaymentMethod);
         var payment = await lifecycle.RetryAsync(context.MerchantId(), id, requestId, channel, card, Deadline(context), context.CancellationToken);
-        return payment.ToProto();
+        return WithCheckout(payment.ToProto(), context);
     }
 
     /// <summary>The caller's deadline, which bounds every channel call made for it.</summary>
@@ -43,7 +45,7 @@ public sealed class PaymentGrpcService(
     public override async Task<V1.Payment> GetPayment(GetPaymentRequest request, ServerCallContext context)
     {
         var payment = await lifecycle.GetAsync(context.MerchantId(), ValidId(request.Id), context.CancellationToken);
-        return payment.ToProto();
+        return WithCheckout(payment.ToProto(), context);
     }
 
     public override async Task<ListPaymentsResponse> ListPayments(ListPaymentsRequest request, ServerCallContext context)
@@ -63,7 +65,7 @@ public sealed class PaymentGrpcService(
         // One extra row tells whether another page exists.
         var rows = await lifecycle.ListAsync(merchantId, filter, after, size + 1, context.CancellationToken);
         var page = rows.Take(size).ToList();
-        var response = new ListPaymentsResponse { Payments = { page.Select(p => p.ToProto()) } };
+        var response = new ListPaymentsResponse { Payments = { page.Select(p => WithCheckout(p.ToProto(), context)) } };
         if (rows.Count > size)
         {
             response.NextPageToken = PageTokens.Encode(new PageCursor(page[^1].CreateTime, page[^1].Id), merchantId, filter);
@@ -76,7 +78,7 @@ public sealed class PaymentGrpcService(
         var id = ValidId(request.Id);
         var requestId = RequestIds.Validate(request.RequestId, "request_id", (f, r) => throw PaymentException.InvalidField(f, r));
         var payment = await lifecycle.CancelAsync(context.MerchantId(), id, requestId, context.CancellationToken);
-        return payment.ToProto();
+        return WithCheckout(payment.ToProto(), context);
     }
 
     public override async Task WatchPayment(WatchPaymentRequest request, IServerStreamWriter<WatchPaymentResponse> responseStream, ServerCallContext context)
@@ -88,7 +90,7 @@ public sealed class PaymentGrpcService(
         var seen = (await store.EventsAsync(id, 0, cancel)).LastOrDefault()?.Sequence ?? 0;
         await responseStream.WriteAsync(new WatchPaymentResponse
         {
-            Payment = payment.ToProto(),
+            Payment = WithCheckout(payment.ToProto(), context),
             EventType = "payment.snapshot",
             EventTime = Timestamp.FromDateTimeOffset(payment.UpdateTime),
         }, cancel);
@@ -107,7 +109,7 @@ public sealed class PaymentGrpcService(
                 var proto = evt.ToProto();
                 await responseStream.WriteAsync(new WatchPaymentResponse
                 {
-                    Payment = proto.Payment,
+                    Payment = WithCheckout(proto.Payment, context),
                     EventType = evt.Type,
                     EventTime = proto.CreateTime,
                     Refund = proto.Refund,
@@ -164,7 +166,9 @@ public sealed class PaymentGrpcService(
             var batch = await store.AllEventsAsync(merchantId, after, StreamBatchSize, cancel);
             foreach (var evt in batch)
             {
-                await responseStream.WriteAsync(evt.ToProto(), cancel);
+                var proto = evt.ToProto();
+                WithCheckout(proto.Payment, context);
+                await responseStream.WriteAsync(proto, cancel);
                 after = evt.Sequence;
             }
             if (batch.Count < StreamBatchSize)
@@ -173,6 +177,13 @@ public sealed class PaymentGrpcService(
                 await Task.WhenAny(change, Task.Delay(WatchPollInterval, cancel));
             }
         }
+    }
+
+    /// <summary>The payment with the address of its hosted checkout page, signed for the calling merchant.</summary>
+    private V1.Payment WithCheckout(V1.Payment payment, ServerCallContext context)
+    {
+        payment.CheckoutUrl = checkout.Url(payment.Id, context.MerchantId(), payment.ExpireTime.ToDateTimeOffset());
+        return payment;
     }
 
     /// <summary>Nothing more will happen to the payment: it is final and no refund of it is pending.</summary>

@@ -1,4 +1,5 @@
 using Paygate.Gateway.Api;
+using Paygate.Gateway.Checkout;
 using Paygate.Gateway.Notifications;
 using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
@@ -33,6 +34,7 @@ public static class GatewayApplicationExtensions
         }
         app.MapChannelNotifications();
         app.MapPaygateMetrics();
+        app.MapCheckout();
         app.MapGet("/", () => "Paygate: gRPC API paygate.v1.PaymentService, WebhookService (merchant keys), ChannelService, AdminService (operator keys); channel notifications at /notify/<channel>");
         return app;
     }

@@ -1,6 +1,7 @@
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paygate.Gateway.Api;
+using Paygate.Gateway.Checkout;
 using Paygate.Gateway.Fx;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Observability;
@@ -80,6 +81,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<StoreHealth>());
         services.AddGrpcHealthChecks().AddCheck<StoreHealth>("store");
         services.AddPaygateObservability(configuration);
+        services.AddPaygateCheckout();
         return services;
     }
 

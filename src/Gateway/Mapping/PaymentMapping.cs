@@ -33,6 +33,7 @@ public static class PaymentMapping
         proto.Refunds.AddRange(payment.Refunds.Select(r => r.ToProto(payment)));
         proto.AmountRefundedMinor = payment.RefundedMinor;
         proto.Reversed = payment.Reversed;
+        proto.ReturnUrl = payment.ReturnUrl ?? "";
         if (payment.NextAction is { } action && payment.State == PaymentState.RequiresAction)
         {
             proto.NextAction = action.Transfer is { } transfer

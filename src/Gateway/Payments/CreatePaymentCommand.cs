@@ -15,7 +15,8 @@ public sealed record CreatePaymentCommand(
     DateTimeOffset? ExpireTime,
     IReadOnlyDictionary<string, string> Metadata,
     PaymentCard? Card = null,
-    PayerAccount? Payer = null)
+    PayerAccount? Payer = null,
+    string? ReturnUrl = null)
 {
     /// <summary>
     /// Whether a channel can run this payment: a card charge when a card is given, a credit transfer when the payer's
@@ -41,6 +42,11 @@ public sealed record CreatePaymentCommand(
         foreach (var (key, value) in Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             canonical.Append(key.Length).Append(':').Append(key).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');
+        }
+        if (ReturnUrl is not null)
+        {
+            // Only when given, so the fingerprints of requests made before return URLs existed stay the same.
+            canonical.Append("return_url=").Append(ReturnUrl).Append('\n');
         }
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
     }

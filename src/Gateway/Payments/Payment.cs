@@ -50,6 +50,8 @@ public sealed class Payment
     public DateTimeOffset UpdateTime { get; set; }
     public required DateTimeOffset ExpireTime { get; init; }
     public Dictionary<string, string> Metadata { get; init; } = [];
+    /// <summary>Where the checkout page sends the payer after success, as the merchant gave it; null if none.</summary>
+    public string? ReturnUrl { get; init; }
     /// <summary>Set when money arrived for a payment that had already ended: an operator (or the refund worker) must act.</summary>
     public bool Flagged { get; set; }
     /// <summary>

@@ -99,6 +99,7 @@ public sealed class PaymentLifecycle
             UpdateTime = now,
             ExpireTime = command.ExpireTime ?? now + _options.DefaultExpiry,
             Metadata = new Dictionary<string, string>(command.Metadata),
+            ReturnUrl = command.ReturnUrl,
             Attempts = [attempts.NewAttempt(id, 1, routing.Candidates[0], command.Amount, now)
                 ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {command.Amount}: no exchange rate")],
         };

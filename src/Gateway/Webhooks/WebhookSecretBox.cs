@@ -28,6 +28,12 @@ public sealed class WebhookSecretBox
 
     public WebhookSecretBox(byte[] key) => _key = key;
 
+    /// <summary>
+    /// A key of its own for another use of the gateway's secret (HKDF-SHA256 with <paramref name="purpose"/> as info): the
+    /// checkout page's link tokens are signed with one, so that one secret, kept as this one is, serves both.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) => HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, info: Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>Base64 of nonce, tag and ciphertext.</summary>
     public string Seal(string secret, string endpointId)
     {

@@ -25,6 +25,40 @@ public sealed class CreatePaymentValidatorTests
     }
 
     [Fact]
+    public void Validate_ReturnUrl_IsKeptAndChangesTheFingerprint()
+    {
+        var request = Valid();
+        request.ReturnUrl = "https://shop.example.com/orders/42?paid=1";
+
+        var command = _validator.Validate(request);
+
+        Assert.Equal("https://shop.example.com/orders/42?paid=1", command.ReturnUrl);
+        Assert.NotEqual(_validator.Validate(Valid()).Fingerprint(), command.Fingerprint());
+    }
+
+    [Theory]
+    [InlineData("shop.example.com/orders/42")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("ftp://shop.example.com/")]
+    [InlineData("https://user:secret@shop.example.com/")]
+    public void Validate_ReturnUrlNotAnHttpAddress_NamesTheField(string url)
+    {
+        var request = Valid();
+        request.ReturnUrl = url;
+
+        Assert.Equal("return_url", SingleViolation(request).Field);
+    }
+
+    [Fact]
+    public void Validate_ReturnUrlTooLong_NamesTheField()
+    {
+        var request = Valid();
+        request.ReturnUrl = "https://shop.example.com/" + new string('a', CreatePaymentValidator.MaxReturnUrlLength);
+
+        Assert.Equal("return_url", SingleViolation(request).Field);
+    }
+
+    [Fact]
     public void Validate_ValidRequest_GivesTheCommand()
     {
         var request = Valid();
