@@ -14,6 +14,10 @@ public static class RootCommandFactory
         options.AddTo(root);
         var commands = new CommandContextFactory(host, options);
         root.Subcommands.Add(PaymentsCommand.Create(commands));
+        root.Subcommands.Add(ChannelsCommand.Create(commands));
+        root.Subcommands.Add(ErrorsCommand.Create(commands));
+        root.Subcommands.Add(EventsCommand.Create(commands));
+        root.Subcommands.Add(ReportCommand.Create(commands));
         return root;
     }
 }

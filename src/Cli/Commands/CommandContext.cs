@@ -16,6 +16,9 @@ public sealed class CommandContext(ParseResult parsed, CliHost host, GlobalOptio
 
     public ParseResult Parsed => parsed;
 
+    /// <summary>Standard error, for notes that are not results (e.g. where a tail can resume).</summary>
+    public TextWriter Error => host.Error;
+
     /// <summary>Where results go: a table, or JSON with <c>--json</c>.</summary>
     public CliOutput Output { get; } = new(host, parsed.GetValue(options.Json));
 
@@ -27,6 +30,9 @@ public sealed class CommandContext(ParseResult parsed, CliHost host, GlobalOptio
 
     /// <summary>The operators' ChannelService (channels, error codes), with the operator key.</summary>
     public ChannelsClient Channels => _channels ??= OpenChannels();
+
+    /// <summary>Whether an operator key was given (option or environment), for commands that can do without one.</summary>
+    public bool HasOperatorKey => !string.IsNullOrEmpty(OperatorKey);
 
     public T Value<T>(Option<T> option) => parsed.GetValue(option)!;
 
@@ -57,16 +63,18 @@ public sealed class CommandContext(ParseResult parsed, CliHost host, GlobalOptio
         return new PaygateClient(settings);
     }
 
+    private string? OperatorKey => parsed.GetValue(options.OperatorKey) ?? host.Variable("PAYGATE_OPERATOR_KEY");
+
     private ChannelsClient OpenChannels()
     {
-        var key = parsed.GetValue(options.OperatorKey) ?? host.Variable("PAYGATE_OPERATOR_KEY");
+        var key = OperatorKey;
         if (string.IsNullOrEmpty(key))
         {
             throw new UsageException("--operator-key is required (or PAYGATE_OPERATOR_KEY): the ChannelService is for operators (ok_test_... or ok_live_...)");
         }
         try
         {
-            return new ChannelsClient(Address, key);
+            return new ChannelsClient(Address, key!);
         }
         catch (ArgumentException)
         {

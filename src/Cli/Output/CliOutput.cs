@@ -46,6 +46,19 @@ public sealed class CliOutput
     /// <summary>Writes JSON text made by the command (for results that are not one API message).</summary>
     public void WriteJsonText(string json) => _host.Out.WriteLine(json);
 
+    /// <summary>Writes one payment: its JSON, or its table.</summary>
+    public void Payment(V1.Payment payment)
+    {
+        if (Json)
+        {
+            WriteJson(payment);
+        }
+        else
+        {
+            Write(PaymentView.Detail(payment));
+        }
+    }
+
     /// <summary>Writes a table, a panel or any other renderable.</summary>
     public void Write(IRenderable renderable) => Console.Write(renderable);
 
