@@ -12,10 +12,18 @@ public sealed class FailureTests(GatewayFixture fixture) : CliTestBase(fixture)
     [Fact]
     public async Task UnknownPayment_IsNotFound()
     {
-        var line = AssertOneLineFailure(await Merchant("payments", "get", "pay_doesnotexist", "--json"), ExitCodes.NotFound);
+        var line = AssertOneLineFailure(await Merchant("payments", "get", "pay_00000000000000000000000000", "--json"), ExitCodes.NotFound);
 
         Assert.StartsWith("paygate: PM-6003 ", line, StringComparison.Ordinal);
         Assert.Contains("check the id", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MalformedPaymentId_IsABadArgumentSayingWhatAnIdLooksLike()
+    {
+        var line = AssertOneLineFailure(await Merchant("payments", "get", "pay_nope"), ExitCodes.Usage);
+
+        Assert.StartsWith("paygate: PM-6001 id: must be a payment id: pay_ followed by 26 characters: fix the id", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,9 +68,10 @@ public sealed class FailureTests(GatewayFixture fixture) : CliTestBase(fixture)
     }
 
     [Theory]
-    [InlineData("abc", "--amount")]
-    [InlineData("-5", "--amount must be a positive whole number")]
-    [InlineData("12.50", "--amount")]
+    [InlineData("abc", "--amount must be a positive whole number of minor units, e.g. 12000 for 120.00 USD (got 'abc')")]
+    [InlineData("-5", "--amount must be a positive whole number of minor units")]
+    [InlineData("12.50", "(got '12.50')")]
+    [InlineData("0", "(got '0')")]
     public async Task BadAmount_IsABadArgumentNamingTheOption(string amount, string expected)
     {
         var run = await Merchant("payments", "create", "--amount", amount, "--currency", "USD", "--description", "x");
@@ -80,8 +89,10 @@ public sealed class FailureTests(GatewayFixture fixture) : CliTestBase(fixture)
     }
 
     [Theory]
-    [InlineData(new string[0], "Required command was not provided")]
-    [InlineData(new[] { "payments", "frobnicate" }, "frobnicate")]
+    [InlineData(new string[0], "paygate needs a command: payments, channels, errors, events, report (see paygate --help)")]
+    [InlineData(new[] { "payments" }, "paygate payments needs a command: list, get, watch, create, cancel, refund")]
+    [InlineData(new[] { "payments", "frobnicate" }, "unknown command or argument 'frobnicate': paygate payments takes list,")]
+    [InlineData(new[] { "payments", "list", "--limit", "500" }, "--limit must be a whole number from 1 to 100 (got '500')")]
     [InlineData(new[] { "payments", "list", "--state", "paid" }, "paid")]
     [InlineData(new[] { "payments", "get", "pay_x" }, "--key is required")]
     [InlineData(new[] { "errors" }, "--operator-key is required")]

@@ -14,14 +14,7 @@ public static class EventsCommand
     public static Command Create(CommandContextFactory commands)
     {
         var after = new Option<string?>("--after") { Description = "The cursor of the last event already seen; absent: from the first event." };
-        var count = new Option<int>("--count") { Description = "Stop after this many events; 0 follows until Ctrl+C.", DefaultValueFactory = _ => 0 };
-        count.Validators.Add(result =>
-        {
-            if (result.GetValue(count) < 0)
-            {
-                result.AddError("--count must be 0 or more");
-            }
-        });
+        var count = NumberOptions.Whole("--count", "Stop after this many events; 0 follows until Ctrl+C.", 0, int.MaxValue, 0);
         var tail = new Command("tail", "Prints the merchant's events from a cursor and follows new ones (Ctrl+C stops, with the cursor to resume after).") { after, count };
         commands.SetAction(tail, async (context, ct) =>
         {

@@ -53,7 +53,7 @@ public sealed record FailureReport(string Line, int ExitCode)
     private static FailureReport Gateway(PaygateException e, int exitCode, string advice)
     {
         var code = e.Code.Length > 0 ? e.Code + " " : "";
-        var fields = e.FieldViolations.Count == 0 ? "" : " (" + string.Join("; ", e.FieldViolations.Select(v => $"{v.Field}: {OneLine(v.Description)}")) + ")";
+        var fields = e.FieldViolations.All(v => e.Error.Message.Contains(v.Description, StringComparison.Ordinal)) ? "" : " (" + string.Join("; ", e.FieldViolations.Select(v => $"{v.Field}: {OneLine(v.Description)}")) + ")";
         return new(Prefix + code + OneLine(e.Error.Message) + fields + ": " + advice, exitCode);
     }
 
@@ -79,6 +79,7 @@ public sealed record FailureReport(string Line, int ExitCode)
         "request_id" => "--request-id",
         "page_size" => "--limit",
         "page_token" => "--page-token",
+        "id" => "the id",
         "payment_method.channel" => "--channel",
         _ when field.StartsWith("payment_method.card", StringComparison.Ordinal) => "--card/--exp/--cvc",
         _ => field,

@@ -16,14 +16,7 @@ public static class CreatePaymentCommand
 {
     public static Command Create(CommandContextFactory commands)
     {
-        var amount = new Option<long>("--amount") { Description = "The amount in minor units of --currency (e.g. 12000 for 120.00 USD).", Required = true };
-        amount.Validators.Add(result =>
-        {
-            if (result.GetValue(amount) <= 0)
-            {
-                result.AddError("--amount must be a positive whole number of minor units");
-            }
-        });
+        var amount = NumberOptions.MinorUnits("--amount", "The amount in minor units of --currency (e.g. 12000 for 120.00 USD).", required: true);
         var currency = new Option<string>("--currency") { Description = "The ISO 4217 code, e.g. CNY, USD, EUR.", Required = true };
         currency.Validators.Add(result =>
         {

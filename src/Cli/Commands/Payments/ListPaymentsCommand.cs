@@ -14,14 +14,7 @@ public static class ListPaymentsCommand
     {
         var state = new Option<string?>("--state") { Description = "Only payments in this state." };
         state.AcceptOnlyFromAmong(States);
-        var limit = new Option<int>("--limit") { Description = "Payments per page, 1 to 100.", DefaultValueFactory = _ => 20 };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValue(limit) is < 1 or > 100)
-            {
-                result.AddError("--limit must be 1 to 100");
-            }
-        });
+        var limit = NumberOptions.Whole("--limit", "Payments per page, 1 to 100.", 1, 100, 20);
         var pageToken = new Option<string?>("--page-token") { Description = "The next-page token a previous list printed (with the same --state)." };
         var all = new Option<bool>("--all") { Description = "Follow the pages to the end (with --json: one response holding every payment)." };
         var list = new Command("list", "Lists the merchant's payments, newest first.") { state, limit, pageToken, all };

@@ -11,14 +11,7 @@ public static class RefundPaymentCommand
     public static Command Create(CommandContextFactory commands)
     {
         var id = PaymentArguments.Id();
-        var amount = new Option<long>("--amount") { Description = "How much to give back, in minor units (e.g. 500 for 5.00 USD); absent: everything left." };
-        amount.Validators.Add(result =>
-        {
-            if (result.GetValue(amount) <= 0)
-            {
-                result.AddError("--amount must be a positive whole number of minor units");
-            }
-        });
+        var amount = NumberOptions.MinorUnits("--amount", "How much to give back, in minor units (e.g. 500 for 5.00 USD); absent: everything left.");
         var reason = new Option<string?>("--reason") { Description = "Why, up to 80 characters (the channel may show it to the payer)." };
         var requestId = PaymentArguments.RequestId("refund");
         var refund = new Command("refund", "Refunds a SUCCEEDED payment, partly or fully; prints the refund (SUCCEEDED, or PENDING while the channel confirms).")
