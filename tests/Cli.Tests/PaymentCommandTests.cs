@@ -35,6 +35,19 @@ public sealed class PaymentCommandTests(GatewayFixture fixture) : CliTestBase(fi
     }
 
     [Fact]
+    public async Task Watch_OnATerminal_ShowsASpinnerAndColoursAndEndsWhenFinal()
+    {
+        var id = await PaidCardPaymentAsync();
+
+        var watch = await CliRun.RunAsync(["payments", "watch", id, "--address", Address, "--key", Gateway.Credentials.MerchantKey], terminal: true);
+
+        Assert.True(watch.ExitCode == 0, watch.ToString());
+        Assert.Contains("payment.snapshot", watch.Out, StringComparison.Ordinal);
+        Assert.Contains("waiting for the payment to be final", watch.Out, StringComparison.Ordinal);
+        Assert.Contains("\u001b[", watch.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task List_Json_IsOneJsonDocumentHoldingTheNewPayment()
     {
         var id = await PaidCardPaymentAsync();
@@ -90,6 +103,13 @@ public sealed class PaymentCommandTests(GatewayFixture fixture) : CliTestBase(fi
         var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("paygate: PM-1001 ", line, StringComparison.Ordinal);
         Assert.Contains("another payment method", line, StringComparison.Ordinal);
+
+        // Watching it ends at once (it is final) with the same family's exit code and reason.
+        var id = JsonDocument.Parse(run.Out).RootElement.GetProperty("id").GetString()!;
+        var watch = await Merchant("payments", "watch", id);
+        Assert.True(watch.ExitCode == ExitCodes.PaymentFailed, watch.ToString());
+        Assert.Contains("FAILED", watch.Out, StringComparison.Ordinal);
+        Assert.StartsWith("paygate: PM-1001 ", Assert.Single(watch.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,9 +79,16 @@ public sealed record FailureReport(string Line, int ExitCode)
         "request_id" => "--request-id",
         "page_size" => "--limit",
         "page_token" => "--page-token",
-        "id" => "the id",
+        "reason" => "--reason",
+        "expire_time" => "--expires",
+        "customer.country" => "--country",
+        "customer.device" => "--device",
+        "customer.type" => "--customer-type",
         "payment_method.channel" => "--channel",
-        _ when field.StartsWith("payment_method.card", StringComparison.Ordinal) => "--card/--exp/--cvc",
+        "id" => "the id",
+        "after_cursor" => "--after",
+        _ when field.StartsWith("metadata", StringComparison.Ordinal) => "--metadata",
+        _ when field.StartsWith("payment_method.card", StringComparison.Ordinal) => "--card/--expiry/--cvc",
         _ => field,
     };
 }

@@ -19,28 +19,38 @@ public static class WatchPaymentCommand
         var watch = new Command("watch", "Streams a payment's changes until it is final; exit 6 when it ends FAILED.") { id };
         commands.SetAction(watch, async (context, ct) =>
         {
-            Payment? last = null;
-            await foreach (var change in context.Client.Payments.WatchAsync(context.Value(id), ct))
-            {
-                last = change.Payment;
-                if (context.Output.Json)
-                {
-                    context.Output.WriteJson(change);
-                    continue;
-                }
-                var payment = change.Payment;
-                var state = ProtoText.Enum(payment.State);
-                var detail = change.Refund is { } r && r.Id.Length > 0 ? $" refund {r.Id} {ProtoText.Enum(r.State)} {MoneyText.Format(r.AmountMinor, r.Currency)}"
-                    : payment.Error is { } e && e.Code.Length > 0 ? $" {e.Code} {e.Message}" : "";
-                context.Output.WriteMarkupLine($"{ProtoText.Time(change.EventTime)}  {Markup.Escape(change.EventType),-26} {ProtoText.StateMarkup(state)}{Markup.Escape(detail)}");
-            }
-            if (last is { State: Payment.Types.State.Failed } failed)
+            var payment = context.Output.Json || !context.Output.IsTerminal
+                ? await FollowAsync(context, context.Value(id), _ => { }, ct)
+                : await context.Output.Console.Status().Spinner(Spinner.Known.Dots).StartAsync("waiting for the payment to be final...",
+                    status => FollowAsync(context, context.Value(id), state => status.Status($"{state}: waiting for the payment to be final..."), ct));
+            if (payment is { State: Payment.Types.State.Failed } failed)
             {
                 throw Failure(failed);
             }
             return ExitCodes.Ok;
         });
         return watch;
+    }
+
+    /// <summary>Prints each change (a line, or its JSON) until the stream ends; returns the payment as it was last.</summary>
+    private static async Task<Payment?> FollowAsync(CommandContext context, string id, Action<string> showState, CancellationToken cancellationToken)
+    {
+        Payment? last = null;
+        await foreach (var change in context.Client.Payments.WatchAsync(id, cancellationToken))
+        {
+            last = change.Payment;
+            if (context.Output.Json)
+            {
+                context.Output.WriteJson(change);
+                continue;
+            }
+            var state = ProtoText.Enum(last.State);
+            var detail = change.Refund is { } r && r.Id.Length > 0 ? $" refund {r.Id} {ProtoText.Enum(r.State)} {MoneyText.Format(r.AmountMinor, r.Currency)}"
+                : last.Error is { } e && e.Code.Length > 0 ? $" {e.Code} {e.Message}" : "";
+            context.Output.WriteMarkupLine($"{ProtoText.Time(change.EventTime)}  {Markup.Escape(change.EventType),-26} {ProtoText.StateMarkup(state)}{Markup.Escape(detail)}");
+            showState(state);
+        }
+        return last;
     }
 
     /// <summary>The failed payment as the client's typed exception: a decline for payer and risk codes, a failure otherwise.</summary>
