@@ -16,7 +16,10 @@ public sealed record CliRun(int ExitCode, string Out, string Error)
         using var output = new StringWriter();
         using var error = new StringWriter();
         var host = new CliHost(output, error, terminal, name => environment?.GetValueOrDefault(name));
-        var exitCode = await PaygateCommandLine.RunAsync(args, host, cancellationToken);
+        // A command that never ends fails its test (interrupted, exit 130) instead of holding the run.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(30));
+        var exitCode = await PaygateCommandLine.RunAsync(args, host, bound.Token);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 

@@ -9,14 +9,15 @@ namespace Paygate.Cli.Commands.Payments;
 
 /// <summary>
 /// <c>paygate payments watch &lt;id&gt;</c>: the payment as it is, then each change, until it is final (with no refund pending).
-/// Exits 0 when it ends SUCCEEDED, CANCELED or EXPIRED, and 6 with the reason when it ends FAILED.
+/// Exits 0 when it ends SUCCEEDED, CANCELED or EXPIRED, and 6 with the reason when it is FAILED (which the gateway does not count as
+/// final, as a retry may still pay it: the watch stops there all the same, and a new watch follows a retry).
 /// </summary>
 public static class WatchPaymentCommand
 {
     public static Command Create(CommandContextFactory commands)
     {
         var id = PaymentArguments.Id();
-        var watch = new Command("watch", "Streams a payment's changes until it is final; exit 6 when it ends FAILED.") { id };
+        var watch = new Command("watch", "Streams a payment's changes until it is final (SUCCEEDED, CANCELED or EXPIRED with no refund pending: exit 0) or FAILED (exit 6, with the reason).") { id };
         commands.SetAction(watch, async (context, ct) =>
         {
             var payment = context.Output.Json || !context.Output.IsTerminal
@@ -49,6 +50,11 @@ public static class WatchPaymentCommand
                 : last.Error is { } e && e.Code.Length > 0 ? $" {e.Code} {e.Message}" : "";
             context.Output.WriteMarkupLine($"{ProtoText.Time(change.EventTime)}  {Markup.Escape(change.EventType),-26} {ProtoText.StateMarkup(state)}{Markup.Escape(detail)}");
             showState(state);
+            if (last.State == Payment.Types.State.Failed)
+            {
+                // The gateway keeps the stream open (a FAILED payment can still be paid again with a retry); the watcher has its answer.
+                break;
+            }
         }
         return last;
     }
