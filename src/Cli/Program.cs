@@ -1,0 +1,3 @@
+using Paygate.Cli;
+
+return await PaygateCommandLine.RunAsync(args, CliHost.ForProcess(), CancellationToken.None);
