@@ -14,6 +14,7 @@ public static class RootCommandFactory
         options.AddTo(root);
         var commands = new CommandContextFactory(host, options);
         root.Subcommands.Add(PaymentsCommand.Create(commands));
+        root.Subcommands.Add(Drills.DrillCommand.Create(commands));
         return root;
     }
 }
