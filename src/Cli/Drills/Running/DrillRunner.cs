@@ -37,6 +37,10 @@ public sealed class DrillRunner(PaygateClient gateway, SimulatorsClient simulato
         await Parallel.ForEachAsync(payments, new ParallelOptions { MaxDegreeOfParallelism = scenario.Concurrency, CancellationToken = cancellationToken },
             async (payment, ct) =>
             {
+                if (scenario.Rate is { } rate && TimeSpan.FromSeconds(payment.Index / rate) - clock.GetElapsedTime(start) is { } early && early > TimeSpan.Zero)
+                {
+                    await Task.Delay(early, clock, ct);
+                }
                 payment.Started = clock.GetElapsedTime(start);
                 var created = await CreateAsync(payment, ct);
                 payment.Latency = clock.GetElapsedTime(start) - payment.Started;
@@ -62,7 +66,7 @@ public sealed class DrillRunner(PaygateClient gateway, SimulatorsClient simulato
         progress.Note($"t={clock.GetElapsedTime(start).TotalSeconds:F0}s every fault stopped; waiting up to {scenario.RecoverySeconds} s for recovery");
 
         await ReplayUnknownAsync(payer, payments, cancellationToken);
-        await WaitForRecoveryAsync(payments, TimeSpan.FromSeconds(scenario.RecoverySeconds), cancellationToken);
+        await WaitForRecoveryAsync(payer, payments, TimeSpan.FromSeconds(scenario.RecoverySeconds), cancellationToken);
         await ReadBackAsync(payments, cancellationToken);
         var ledgers = new List<LedgerEntry>();
         foreach (var network in ScenarioRules.Networks)
@@ -125,7 +129,7 @@ public sealed class DrillRunner(PaygateClient gateway, SimulatorsClient simulato
         }
     }
 
-    private async Task WaitForRecoveryAsync(IReadOnlyList<DrillPayment> payments, TimeSpan limit, CancellationToken cancellationToken)
+    private async Task WaitForRecoveryAsync(Payer payer, IReadOnlyList<DrillPayment> payments, TimeSpan limit, CancellationToken cancellationToken)
     {
         var started = clock.GetTimestamp();
         var open = payments.Where(p => p.Id is not null).ToList();
@@ -135,6 +139,11 @@ public sealed class DrillRunner(PaygateClient gateway, SimulatorsClient simulato
             foreach (var payment in open)
             {
                 var now = await GetAsync(payment.Id!, cancellationToken);
+                if (now is { State: Payment.Types.State.RequiresAction } && !payment.Paid)
+                {
+                    // A payment whose create answer was lost shows its QR code (or form) only now: the payer pays what is shown, when it is.
+                    await PayAsync(payer, payment, now, cancellationToken);
+                }
                 // Settled: final, or waiting for a payer who did not pay (nothing will change it before it expires).
                 if (now is not null && !(now.State == Payment.Types.State.Processing || (now.State == Payment.Types.State.RequiresAction && payment.Paid)))
                 {

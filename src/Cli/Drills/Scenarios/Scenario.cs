@@ -18,6 +18,9 @@ public sealed record Scenario
     /// <summary>How many payments are in flight at once.</summary>
     public int Concurrency { get; init; } = 8;
 
+    /// <summary>The most payments started per second (null: as fast as <see cref="Concurrency"/> allows), so that the payments span the phases.</summary>
+    public double? Rate { get; init; }
+
     /// <summary>The kinds of payment, drawn by weight.</summary>
     public required IReadOnlyList<PaymentKind> Mix { get; init; }
 

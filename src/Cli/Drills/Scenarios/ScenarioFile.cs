@@ -55,10 +55,23 @@ public static partial class ScenarioFile
         }
         if (ScenarioRules.FirstProblem(scenario) is var (path, problem))
         {
-            var where = JsonLocation.Find(json, path) is var (line, column) ? $"{file}:{line}:{column}" : file;
+            var where = Locate(json, path) is var (line, column) ? $"{file}:{line}:{column}" : file;
             throw new UsageException($"{where}: {path[2..]} {problem}");
         }
         return scenario;
+    }
+
+    /// <summary>Where <paramref name="path"/> is, or the nearest enclosing field that is in the file (a default value has no line).</summary>
+    private static (int Line, int Column)? Locate(byte[] json, string path)
+    {
+        for (var at = path; at.Length > 1; at = at[..Math.Max(1, at.LastIndexOfAny(['.', '[']))])
+        {
+            if (JsonLocation.Find(json, at) is { } found)
+            {
+                return found;
+            }
+        }
+        return null;
     }
 
     /// <summary>The scenarios' folder nearest to <paramref name="workingDirectory"/>, if any.</summary>

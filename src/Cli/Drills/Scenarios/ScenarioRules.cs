@@ -25,6 +25,10 @@ public static partial class ScenarioRules
         {
             return ("$.concurrency", $"must be 1 to 512 (got {scenario.Concurrency})");
         }
+        if (scenario.Rate is <= 0 or > 100_000)
+        {
+            return ("$.rate", $"must be more than 0 and at most 100000 payments a second (got {scenario.Rate})");
+        }
         if (scenario.RecoverySeconds is < 0 or > 3600)
         {
             return ("$.recoverySeconds", $"must be 0 to 3600 (got {scenario.RecoverySeconds})");
@@ -116,7 +120,7 @@ public static partial class ScenarioRules
         }
         if (faults.Outage && phase.For is null)
         {
-            return (at + ".for", "an outage needs its length in seconds (for)");
+            return (f + ".outage", "needs the phase's length in seconds (for)");
         }
         if (faults.Limit is < 1)
         {
