@@ -93,7 +93,7 @@ internal static partial class ReportInBrowser
         _ => Math.Abs(double.Parse(shown, CultureInfo.InvariantCulture) - expected.GetDouble()) < 0.0006,
     };
 
-    [GeneratedRegex("<polyline [^>]*points=\"(?<points>[^\"]*)\"")]
+    [GeneratedRegex("<polyline (?:[^>]* )?points=\"(?<points>[^\"]*)\"")]
     private static partial Regex Polyline();
 
     [GeneratedRegex("<rect [^>]*data-label=\"(?<label>[^\"]*)\" data-value=\"(?<value>[0-9]+)\"")]

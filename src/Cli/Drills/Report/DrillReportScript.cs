@@ -56,7 +56,7 @@ internal static class DrillReportScript
             for (var i = 0; i < n; i += every) { text(svg, xs(i), H - B + 16, i + "s"); }
             series.forEach(function (s, k) {
               var pts = data.seconds.map(function (d, i) { return xs(i).toFixed(1) + "," + ys(s.value(d)).toFixed(1); });
-              el("polyline", { points: pts.join(" "), fill: "none", stroke: s.color, "stroke-width": 2, "data-series": s.name, "data-points": pts.length }, svg);
+              el("polyline", { points: pts.join(" "), fill: "none", stroke: s.color, "stroke-width": 2, "data-series": s.name, "data-count": pts.length }, svg);
               var lx = L + 10 + k * 110;
               el("rect", { x: lx, y: T, width: 10, height: 10, fill: s.color }, svg);
               text(svg, lx + 14, T + 9, s.name, "start");
