@@ -31,37 +31,44 @@ public sealed class DrillRunner(PaygateClient gateway, SimulatorsClient simulato
         var schedule = new FaultSchedule(scenario.Phases, simulators, progress, clock);
         using var stopPhases = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var phases = schedule.RunAsync(start, stopPhases.Token);
-
-        progress.PaymentsStarted(payments.Count);
-        var (done, refused) = (0, 0);
-        await Parallel.ForEachAsync(payments, new ParallelOptions { MaxDegreeOfParallelism = scenario.Concurrency, CancellationToken = cancellationToken },
-            async (payment, ct) =>
-            {
-                if (scenario.Rate is { } rate && TimeSpan.FromSeconds(payment.Index / rate) - clock.GetElapsedTime(start) is { } early && early > TimeSpan.Zero)
-                {
-                    await Task.Delay(early, clock, ct);
-                }
-                payment.Started = clock.GetElapsedTime(start);
-                var created = await CreateAsync(payment, ct);
-                payment.Latency = clock.GetElapsedTime(start) - payment.Started;
-                if (created is not null)
-                {
-                    await PayAsync(payer, payment, created, ct);
-                }
-                var refusedNow = payment.Id is null ? Interlocked.Increment(ref refused) : Volatile.Read(ref refused);
-                progress.PaymentDone(Interlocked.Increment(ref done), refusedNow);
-            });
-        var createSeconds = clock.GetElapsedTime(start).TotalSeconds;
-
-        await stopPhases.CancelAsync();
+        double createSeconds;
         try
         {
-            await phases;
+            progress.PaymentsStarted(payments.Count);
+            var (done, refused) = (0, 0);
+            await Parallel.ForEachAsync(payments, new ParallelOptions { MaxDegreeOfParallelism = scenario.Concurrency, CancellationToken = cancellationToken },
+                async (payment, ct) =>
+                {
+                    if (scenario.Rate is { } rate && TimeSpan.FromSeconds(payment.Index / rate) - clock.GetElapsedTime(start) is { } early && early > TimeSpan.Zero)
+                    {
+                        await Task.Delay(early, clock, ct);
+                    }
+                    payment.Started = clock.GetElapsedTime(start);
+                    var created = await CreateAsync(payment, ct);
+                    payment.Latency = clock.GetElapsedTime(start) - payment.Started;
+                    if (created is not null)
+                    {
+                        await PayAsync(payer, payment, created, ct);
+                    }
+                    var refusedNow = payment.Id is null ? Interlocked.Increment(ref refused) : Volatile.Read(ref refused);
+                    progress.PaymentDone(Interlocked.Increment(ref done), refusedNow);
+                });
+            createSeconds = clock.GetElapsedTime(start).TotalSeconds;
+
+            await stopPhases.CancelAsync();
+            try
+            {
+                await phases;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        finally
         {
+            // Whatever ended the payments (Ctrl+C, a gateway gone), the networks must not stay broken for the next person.
+            await simulators.ClearAllFaultsAsync(CancellationToken.None);
         }
-        await simulators.ClearAllFaultsAsync(cancellationToken);
         schedule.EndAll(clock.GetElapsedTime(start).TotalSeconds);
         progress.Note($"t={clock.GetElapsedTime(start).TotalSeconds:F0}s every fault stopped; waiting up to {scenario.RecoverySeconds} s for recovery");
 

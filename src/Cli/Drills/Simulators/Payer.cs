@@ -11,7 +11,7 @@ namespace Paygate.Cli.Drills.Simulators;
 /// </summary>
 public sealed class Payer(SimulatorsClient simulators)
 {
-    /// <summary>Pays <paramref name="payment"/> when it waits for its payer; returns the bank entry's reference for a transfer, else null.</summary>
+    /// <summary>Pays <paramref name="payment"/> when it waits for its payer.</summary>
     /// <returns>Whether it paid, and the bank's entry reference for a transfer.</returns>
     public async Task<(bool Paid, string? BankEntry)> PayAsync(Payment payment, CancellationToken cancellationToken)
     {
@@ -41,9 +41,15 @@ public sealed class Payer(SimulatorsClient simulators)
                     new("reference", transfer.Reference),
                     new("virtual_account", transfer.Account),
                 ], cancellationToken);
-                return answer is null ? (false, null) : (true, JsonDocument.Parse(answer).RootElement.GetProperty("account_servicer_ref").GetString());
+                return answer is null ? (false, null) : (true, EntryReference(answer));
             default:
                 return (false, null);
         }
+    }
+
+    private static string? EntryReference(string answer)
+    {
+        using var json = JsonDocument.Parse(answer);
+        return json.RootElement.GetProperty("account_servicer_ref").GetString();
     }
 }
