@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Paygate.Cli.Drills.Ledger;
 using Paygate.Gateway;
 using Paygate.Simulators.Faults;
 using Paygate.Simulators.Hosting;
@@ -152,9 +153,8 @@ simulators.CardFaults.Plan = FaultPlan.None;
 simulators.UnionPayFaults.Plan = FaultPlan.None;
 await Task.Delay(TimeSpan.FromSeconds(20));
 
-var violations = new List<string>();
 var states = new Dictionary<string, int>();
-var doubleRefunded = 0;
+var readBack = new List<(string Id, CheckedPayment? Payment)>();
 foreach (var id in created)
 {
     Payment p;
@@ -162,47 +162,42 @@ foreach (var id in created)
     {
         p = await payments.GetPaymentAsync(new GetPaymentRequest { Id = id });
     }
-    catch (Grpc.Core.RpcException ex)
+    catch (Grpc.Core.RpcException)
     {
-        violations.Add($"{id}: lost ({ex.StatusCode})");
+        readBack.Add((id, null));
         continue;
     }
     states[p.State.ToString()] = states.GetValueOrDefault(p.State.ToString()) + 1;
-    var charges = p.Attempts.Sum(a => a.Channel switch
+    var state = p.State switch
     {
-        "alipay" => simulators.Alipay.Ledger.Count(e => e.OutTradeNo == a.ChannelReference && e.Kind == "charge"),
-        "wechatpay" => simulators.WeChatPay.Ledger.Count(e => e.OutTradeNo == a.ChannelReference && e.Kind == "charge"),
-        "unionpay" => simulators.UnionPay.Ledger.Count(e => e.OrderId == a.ChannelReference && e.Kind == "charge"),
-        _ => simulators.Card.Ledger.Count(e => e.Reference == a.ChannelReference && e.Kind == "charge"),
-    });
-    var refunds = p.Attempts.Sum(a => a.Channel switch
-    {
-        "alipay" => simulators.Alipay.Ledger.Count(e => e.OutTradeNo == a.ChannelReference && e.Kind == "refund"),
-        "wechatpay" => simulators.WeChatPay.Ledger.Count(e => e.OutTradeNo == a.ChannelReference && e.Kind == "refund"),
-        "unionpay" => simulators.UnionPay.Ledger.Count(e => e.OrderId == a.ChannelReference + "R1" && e.Kind == "refund"),
-        _ => simulators.Card.Ledger.Count(e => e.Reference == a.ChannelReference && e.Kind == "refund"),
-    });
-    if (charges - refunds > 1)
-    {
-        violations.Add($"{id}: charged {charges} times, refunded {refunds}");
-    }
-    if (charges > 1)
-    {
-        doubleRefunded++;
-    }
-    if (p.State == Payment.Types.State.Succeeded && charges - refunds != 1)
-    {
-        violations.Add($"{id}: SUCCEEDED with {charges} charges and {refunds} refunds");
-    }
-    if (p.State is Payment.Types.State.Failed or Payment.Types.State.Canceled or Payment.Types.State.Expired && charges - refunds != 0)
-    {
-        violations.Add($"{id}: {p.State} but money kept ({charges} charges, {refunds} refunds)");
-    }
-    if (p.State == Payment.Types.State.Processing && p.Attempts[^1].State is not (Attempt.Types.State.Unknown or Attempt.Types.State.Pending))
-    {
-        violations.Add($"{id}: PROCESSING without an unknown attempt");
-    }
+        Payment.Types.State.Succeeded => CheckedState.Succeeded,
+        Payment.Types.State.Failed => CheckedState.Failed,
+        Payment.Types.State.Canceled => CheckedState.Canceled,
+        Payment.Types.State.Expired => CheckedState.Expired,
+        Payment.Types.State.RequiresAction => CheckedState.RequiresAction,
+        _ => CheckedState.Processing,
+    };
+    readBack.Add((id, new CheckedPayment(id, state, p.Attempts
+        .Select(a => new CheckedAttempt(a.Channel, a.ChannelReference, a.State is Attempt.Types.State.Unknown or Attempt.Types.State.Pending)).ToList())));
 }
+// The same rules as `paygate drill` (src/Cli/Drills/Ledger/LedgerCheck.cs, compiled in), on the in-process simulators' ledgers.
+var verdict = LedgerCheck.Check(readBack, a => new Money(
+    a.Channel switch
+    {
+        "alipay" => simulators.Alipay.Ledger.Count(e => e.OutTradeNo == a.Reference && e.Kind == "charge"),
+        "wechatpay" => simulators.WeChatPay.Ledger.Count(e => e.OutTradeNo == a.Reference && e.Kind == "charge"),
+        "unionpay" => simulators.UnionPay.Ledger.Count(e => e.OrderId == a.Reference && e.Kind == "charge"),
+        _ => simulators.Card.Ledger.Count(e => e.Reference == a.Reference && e.Kind == "charge"),
+    },
+    a.Channel switch
+    {
+        "alipay" => simulators.Alipay.Ledger.Count(e => e.OutTradeNo == a.Reference && e.Kind == "refund"),
+        "wechatpay" => simulators.WeChatPay.Ledger.Count(e => e.OutTradeNo == a.Reference && e.Kind == "refund"),
+        "unionpay" => simulators.UnionPay.Ledger.Count(e => e.OrderId == a.Reference + "R1" && e.Kind == "refund"),
+        _ => simulators.Card.Ledger.Count(e => e.Reference == a.Reference && e.Kind == "refund"),
+    }));
+var violations = verdict.Violations.ToList();
+var doubleRefunded = verdict.SecondChargesRefunded;
 
 Console.WriteLine($"soak: {total} requested, {created.Count} created, {refused} refused twice, in {createSeconds:F1} s ({created.Count / createSeconds:F0} payments/s)");
 Console.WriteLine("states: " + string.Join(", ", states.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}")));

@@ -26,11 +26,16 @@ public static class ExitCodes
     public const int RateLimited = 8;
     /// <summary>The gateway cannot be reached or is not serving (UNAVAILABLE, no connection, not healthy).</summary>
     public const int Unavailable = 9;
+    /// <summary>A drill found money lost, charged twice, or a payment whose money disagrees with its state.</summary>
+    public const int DrillMoneyWrong = 10;
+    /// <summary>A drill's money was right, but a threshold of its scenario (success rate, unresolved, failovers) was missed.</summary>
+    public const int DrillExpectationsMissed = 11;
     /// <summary>Interrupted (Ctrl+C), as shells count it.</summary>
     public const int Interrupted = 130;
 
     /// <summary>The table of codes, for <c>--help</c>.</summary>
     public const string Help =
         "Exit codes: 0 done; 1 internal error; 2 bad arguments; 3 key refused; 4 not found; 5 conflict with the payment's state; "
-        + "6 payment failed or declined; 7 outcome unknown (do not pay again); 8 rate limited; 9 gateway unreachable or unhealthy; 130 interrupted.";
+        + "6 payment failed or declined; 7 outcome unknown (do not pay again); 8 rate limited; 9 gateway unreachable or unhealthy; "
+        + "10 a drill found money lost or charged twice; 11 a drill missed its scenario's thresholds; 130 interrupted.";
 }
