@@ -96,6 +96,34 @@ public sealed class CheckoutPageTests(GatewayFixture fixture) : IClassFixture<Ga
     }
 
     [Fact]
+    public async Task PayAgain_AfterTheAttemptsAllowed_IsRefused_SoALeakedLinkCannotTestCards()
+    {
+        var declined = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.CardRequest("4000000000000002"));
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await _http.PostAsync(declined.CheckoutUrl + "/pay?lang=en", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["method"] = "card",
+                ["card_number"] = "4000000000000002",
+                ["exp_month"] = "12",
+                ["exp_year"] = "2031",
+                ["cvc"] = "123",
+                ["request_id"] = Guid.NewGuid().ToString(),
+            }));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Contains("tried too many times", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+        }
+
+        // Created with one attempt; four more declines through the page make five, the most a page allows (Checkout:MaxAttempts).
+        Assert.Equal([HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, HttpStatusCode.SeeOther, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(5, (await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = declined.Id })).Attempts.Count);
+    }
+
+    [Fact]
     public async Task CardForm_WithErrors_Is422_NamingTheFields_AndNeverEchoesTheNumber()
     {
         var declined = await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.CardRequest("4000000000000002"));

@@ -84,8 +84,21 @@ public sealed class PaymentGrpcService(
     public override async Task WatchPayment(WatchPaymentRequest request, IServerStreamWriter<WatchPaymentResponse> responseStream, ServerCallContext context)
     {
         var id = ValidId(request.Id);
+        // Cancelled when this call ends, however it ends: its waiter for the next change goes with it.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        try
+        {
+            await WatchAsync(id, responseStream, context, signals.NextChangeAsync(id, ended.Token), ended.Token);
+        }
+        finally
+        {
+            await ended.CancelAsync();
+        }
+    }
+
+    private async Task WatchAsync(string id, IServerStreamWriter<WatchPaymentResponse> responseStream, ServerCallContext context, Task change, CancellationToken ended)
+    {
         var cancel = context.CancellationToken;
-        var change = signals.NextChangeAsync(id);
         var payment = await lifecycle.GetAsync(context.MerchantId(), id, cancel);
         var seen = (await store.EventsAsync(id, 0, cancel)).LastOrDefault()?.Sequence ?? 0;
         await responseStream.WriteAsync(new WatchPaymentResponse
@@ -101,7 +114,7 @@ public sealed class PaymentGrpcService(
             cancel.ThrowIfCancellationRequested();
             if (change.IsCompleted)
             {
-                change = signals.NextChangeAsync(id);
+                change = signals.NextChangeAsync(id, ended);
             }
             foreach (var evt in await store.EventsAsync(id, seen, cancel))
             {

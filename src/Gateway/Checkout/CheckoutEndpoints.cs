@@ -22,7 +22,7 @@ public static partial class CheckoutEndpoints
 
     public static IServiceCollection AddPaygateCheckout(this IServiceCollection services)
     {
-        services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.Section);
+        services.AddOptions<CheckoutOptions>().BindConfiguration(CheckoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CheckoutTokens>();
         services.AddSingleton<CheckoutChannels>();
         return services;
@@ -85,6 +85,11 @@ public static partial class CheckoutEndpoints
             {
                 // Already paid again (a second click, another tab): the page shows where the payment is now.
                 SeeOther(http, token, text);
+                return;
+            }
+            if (payment.Attempts.Count >= http.RequestServices.GetRequiredService<IOptions<CheckoutOptions>>().Value.MaxAttempts)
+            {
+                await WritePageAsync(http, StatusCodes.Status429TooManyRequests, CheckoutPage.Error(text, "error.too_many_attempts", token), null);
                 return;
             }
             var method = form["method"].ToString();

@@ -37,7 +37,9 @@ public static class CheckoutEvents
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         long version = -1;
         var lastWrite = clock.GetUtcNow();
-        var change = signals.NextChangeAsync(link.PaymentId);
+        // Cancelled when this stream ends, however it ends: its waiter for the next change goes with it.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var change = signals.NextChangeAsync(link.PaymentId, ended.Token);
         try
         {
             while (!cancel.IsCancellationRequested && clock.GetUtcNow() < link.ExpireTime)
@@ -45,7 +47,7 @@ public static class CheckoutEvents
                 if (change.IsCompleted)
                 {
                     // A new wait only once the last one was used: a quiet page must not pile up waiters.
-                    change = signals.NextChangeAsync(link.PaymentId);
+                    change = signals.NextChangeAsync(link.PaymentId, ended.Token);
                 }
                 payment = await lifecycle.GetAsync(link.MerchantId, link.PaymentId, cancel);
                 var final = payment.State is PaymentState.Succeeded or PaymentState.Canceled or PaymentState.Expired;
@@ -74,6 +76,10 @@ public static class CheckoutEvents
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // The payer closed the page.
+        }
+        finally
+        {
+            await ended.CancelAsync();
         }
     }
 }

@@ -14,6 +14,13 @@ public sealed class CheckoutOptions
     /// <summary>How long after the payment's expire_time its page link still opens (to show how the payment ended).</summary>
     public TimeSpan LinkGrace { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How many attempts a payment may have in all before its page stops offering to pay again: a link that leaks must not
+    /// become a way to try stolen card numbers one after another until one passes.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
     /// <summary>How long the page waits on a succeeded payment before sending the payer to its return URL.</summary>
     public TimeSpan ReturnDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

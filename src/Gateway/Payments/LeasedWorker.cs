@@ -69,8 +69,9 @@ public abstract class LeasedWorker(IWorkerLeases leases, TimeProvider clock, ILo
         {
             Logger.LogWarning("The {Worker} run was skipped: {Error}; trying again at the next tick", LeaseName, ex.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
+            // Also a timeout inside the run (an OperationCanceledException not of the stop): it must not end the worker.
             Logger.LogError(ex, "The {Worker} run failed; trying again at the next tick", LeaseName);
         }
     }

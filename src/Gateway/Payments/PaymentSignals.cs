@@ -9,8 +9,11 @@ public sealed class PaymentSignals
     private readonly Lock _sync = new();
     private readonly Dictionary<string, List<TaskCompletionSource>> _waiters = new(StringComparer.Ordinal);
 
-    /// <summary>A task that completes at the next change of <paramref name="paymentId"/>.</summary>
-    public Task NextChangeAsync(string paymentId)
+    /// <summary>
+    /// A task that completes at the next change of <paramref name="paymentId"/>. A watcher that stops waiting cancels
+    /// <paramref name="cancellationToken"/>, which takes its waiter away (a payment that never changes again must not keep it).
+    /// </summary>
+    public Task NextChangeAsync(string paymentId, CancellationToken cancellationToken = default)
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_sync)
@@ -21,7 +24,36 @@ public sealed class PaymentSignals
             }
             list.Add(waiter);
         }
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() => Forget(paymentId, waiter));
+            waiter.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         return waiter.Task;
+    }
+
+    /// <summary>How many waiters are registered (for tests).</summary>
+    internal int WaiterCount
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _waiters.Values.Sum(l => l.Count);
+            }
+        }
+    }
+
+    private void Forget(string paymentId, TaskCompletionSource waiter)
+    {
+        lock (_sync)
+        {
+            if (_waiters.TryGetValue(paymentId, out var list) && list.Remove(waiter) && list.Count == 0)
+            {
+                _waiters.Remove(paymentId);
+            }
+        }
+        waiter.TrySetCanceled();
     }
 
     /// <summary>A task that completes at the next change of any payment (event streams and webhook delivery wait on it).</summary>

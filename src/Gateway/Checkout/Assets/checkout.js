@@ -7,6 +7,7 @@
   let loading = null;
   let again = false;
   let returning = false;
+  let expiredAt = null;
 
   const pad = (n) => String(n).padStart(2, '0');
 
@@ -16,7 +17,9 @@
     const left = Math.max(0, Date.parse(clock.dateTime) - Date.now());
     const s = Math.floor(left / 1000);
     clock.textContent = `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
-    if (left === 0 && main().dataset.final !== 'true') refresh();
+    // Once at the end of the countdown: the page then shows how the payment stands (a transfer still in flight stays
+    // open past its expiry, and must not be fetched again every second).
+    if (left === 0 && main().dataset.final !== 'true' && expiredAt !== clock.dateTime) { expiredAt = clock.dateTime; refresh(); }
   }
 
   // Fetches the page as it stands and swaps it in; one fetch at a time, another after it if changes came meanwhile.
