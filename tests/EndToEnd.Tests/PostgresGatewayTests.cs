@@ -91,6 +91,10 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
         var unsure = await Assert.ThrowsAsync<RpcException>(() => payments.CreatePaymentAsync(GatewayUnderTest.CardRequest()).ResponseAsync);
         Assert.Equal((StatusCode.Internal, "PM-4503"), (unsure.StatusCode, unsure.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Reason));
         Assert.Null(unsure.GetRpcStatus()!.GetDetail<Google.Rpc.RetryInfo>());
+        // A change whose request has no request_id at all (a webhook endpoint) is told the same: a blind retry could make two.
+        var endpoint = await Assert.ThrowsAsync<RpcException>(() => new WebhookService.WebhookServiceClient(_gateway.Merchant)
+            .CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest { Url = "http://127.0.0.1:9/hooks" }).ResponseAsync);
+        Assert.Equal((StatusCode.Internal, "PM-4503"), (endpoint.StatusCode, endpoint.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Reason));
 
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         var status = refused.GetRpcStatus()!;

@@ -52,7 +52,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 logger.LogError("{Method}: {Error} ({Cause})", context.Method, store.Message, store.InnerException?.Message);
                 // A change without a request_id may have happened before the database failed (a card charged, its result not
                 // saved): retrying it blindly could do it twice, so that caller is told to look first.
-                return WithoutRequestId(request)
+                return IsChangeWithoutRequestId(request, context.Method)
                     ? ToRpcException(ErrorCatalogue.StoreFailedOutcomeUnknown,
                         "the gateway's database failed during the call: whether it took effect is unknown; look the payment up before trying again", [],
                         new Dictionary<string, string>())
@@ -66,10 +66,26 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         }
     }
 
-    /// <summary>A request that has a <c>request_id</c> field and left it empty (reads have none: they are always safe to repeat).</summary>
-    private static bool WithoutRequestId(object request) =>
-        request is Google.Protobuf.IMessage message && message.Descriptor.FindFieldByName("request_id") is { } field
-        && field.Accessor.GetValue(message) is string { Length: 0 };
+    /// <summary>
+    /// A change that cannot be repeated safely: its request has a <c>request_id</c> field left empty, or it is not a read and has
+    /// no such field at all (creating a webhook endpoint, a merchant, a key). Reads (Get, List, Watch, Stream, Recommend) are
+    /// always safe to repeat.
+    /// </summary>
+    private static bool IsChangeWithoutRequestId(object request, string method)
+    {
+        if (request is not Google.Protobuf.IMessage message)
+        {
+            return false;
+        }
+        if (message.Descriptor.FindFieldByName("request_id") is { } field)
+        {
+            return field.Accessor.GetValue(message) is string { Length: 0 };
+        }
+        var name = method[(method.LastIndexOf('/') + 1)..];
+        return !ReadPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+    }
+
+    private static readonly string[] ReadPrefixes = ["Get", "List", "Watch", "Stream", "Recommend"];
 
     public static RpcException ToRpcException(ErrorCode code, string message, IReadOnlyList<FieldViolation> violations, IReadOnlyDictionary<string, string> metadata,
         TimeSpan? retryAfter = null)
