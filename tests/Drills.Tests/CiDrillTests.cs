@@ -14,7 +14,7 @@ namespace Paygate.Drills.Tests;
 /// </summary>
 public sealed class CiDrillTests
 {
-    [Fact]
+    [ChromiumFact]
     public async Task Drill_CiSmoke_PassesWithNoMoneyLostAndWritesAReportTheBrowserDraws()
     {
         var data = Directory.CreateTempSubdirectory("paygate-drill-").FullName;

@@ -48,7 +48,7 @@ public sealed class DrillReportTests
         Assert.DoesNotContain("<for a while>", html, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ChromiumFact]
     public async Task Render_InChromium_DrawsEveryChartAndShowsTheJsonsFiguresAndTheNamedPayments()
     {
         var figures = Failed();

@@ -11,7 +11,7 @@ namespace Paygate.Drills.Tests;
 /// </summary>
 internal static partial class ReportInBrowser
 {
-    private const string Chromium = "/usr/bin/chromium";
+    public const string Chromium = "/usr/bin/chromium";
 
     /// <summary>The DOM of <paramref name="htmlPath"/> after its scripts ran.</summary>
     public static async Task<string> DumpDomAsync(string htmlPath)
@@ -101,4 +101,19 @@ internal static partial class ReportInBrowser
 
     [GeneratedRegex("data-figure=\"(?<path>[^\"]+)\"[^>]*>(?<text>[^<]*)<")]
     private static partial Regex Figure();
+}
+
+/// <summary>
+/// A test that opens a report in Chromium: skipped on a machine without it (a newcomer's <c>dotnet test</c>), except in CI
+/// (<c>CI=true</c>), where .ci/run installs it and a missing browser fails the test.
+/// </summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (!File.Exists(ReportInBrowser.Chromium) && Environment.GetEnvironmentVariable("CI") != "true")
+        {
+            Skip = $"{ReportInBrowser.Chromium} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does)";
+        }
+    }
 }
