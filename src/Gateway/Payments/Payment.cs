@@ -1,5 +1,6 @@
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Money;
+using Paygate.Gateway.Risk;
 using Paygate.Gateway.Routing;
 
 namespace Paygate.Gateway.Payments;
@@ -8,7 +9,10 @@ namespace Paygate.Gateway.Payments;
 /// <param name="Type"><c>personal</c> or <c>enterprise</c>.</param>
 /// <param name="Country">ISO 3166-1 alpha-2, or empty.</param>
 /// <param name="Device"><c>pc</c>, <c>mobile</c>, <c>enterprise</c>, or empty.</param>
-public sealed record CustomerInfo(string Type, string Country, string Device);
+/// <param name="Id">The merchant's own id of the payer, or null: risk control counts a customer's payments by it.</param>
+/// <param name="RegisteredLocation">Where the payer's registered address is, or null.</param>
+/// <param name="MaskedContact">Where a verification code goes, masked (the payment never keeps it in clear), or null.</param>
+public sealed record CustomerInfo(string Type, string Country, string Device, string? Id = null, GeoPoint? RegisteredLocation = null, string? MaskedContact = null);
 
 /// <summary>Why a payment failed or ended.</summary>
 /// <param name="Code">The unified <c>PM-NNNN</c> code.</param>
@@ -22,7 +26,8 @@ public sealed record PaymentError(string Code, string Message, string? Channel, 
 /// <param name="Last4">The last four digits (empty for a token).</param>
 /// <param name="ExpMonth">Expiry month.</param>
 /// <param name="ExpYear">Expiry year.</param>
-public sealed record CardSummary(string Brand, string Last4, int ExpMonth, int ExpYear);
+/// <param name="Fingerprint">The keyed hash that names the card (or token) without revealing it, or null.</param>
+public sealed record CardSummary(string Brand, string Last4, int ExpMonth, int ExpYear, string? Fingerprint = null);
 
 /// <summary>The payment intent and everything that happened to it. Mutated only through <see cref="PaymentTransitions"/>.</summary>
 public sealed class Payment
@@ -44,6 +49,12 @@ public sealed class Payment
     public List<Refund> Refunds { get; init; } = [];
     /// <summary>What the payer must do while the payment requires action (QR code, redirect).</summary>
     public PayerAction? NextAction { get; set; }
+    /// <summary>Where the payer is, as the merchant said on creation or on the last pay-again.</summary>
+    public PayerContext? PayerContext { get; set; }
+    /// <summary>The risk engine's latest decision (creation, or the last pay-again).</summary>
+    public RiskAssessment? Risk { get; set; }
+    /// <summary>The one-time code the payer must enter while risk control's challenge is pending (kept as a keyed hash).</summary>
+    public VerificationChallenge? Challenge { get; set; }
     public PaymentError? Error { get; set; }
     public required RoutingDecision Routing { get; init; }
     public required DateTimeOffset CreateTime { get; init; }

@@ -41,7 +41,7 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
             }
             if (await store.TryUpdateAsync(payment, expected, recorded, idempotency, CancellationToken.None))
             {
-                signals.Changed(paymentId);
+                signals.Saved(payment, before, recorded.Type);
                 PaymentStateMetrics.Saved(payment, before);
                 return payment;
             }

@@ -43,4 +43,15 @@ public static class PaymentEventTypes
     public const string RefundCreated = "refund.created";
     public const string RefundSucceeded = "refund.succeeded";
     public const string RefundFailed = "refund.failed";
+    /// <summary>Risk control refused the payment (FAILED, <c>PM-3005</c>), no channel called.</summary>
+    public const string RiskBlocked = "risk.blocked";
+    /// <summary>Risk control asks the payer for a one-time code (REQUIRES_ACTION, VERIFICATION_CODE).</summary>
+    public const string RiskChallenged = "risk.challenged";
+    /// <summary>A wrong code was entered; tries are left.</summary>
+    public const string RiskChallengeAttemptFailed = "risk.challenge_attempt_failed";
+    public const string RiskChallengePassed = "risk.challenge_passed";
+    /// <summary>Too many wrong codes, or none in time (FAILED, <c>PM-3005</c>).</summary>
+    public const string RiskChallengeFailed = "risk.challenge_failed";
+    /// <summary>An alert rule of risk control fired; the event's detail carries the alert.</summary>
+    public const string RiskAlert = "risk.alert";
 }

@@ -106,7 +106,7 @@ public sealed class PaymentLifecycle
         var idempotency = key?.RecordFor(id, now);
         // Durable before the channel hears of it: a crash from here on leaves an attempt the recovery worker resolves.
         await store.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), idempotency, cancellationToken);
-        signals.Changed(id);
+        signals.Saved(payment, null, PaymentEventTypes.Created);
         Observability.PaymentStateMetrics.Saved(payment, null);
         logger.Created(id, command.Amount, routing.Candidates, routing.Reason);
         return await attempts.RunAttemptsAsync(id, routing.Candidates, command.Card, deadline, written: payment);

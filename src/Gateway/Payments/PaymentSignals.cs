@@ -4,8 +4,15 @@ namespace Paygate.Gateway.Payments;
 /// Wakes watchers of a payment as soon as this process commits a change to it, and (on a shared store) as soon as the store
 /// says another instance did. Watchers also poll the store, so a change whose word was lost reaches them a moment later.
 /// </summary>
-public sealed class PaymentSignals
+public sealed class PaymentSignals(IEnumerable<IPaymentObserver> observers)
 {
+    private readonly IPaymentObserver[] _observers = [.. observers];
+
+    public PaymentSignals()
+        : this([])
+    {
+    }
+
     private readonly Lock _sync = new();
     private readonly Dictionary<string, List<TaskCompletionSource>> _waiters = new(StringComparer.Ordinal);
 
@@ -58,6 +65,16 @@ public sealed class PaymentSignals
 
     /// <summary>A task that completes at the next change of any payment (event streams and webhook delivery wait on it).</summary>
     public Task NextAnyChangeAsync() => NextChangeAsync(AnyPayment);
+
+    /// <summary>This process saved a change of <paramref name="payment"/>: its watchers wake and the observers are told.</summary>
+    public void Saved(Payment payment, PaymentState? before, string eventType)
+    {
+        Changed(payment.Id);
+        foreach (var observer in _observers)
+        {
+            observer.Saved(payment, before, eventType);
+        }
+    }
 
     public void Changed(string paymentId)
     {
