@@ -6,6 +6,7 @@ using Paygate.Adapters.Swift;
 using Paygate.Adapters.UnionPay;
 using Paygate.Adapters.WeChatPay;
 using Paygate.Gateway.Extensions;
+using Paygate.Gateway.Risk.Verification;
 using Paygate.Gateway.Sandbox;
 using Paygate.Gateway.Security;
 
@@ -27,7 +28,13 @@ public static class GatewayApp
             builder.Configuration.AddJsonFile(Path.GetFullPath(file), optional: false);
         }
         var simulators = await SandboxSimulators.StartIfUnconfiguredAsync(builder);
-        builder.Services.AddSingleton(GatewayEnvironment.From(builder.Configuration, simulators is not null));
+        var environment = GatewayEnvironment.From(builder.Configuration, simulators is not null);
+        builder.Services.AddSingleton(environment);
+        if (environment.IsSandbox)
+        {
+            // No payer's phone in the sandbox: risk challenges' codes are logged and shown at /sandbox/verification-codes.
+            builder.Services.AddSandboxVerification();
+        }
         // A burst of log lines never makes a request wait on the console: past its queue, lines are dropped.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
 

@@ -50,8 +50,12 @@ public static class ErrorCatalogue
         StatusCode.PermissionDenied, ErrorDecision.DoNotRetry, "This payment was declined for security reasons. Please contact your bank.");
     public static readonly ErrorCode CardLostOrStolen = new("PM-3002", "The card is reported lost or stolen, or must be picked up.",
         StatusCode.PermissionDenied, ErrorDecision.DoNotRetry, "This card cannot be used. Please contact your bank.");
-    public static readonly ErrorCode BlockedByRisk = new("PM-3005", "The channel's risk control blocked the payment.",
+    public static readonly ErrorCode BlockedByRisk = new("PM-3005", "Risk control blocked the payment: the gateway's own (a rule, or a verification not passed) or the channel's.",
         StatusCode.PermissionDenied, ErrorDecision.DoNotRetry, "This payment was declined for security reasons. Please contact your bank or use another method.");
+    public static readonly ErrorCode VerificationCodeWrong = new("PM-3006", "The verification code of a risk challenge is wrong; tries are left (ErrorInfo `attempts_left`).",
+        StatusCode.InvalidArgument, ErrorDecision.DoNotRetry, "The code is not right. Please check it and try again.");
+    public static readonly ErrorCode VerificationCardNeeded = new("PM-3007", "The challenged card payment needs its card again: the gateway keeps card details in memory only.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Please enter your card details again.");
 
     // 4xxx: channel failures.
     public static readonly ErrorCode ChannelRateLimited = new("PM-4001", "The channel refused the call as over its rate limit.",

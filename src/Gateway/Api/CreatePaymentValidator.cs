@@ -8,7 +8,7 @@ using CustomerInfo = Paygate.Gateway.Payments.CustomerInfo;
 namespace Paygate.Gateway.Api;
 
 /// <summary>Turns a CreatePaymentRequest into a command, or refuses it naming every bad field and why.</summary>
-public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.IOptions<PaymentOptions> options, TimeProvider clock)
+public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.IOptions<PaymentOptions> options, TimeProvider clock, Risk.CardFingerprints? fingerprints = null)
 {
     public const int MaxDescriptionLength = 127;
     public const int MaxMetadataEntries = 20;
@@ -73,6 +73,10 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
         {
             Bad("customer.type", "unknown customer type");
         }
+        var customerId = PayerContextValidator.ValidateCustomerId(customer.Id, Bad);
+        var registered = PayerContextValidator.ValidateLocation(customer.RegisteredLocation, "customer.registered_location", Bad);
+        var contact = PayerContextValidator.ValidateContact(customer.Contact, Bad);
+        var payerContext = PayerContextValidator.Validate(request.Payer, "payer", Bad);
 
         DateTimeOffset? expireTime = null;
         if (request.ExpireTime is not null)
@@ -146,13 +150,32 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
             requestId,
             new Money(request.AmountMinor, currency!),
             description,
-            new CustomerInfo(customer.Type == Customer.Types.Type.Enterprise ? "enterprise" : "personal", customer.Country ?? "", customer.Device ?? ""),
+            new CustomerInfo(customer.Type == Customer.Types.Type.Enterprise ? "enterprise" : "personal", customer.Country ?? "", customer.Device ?? "",
+                customerId, registered, contact is null ? null : PayerContextValidator.Mask(contact)),
             string.IsNullOrEmpty(preferred) ? null : preferred,
             expireTime,
             request.Metadata.ToDictionary(p => p.Key, p => p.Value),
             card,
             payer,
-            returnUrl);
+            returnUrl,
+            payerContext,
+            Fingerprint(card),
+            contact);
+    }
+
+    /// <summary>The card's keyed fingerprint (none without a card, or when no fingerprint key is configured, as in unit tests).</summary>
+    public string? Fingerprint(PaymentCard? card) => card is null ? null : fingerprints?.Of(card);
+
+    /// <summary>Validates where the payer is on its own (for RetryPayment).</summary>
+    public static Payments.PayerContext? ValidatePayer(V1.PayerContext? payer)
+    {
+        var violations = new List<FieldViolation>();
+        var context = PayerContextValidator.Validate(payer, "payer", (f, r) => violations.Add(new FieldViolation(f, r)));
+        if (violations.Count > 0)
+        {
+            throw new PaymentException(Adapters.Errors.ErrorCatalogue.InvalidArgument, string.Join("; ", violations.Select(v => $"{v.Field}: {v.Reason}")), violations);
+        }
+        return context;
     }
 
     /// <summary>

@@ -34,9 +34,27 @@ public sealed class PaymentGrpcService(
         var id = ValidId(request.Id);
         var requestId = RequestIds.Validate(request.RequestId, "request_id", (f, r) => throw PaymentException.InvalidField(f, r));
         var (channel, card) = validator.ValidateMethod(request.PaymentMethod);
-        var payment = await lifecycle.RetryAsync(context.MerchantId(), id, requestId, channel, card, Deadline(context), context.CancellationToken);
+        var payer = CreatePaymentValidator.ValidatePayer(request.Payer);
+        var payment = await lifecycle.RetryAsync(context.MerchantId(), id, requestId, channel, card, Deadline(context), context.CancellationToken,
+            payer, validator.Fingerprint(card));
         return WithCheckout(payment.ToProto(), context);
     }
+
+    public override async Task<V1.Payment> ConfirmPayment(ConfirmPaymentRequest request, ServerCallContext context)
+    {
+        var id = ValidId(request.Id);
+        var requestId = RequestIds.Validate(request.RequestId, "request_id", (f, r) => throw PaymentException.InvalidField(f, r));
+        var code = ValidVerificationCode(request.VerificationCode);
+        var (_, card) = validator.ValidateMethod(request.PaymentMethod);
+        var payment = await lifecycle.ConfirmAsync(context.MerchantId(), id, requestId, code, card, Deadline(context), context.CancellationToken);
+        return WithCheckout(payment.ToProto(), context);
+    }
+
+    /// <summary>A code's shape (its length is the challenge's business: a wrong length is a wrong code and costs a try).</summary>
+    public static string ValidVerificationCode(string code) =>
+        code.Length is >= 4 and <= 10 && code.All(char.IsAsciiDigit)
+            ? code
+            : throw PaymentException.InvalidField("verification_code", "required: the 4 to 10 digits the payer received");
 
     /// <summary>The caller's deadline, which bounds every channel call made for it.</summary>
     private static DateTimeOffset? Deadline(ServerCallContext context) =>

@@ -3,6 +3,7 @@ using Paygate.Gateway.Checkout;
 using Paygate.Gateway.Notifications;
 using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Risk.Verification;
 using Paygate.Gateway.Sandbox;
 
 namespace Paygate.Gateway.Extensions;
@@ -35,6 +36,7 @@ public static class GatewayApplicationExtensions
         app.MapChannelNotifications();
         app.MapPaygateMetrics();
         app.MapCheckout();
+        app.MapSandboxVerification();
         app.MapGet("/", () => "Paygate: gRPC API paygate.v1.PaymentService, WebhookService (merchant keys), ChannelService, AdminService (operator keys); channel notifications at /notify/<channel>");
         return app;
     }

@@ -9,6 +9,8 @@ using Paygate.Gateway.Payments;
 using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Retention;
+using Paygate.Gateway.Risk;
+using Paygate.Gateway.Risk.Verification;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Security;
 using Paygate.Gateway.Storage;
@@ -51,6 +53,10 @@ public static class GatewayServiceCollectionExtensions
 
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookSecretBox>();
+        // Keys of their own for risk control, derived from the gateway's one secret: card fingerprints and challenge codes' hashes.
+        services.AddSingleton(sp => new CardFingerprints(sp.GetRequiredService<WebhookSecretBox>().DeriveKey("paygate card fingerprint")));
+        services.AddSingleton(sp => new VerificationCodes(sp.GetRequiredService<WebhookSecretBox>().DeriveKey("paygate verification code")));
+        services.AddOptions<ChallengeOptions>().BindConfiguration(ChallengeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookAddressPolicy>();
         // Connections only to addresses the policy allows, vetted at connect time; redirects not followed.
         services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)

@@ -22,6 +22,9 @@ public static class PaymentMapping
                 Type = payment.Customer.Type == "enterprise" ? Proto.Customer.Types.Type.Enterprise : Proto.Customer.Types.Type.Personal,
                 Country = payment.Customer.Country,
                 Device = payment.Customer.Device,
+                Id = payment.Customer.Id ?? "",
+                RegisteredLocation = payment.Customer.RegisteredLocation?.ToProto(),
+                Contact = payment.Customer.MaskedContact ?? "",
             },
             Routing = payment.Routing.ToProto(),
             CreateTime = Timestamp.FromDateTimeOffset(payment.CreateTime),
@@ -34,7 +37,26 @@ public static class PaymentMapping
         proto.AmountRefundedMinor = payment.RefundedMinor;
         proto.Reversed = payment.Reversed;
         proto.ReturnUrl = payment.ReturnUrl ?? "";
-        if (payment.NextAction is { } action && payment.State == PaymentState.RequiresAction)
+        if (payment.PayerContext is { } payerContext)
+        {
+            proto.Payer = new Proto.PayerContext { Ip = payerContext.Ip ?? "", Location = payerContext.Location?.ToProto(), DeviceId = payerContext.DeviceId ?? "" };
+        }
+        proto.Risk = payment.Risk?.ToProto();
+        if (payment.Challenge is { } challenge && payment.State == PaymentState.RequiresAction)
+        {
+            proto.NextAction = new Proto.NextAction
+            {
+                Type = Proto.NextAction.Types.Type.VerificationCode,
+                Verification = new Proto.Verification
+                {
+                    SentTo = challenge.SentTo,
+                    ExpireTime = Timestamp.FromDateTimeOffset(challenge.ExpireTime),
+                    AttemptsLeft = challenge.AttemptsLeft,
+                    CodeLength = challenge.CodeLength,
+                },
+            };
+        }
+        else if (payment.NextAction is { } action && payment.State == PaymentState.RequiresAction)
         {
             proto.NextAction = action.Transfer is { } transfer
                 ? new Proto.NextAction
@@ -68,7 +90,7 @@ public static class PaymentMapping
         }
         if (payment.Card is { } card)
         {
-            proto.Card = new Proto.CardSummary { Brand = card.Brand, Last4 = card.Last4, ExpMonth = card.ExpMonth, ExpYear = card.ExpYear };
+            proto.Card = new Proto.CardSummary { Brand = card.Brand, Last4 = card.Last4, ExpMonth = card.ExpMonth, ExpYear = card.ExpYear, Fingerprint = card.Fingerprint ?? "" };
         }
         if (payment.Error is { } error)
         {

@@ -16,8 +16,12 @@ public sealed record CreatePaymentCommand(
     IReadOnlyDictionary<string, string> Metadata,
     PaymentCard? Card = null,
     PayerAccount? Payer = null,
-    string? ReturnUrl = null)
+    string? ReturnUrl = null,
+    PayerContext? PayerContext = null,
+    string? CardFingerprint = null,
+    string? Contact = null)
 {
+
     /// <summary>
     /// Whether a channel can run this payment: a card charge when a card is given, a credit transfer when the payer's
     /// account is given, else a payer-facing flow (QR code, redirect, or a transfer the payer pushes).
@@ -48,6 +52,17 @@ public sealed record CreatePaymentCommand(
             // Only when given, so the fingerprints of requests made before return URLs existed stay the same.
             canonical.Append("return_url=").Append(ReturnUrl).Append('\n');
         }
+        // Likewise what risk control reads, each only when given.
+        if (Customer.Id is not null || Customer.RegisteredLocation is not null || Contact is not null)
+        {
+            canonical.Append("customer=").Append(Customer.Id).Append('|').Append(Invariant(Customer.RegisteredLocation)).Append('|').Append(Contact).Append('\n');
+        }
+        if (PayerContext is not null)
+        {
+            canonical.Append("payer=").Append(PayerContext.Ip).Append('|').Append(Invariant(PayerContext.Location)).Append('|').Append(PayerContext.DeviceId).Append('\n');
+        }
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
     }
+
+    private static string Invariant(GeoPoint? point) => point is null ? "" : FormattableString.Invariant($"{point.Latitude:R},{point.Longitude:R}");
 }

@@ -18,6 +18,11 @@ public static class PayerQuerySchedule
     /// <summary>The first point of the schedule after <paramref name="after"/>, or null when the schedule is over or the payment does not wait.</summary>
     public static DateTimeOffset? Next(Payment payment, IReadOnlyList<TimeSpan> schedule, DateTimeOffset after)
     {
+        if (payment is { State: PaymentState.RequiresAction, Challenge: { } challenge })
+        {
+            // A risk challenge is looked at once, when its code lapses: then it fails unless the payer answered.
+            return challenge.ExpireTime;
+        }
         if (!AwaitsPayer(payment))
         {
             return null;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Resilience;
+using Paygate.Gateway.Risk;
 using Paygate.Gateway.Routing;
 
 namespace Paygate.Gateway.Payments;
@@ -17,6 +18,7 @@ public sealed class PaymentLifecycle
     private const string CreateScope = "create";
     private const string CancelScope = "cancel";
     private const string RetryScope = "retry";
+    private const string ConfirmScope = "confirm";
     private readonly IPaymentStore store;
     private readonly ChannelRegistry channels;
     private readonly PaymentRouter router;
@@ -31,6 +33,7 @@ public sealed class PaymentLifecycle
     private readonly AttemptRunner attempts;
     private readonly PaymentRecovery recovery;
     private readonly PaymentRefunds refunds;
+    private readonly PaymentChallenges challenges;
 
     public PaymentLifecycle(
         IPaymentStore store,
@@ -43,7 +46,11 @@ public sealed class PaymentLifecycle
         TimeProvider clock,
         ILogger<PaymentLifecycle> logger,
         Fx.FxRates? fx = null,
-        PaymentAdmission? admission = null)
+        PaymentAdmission? admission = null,
+        Risk.IRiskEngine? risk = null,
+        Risk.Verification.VerificationCodes? verificationCodes = null,
+        Risk.Verification.IVerificationSender? verificationSender = null,
+        IOptions<Risk.Verification.ChallengeOptions>? challengeOptions = null)
     {
         this.store = store;
         this.channels = channels;
@@ -59,6 +66,7 @@ public sealed class PaymentLifecycle
         attempts = new AttemptRunner(channels, calls, changes, _options, clock, logger, fx);
         recovery = new PaymentRecovery(store, channels, calls, changes, attempts, _options, clock, logger);
         refunds = new PaymentRefunds(store, channels, calls, changes, guard, _options, clock, logger);
+        challenges = new PaymentChallenges(risk, verificationCodes, verificationSender, challengeOptions?.Value ?? new(), clock, logger);
     }
 
     /// <summary>Creates a payment of <paramref name="merchantId"/>'s and runs its first attempt. Idempotent by the command's request id.</summary>
@@ -82,6 +90,8 @@ public sealed class PaymentLifecycle
         var routing = router.Route(command);
         var now = clock.GetUtcNow();
         var id = PaymentIds.NewPaymentId(clock);
+        var assessment = challenges.Assess(new RiskRequest(merchantId, command.Amount, command.Customer, command.PayerContext, command.CardFingerprint,
+            command.PreferredChannel ?? routing.Candidates[0], command.Payer, now));
         var payment = new Payment
         {
             Id = id,
@@ -92,17 +102,23 @@ public sealed class PaymentLifecycle
             Description = command.Description,
             Customer = command.Customer,
             PreferredChannel = command.PreferredChannel,
-            Card = command.Card is { } card ? new CardSummary(card.Brand, card.Last4, card.ExpMonth, card.ExpYear) : null,
+            Card = command.Card is { } card ? new CardSummary(card.Brand, card.Last4, card.ExpMonth, card.ExpYear, command.CardFingerprint) : null,
             Payer = command.Payer,
+            PayerContext = command.PayerContext,
+            Risk = assessment,
             Routing = routing,
             CreateTime = now,
             UpdateTime = now,
             ExpireTime = command.ExpireTime ?? now + _options.DefaultExpiry,
             Metadata = new Dictionary<string, string>(command.Metadata),
             ReturnUrl = command.ReturnUrl,
-            Attempts = [attempts.NewAttempt(id, 1, routing.Candidates[0], command.Amount, now)
-                ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {command.Amount}: no exchange rate")],
         };
+        if (assessment is { Outcome: not RiskOutcome.Allow })
+        {
+            return await CreateUnderRiskAsync(payment, assessment, command, key);
+        }
+        payment.Attempts.Add(attempts.NewAttempt(id, 1, routing.Candidates[0], command.Amount, now)
+            ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {command.Amount}: no exchange rate"));
         var idempotency = key?.RecordFor(id, now);
         // Durable before the channel hears of it: a crash from here on leaves an attempt the recovery worker resolves.
         await store.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), idempotency, cancellationToken);
@@ -113,10 +129,43 @@ public sealed class PaymentLifecycle
     }
 
     /// <summary>
+    /// A payment risk control blocked (written FAILED with <c>PM-3005</c>; no channel is ever called) or challenged (written
+    /// REQUIRES_ACTION with its code's hash; the code is sent once the payment is durable). Its first event says which.
+    /// </summary>
+    private async Task<Payment> CreateUnderRiskAsync(Payment payment, RiskAssessment assessment, CreatePaymentCommand command, IdempotencyKey? key)
+    {
+        string code = "";
+        string eventType;
+        if (assessment.Outcome == RiskOutcome.Block)
+        {
+            payment.State = PaymentState.Failed;
+            payment.Error = RiskTransitions.Blocked();
+            eventType = PaymentEventTypes.RiskBlocked;
+        }
+        else
+        {
+            (payment.Challenge, code) = challenges.Issue(payment.Id, assessment, command.Customer.MaskedContact, command.PreferredChannel);
+            payment.Risk = assessment with { Challenge = ChallengeState.Pending };
+            payment.State = PaymentState.RequiresAction;
+            eventType = PaymentEventTypes.RiskChallenged;
+        }
+        await store.InsertAsync(payment, new PaymentChange(eventType), key?.RecordFor(payment.Id, payment.CreateTime), CancellationToken.None);
+        signals.Saved(payment, null, eventType);
+        Observability.PaymentStateMetrics.Saved(payment, null);
+        logger.RiskDecided(payment.Id, assessment.Outcome, RiskTransitions.Summary(assessment), assessment.RuleSetVersion);
+        if (assessment.Outcome == RiskOutcome.Challenge)
+        {
+            await challenges.SendAsync(payment, code, command.Contact, command.Card);
+        }
+        return payment;
+    }
+
+    /// <summary>
     /// Pays a FAILED payment again before it expires, with a new attempt routed afresh (the payer may name another
     /// method). Idempotent by <paramref name="requestId"/>.
     /// </summary>
-    public async Task<Payment> RetryAsync(string merchantId, string id, string? requestId, string? preferredChannel, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    public async Task<Payment> RetryAsync(string merchantId, string id, string? requestId, string? preferredChannel, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken,
+        PayerContext? payer = null, string? cardFingerprint = null)
     {
         await changes.GetOwnedAsync(merchantId, id, cancellationToken);
         using (await AdmitAsync(RetryScope, deadline, cancellationToken))
@@ -127,13 +176,106 @@ public sealed class PaymentLifecycle
                 var payment = await GetAsync(id, cancellationToken);
                 var command = new CreatePaymentCommand(null, payment.Amount, payment.Description, payment.Customer, preferredChannel, payment.ExpireTime, payment.Metadata, card, payment.Payer);
                 var routing = router.Route(command);
-                var next = attempts.NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, clock.GetUtcNow())
+                var now = clock.GetUtcNow();
+                var assessment = challenges.Assess(new RiskRequest(merchantId, payment.Amount, payment.Customer, payer ?? payment.PayerContext,
+                    cardFingerprint ?? payment.Card?.Fingerprint, preferredChannel ?? routing.Candidates[0], payment.Payer, now, id));
+                if (assessment is { Outcome: not RiskOutcome.Allow })
+                {
+                    return await RetryUnderRiskAsync(id, assessment, payer, preferredChannel, card, k?.RecordFor(id, now));
+                }
+                var next = attempts.NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, now)
                     ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
-                var retried = await changes.MutateAsync(id, p => PaymentTransitions.Retry(p, next, clock.GetUtcNow()), k?.RecordFor(id, clock.GetUtcNow()));
+                var retried = await changes.MutateAsync(id, p =>
+                {
+                    p.Risk = assessment ?? p.Risk;
+                    p.PayerContext = payer ?? p.PayerContext;
+                    return PaymentTransitions.Retry(p, next, clock.GetUtcNow());
+                }, k?.RecordFor(id, now));
                 logger.PaidAgain(id, next.Number, routing.Candidates);
                 return await attempts.RunAttemptsAsync(id, routing.Candidates, card, deadline, written: retried);
             }, earlier => GetAsync(earlier.PaymentId, cancellationToken), cancellationToken);
         }
+    }
+
+    /// <summary>Pay-again blocked (stays FAILED, now <c>PM-3005</c>) or challenged (REQUIRES_ACTION until the payer's code).</summary>
+    private async Task<Payment> RetryUnderRiskAsync(string id, RiskAssessment assessment, PayerContext? payer, string? preferredChannel, PaymentCard? card, IdempotencyRecord? record)
+    {
+        string? code = null;
+        var payment = await changes.MutateAsync(id, p =>
+        {
+            p.PayerContext = payer ?? p.PayerContext;
+            if (assessment.Outcome == RiskOutcome.Block)
+            {
+                return RiskTransitions.Block(p, assessment, clock.GetUtcNow());
+            }
+            (var challenge, code) = challenges.Issue(id, assessment, p.Customer.MaskedContact, preferredChannel);
+            return RiskTransitions.Challenge(p, assessment, challenge, clock.GetUtcNow());
+        }, record);
+        logger.RiskDecided(id, assessment.Outcome, RiskTransitions.Summary(assessment), assessment.RuleSetVersion);
+        if (code is not null)
+        {
+            // The contact given on creation is kept masked only; a pay-again challenge goes through the sender without it.
+            await challenges.SendAsync(payment, code, null, card);
+        }
+        return payment;
+    }
+
+    /// <summary>
+    /// Confirms a challenged payment with the payer's code. The right code in time runs the first attempt as creation would
+    /// have; a wrong one costs a try (<c>PM-3006</c>); the last wrong try, or a code after its time, fails the payment with
+    /// <c>PM-3005</c>. Idempotent by <paramref name="requestId"/> (a request that ended in a wrong code is not remembered).
+    /// </summary>
+    public async Task<Payment> ConfirmAsync(string merchantId, string id, string? requestId, string code, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        await changes.GetOwnedAsync(merchantId, id, cancellationToken);
+        using (await AdmitAsync(ConfirmScope, deadline, cancellationToken))
+        {
+            var key = requestId is null ? null : new IdempotencyKey(merchantId, ConfirmScope, requestId, id);
+            return await guard.RunAsync(key, k => ConfirmOnceAsync(id, code, card, k, deadline, cancellationToken),
+                earlier => GetAsync(earlier.PaymentId, cancellationToken), cancellationToken);
+        }
+    }
+
+    private async Task<Payment> ConfirmOnceAsync(string id, string code, PaymentCard? card, IdempotencyKey? key, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        var payment = await GetAsync(id, cancellationToken);
+        var now = clock.GetUtcNow();
+        var challenge = RiskTransitions.PendingChallenge(payment);
+        if (now >= challenge.ExpireTime)
+        {
+            return await FailChallengeAsync(id, "expired", key?.RecordFor(id, now));
+        }
+        if (!challenges.Matches(payment, code))
+        {
+            if (challenge.AttemptsLeft <= 1)
+            {
+                return await FailChallengeAsync(id, "too many wrong codes", key?.RecordFor(id, now));
+            }
+            var wrong = await changes.MutateAsync(id, p => p.Challenge?.CodeHash == challenge.CodeHash ? RiskTransitions.WrongCode(p, clock.GetUtcNow()) : null, null);
+            throw PaymentChallenges.WrongCode(wrong);
+        }
+        var payWith = card ?? challenges.TakeCard(id);
+        if (payment.Card is not null && payWith is null)
+        {
+            throw PaymentChallenges.CardNeeded(id);
+        }
+        var command = new CreatePaymentCommand(null, payment.Amount, payment.Description, payment.Customer, challenge.PreferredChannel, payment.ExpireTime, payment.Metadata, payWith, payment.Payer);
+        var routing = router.Route(command);
+        var first = attempts.NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, now)
+            ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
+        var passed = await changes.MutateAsync(id, p => RiskTransitions.Pass(p, first, clock.GetUtcNow()), key?.RecordFor(id, now));
+        logger.ChallengeSettled(id, "passed");
+        logger.PaidAgain(id, first.Number, routing.Candidates);
+        return await attempts.RunAttemptsAsync(id, routing.Candidates, payWith, deadline, written: passed);
+    }
+
+    /// <summary>Fails a challenge whose code lapsed or whose tries are spent: FAILED with <c>PM-3005</c>.</summary>
+    private async Task<Payment> FailChallengeAsync(string id, string why, IdempotencyRecord? record)
+    {
+        var failed = await changes.MutateAsync(id, p => p.Challenge is null ? null : RiskTransitions.Fail(p, clock.GetUtcNow()), record);
+        challenges.TakeCard(id);
+        logger.ChallengeSettled(id, "failed: " + why);
+        return failed;
     }
 
     private Task<Payment> GetAsync(string id, CancellationToken cancellationToken) => changes.GetAsync(id, cancellationToken);

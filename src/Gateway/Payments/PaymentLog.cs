@@ -50,4 +50,19 @@ internal static partial class PaymentLog
 
     [LoggerMessage(Message = "Payment {PaymentId}: refund {RefundId} is {State} ({Native})")]
     public static partial void RefundSettled(this ILogger logger, LogLevel level, string paymentId, string refundId, RefundState state, string native);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId}: risk control decided {Outcome} by rules {Rules} (rule set {Version})")]
+    public static partial void RiskDecided(this ILogger logger, string paymentId, Risk.RiskOutcome outcome, string rules, long version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Payment {PaymentId} of {MerchantId}: risk control asks a challenge but no verification sender is configured; blocked")]
+    public static partial void ChallengeUndeliverable(this ILogger logger, string paymentId, string merchantId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Payment {PaymentId}: verification code of {Length} digits sent to '{SentTo}', good until {ExpireTime:O}")]
+    public static partial void ChallengeSent(this ILogger logger, string paymentId, string sentTo, int length, DateTimeOffset expireTime);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Payment {PaymentId}: the verification code could not be sent; the challenge will lapse")]
+    public static partial void ChallengeNotSent(this ILogger logger, Exception exception, string paymentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId}: risk challenge {Outcome}")]
+    public static partial void ChallengeSettled(this ILogger logger, string paymentId, string outcome);
 }

@@ -29,8 +29,8 @@ public static class PaymentStateRules
     {
         [PaymentState.Processing] = [PaymentState.RequiresAction, PaymentState.Succeeded, PaymentState.Failed, PaymentState.Canceled, PaymentState.Expired],
         [PaymentState.RequiresAction] = [PaymentState.Processing, PaymentState.Succeeded, PaymentState.Failed, PaymentState.Canceled, PaymentState.Expired],
-        // A failed payment can still be paid late on its order, or paid again, until it expires.
-        [PaymentState.Failed] = [PaymentState.Processing, PaymentState.Succeeded, PaymentState.Canceled, PaymentState.Expired],
+        // A failed payment can still be paid late on its order, or paid again (which risk control may challenge), until it expires.
+        [PaymentState.Failed] = [PaymentState.Processing, PaymentState.RequiresAction, PaymentState.Succeeded, PaymentState.Canceled, PaymentState.Expired],
         [PaymentState.Succeeded] = [],
         [PaymentState.Canceled] = [],
         [PaymentState.Expired] = [],

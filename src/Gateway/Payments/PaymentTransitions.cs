@@ -1,6 +1,8 @@
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
 
+using Paygate.Gateway.Risk;
+
 namespace Paygate.Gateway.Payments;
 
 /// <summary>
@@ -238,10 +240,16 @@ public static class PaymentTransitions
             throw new InvalidOperationException("a payment cannot end while an attempt's order is still open");
         }
         payment.NextAction = null;
+        if (payment.Challenge is not null)
+        {
+            // A challenge still waiting for its code ends with the payment: the code opens nothing any more.
+            payment.Challenge = null;
+            payment.Risk = payment.Risk! with { Challenge = ChallengeState.Failed };
+        }
         return Move(payment, to, now, eventType);
     }
 
-    private static string Move(Payment payment, PaymentState to, DateTimeOffset now, string eventType)
+    internal static string Move(Payment payment, PaymentState to, DateTimeOffset now, string eventType)
     {
         if (!PaymentStateRules.CanMove(payment.State, to))
         {
