@@ -33,6 +33,7 @@ public static partial class CheckoutEndpoints
         app.MapGet("/checkout/{token}", ShowAsync);
         app.MapGet("/checkout/{token}/events", CheckoutEvents.FollowAsync);
         app.MapPost("/checkout/{token}/pay", PayAsync).DisableAntiforgery();
+        app.MapPost("/checkout/{token}/verify", VerifyAsync).DisableAntiforgery();
         app.MapGet(CheckoutPage.AssetsPath + "/{name}", CheckoutAssets.Serve);
         return app;
     }
@@ -132,6 +133,66 @@ public static partial class CheckoutEndpoints
         }
     }
 
+    /// <summary>
+    /// The payer's answer to a risk challenge: confirmed as <c>ConfirmPayment</c> does. A wrong code comes back beside the field
+    /// with the tries left; the right one (or the last wrong one) sends the payer to the page as the payment now stands.
+    /// </summary>
+    private static async Task VerifyAsync(string token, HttpContext http, CheckoutTokens tokens, PaymentLifecycle lifecycle, TimeProvider clock, CancellationToken cancel)
+    {
+        var text = Language(http);
+        try
+        {
+            if (await OpenAsync(http, token, tokens, lifecycle, text, cancel) is not { } payment)
+            {
+                return;
+            }
+            if (http.Request.ContentLength is null or > MaxFormBytes || !http.Request.HasFormContentType)
+            {
+                await WritePageAsync(http, StatusCodes.Status400BadRequest, CheckoutPage.Error(text, "error.refused", token), null);
+                return;
+            }
+            var form = await http.Request.ReadFormAsync(cancel);
+            if (payment.State != PaymentState.RequiresAction || payment.Challenge is null)
+            {
+                // Answered already (another tab, a second click) or lapsed: the page shows where the payment is now.
+                SeeOther(http, token, text);
+                return;
+            }
+            var code = form["code"].ToString().Trim();
+            if (code.Length == 0 || code.Length > 10 || !code.All(char.IsAsciiDigit))
+            {
+                await WriteModelAsync(http, payment, token, text, StatusCodes.Status422UnprocessableEntity, null, null, cancel, text["verify.error.format"]);
+                return;
+            }
+            var requestId = Guid.TryParse(form["request_id"], out var id) ? id.ToString() : null;
+            try
+            {
+                await lifecycle.ConfirmAsync(payment.MerchantId, payment.Id, requestId, code, null, clock.GetUtcNow() + PayDeadline, cancel);
+            }
+            catch (PaymentException e) when (e.Code == ErrorCatalogue.VerificationCodeWrong)
+            {
+                var left = e.Metadata.GetValueOrDefault("attempts_left", "0");
+                await WriteModelAsync(http, await lifecycle.GetAsync(payment.MerchantId, payment.Id, cancel), token, text, StatusCodes.Status422UnprocessableEntity, null, null, cancel,
+                    text.Format("verify.error.wrong", left));
+                return;
+            }
+            catch (PaymentException e) when (e.Code == ErrorCatalogue.VerificationCardNeeded)
+            {
+                await WriteModelAsync(http, payment, token, text, StatusCodes.Status409Conflict, null, "verify.error.card_again", cancel);
+                return;
+            }
+            catch (PaymentException e) when (e.Code == ErrorCatalogue.IllegalTransition)
+            {
+                // The payment moved meanwhile: the page tells how it stands.
+            }
+            SeeOther(http, token, text);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await FailAsync(http, e, text, token);
+        }
+    }
+
     /// <summary>The payment the token names, or null once a page saying why not has been written.</summary>
     private static async Task<Payment?> OpenAsync(HttpContext http, string token, CheckoutTokens tokens, PaymentLifecycle lifecycle, CheckoutText text, CancellationToken cancel)
     {
@@ -155,14 +216,14 @@ public static partial class CheckoutEndpoints
     }
 
     private static async Task WriteModelAsync(HttpContext http, Payment payment, string token, CheckoutText text, int status, IReadOnlyDictionary<string, string>? cardErrors,
-        string? notice, CancellationToken cancel)
+        string? notice, CancellationToken cancel, string? codeError = null)
     {
         var services = http.RequestServices;
         var merchant = await services.GetRequiredService<IMerchantStore>().GetMerchantAsync(payment.MerchantId, cancel);
         var model = new CheckoutModel(payment, merchant?.Name ?? "", token, services.GetRequiredService<CheckoutChannels>().For(payment),
             services.GetRequiredService<TimeProvider>().GetUtcNow(), services.GetRequiredService<IOptions<CheckoutOptions>>().Value.ReturnDelay);
         var redirect = payment.State == PaymentState.RequiresAction && payment.NextAction?.RedirectForm is not null ? payment.NextAction.RedirectUrl : null;
-        await WritePageAsync(http, status, CheckoutPage.Render(model, text, cardErrors, notice), redirect);
+        await WritePageAsync(http, status, CheckoutPage.Render(model, text, cardErrors, notice, codeError), redirect);
     }
 
     /// <summary>Writes a page with the security headers; a POST redirect's target is the one other place a form may go.</summary>

@@ -35,7 +35,8 @@ public static class CheckoutPage
     /// <summary>The page's address (relative), in the payer's language.</summary>
     public static string PagePath(string token, CheckoutText text) => $"/checkout/{token}?lang={text.Code}";
 
-    public static string Render(CheckoutModel model, CheckoutText text, IReadOnlyDictionary<string, string>? cardErrors = null, string? notice = null)
+    public static string Render(CheckoutModel model, CheckoutText text, IReadOnlyDictionary<string, string>? cardErrors = null, string? notice = null,
+        string? codeError = null)
     {
         var payment = model.Payment;
         var state = model.PastExpiry ? PaymentState.Expired : payment.State;
@@ -51,11 +52,15 @@ public static class CheckoutPage
 
         Summary(html, model, text, state);
         Status(html, model, text, state, notice);
-        if (state == PaymentState.RequiresAction && payment.NextAction is { } action)
+        if (state == PaymentState.RequiresAction && payment.Challenge is { } challenge)
+        {
+            CheckoutVerification.Form(html, model, challenge, text, codeError);
+        }
+        else if (state == PaymentState.RequiresAction && payment.NextAction is { } action)
         {
             Action(html, payment, action, text);
         }
-        if (state is PaymentState.RequiresAction or PaymentState.Failed)
+        if (state == PaymentState.Failed || (state == PaymentState.RequiresAction && payment.Challenge is null))
         {
             Methods(html, model, text, state, cardErrors);
         }
@@ -119,6 +124,7 @@ public static class CheckoutPage
             PaymentState.Failed => "state.failed",
             PaymentState.Canceled => "state.canceled",
             PaymentState.Expired => "state.expired",
+            PaymentState.RequiresAction when payment.Challenge is not null => "verify.status",
             PaymentState.RequiresAction => "state.requires_action",
             _ => "state.processing",
         };
@@ -302,5 +308,5 @@ public static class CheckoutPage
         return $"{(int)left.TotalHours:00}:{left.Minutes:00}:{left.Seconds:00}";
     }
 
-    private static string H(string? value) => WebUtility.HtmlEncode(value ?? "");
+    internal static string H(string? value) => WebUtility.HtmlEncode(value ?? "");
 }
