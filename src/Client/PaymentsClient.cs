@@ -66,6 +66,18 @@ public sealed class PaymentsClient
         return Paid(await _calls.UnaryAsync(sent, _grpc.RetryPaymentAsync, cancellationToken).ConfigureAwait(false), requestId);
     }
 
+    /// <summary>
+    /// Confirms a payment that risk control challenged (REQUIRES_ACTION, next action VERIFICATION_CODE) with the code the payer
+    /// received. A wrong code is thrown as <see cref="InvalidRequestException"/> (<c>PM-3006</c>, its metadata <c>attempts_left</c>);
+    /// a payment failed by the last wrong code or a lapsed one is thrown as in <see cref="CreateAsync"/>.
+    /// </summary>
+    public async Task<Payment> ConfirmAsync(ConfirmPaymentRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (sent, requestId) = RequestIds.Ensure(request);
+        return Paid(await _calls.UnaryAsync(sent, _grpc.ConfirmPaymentAsync, cancellationToken).ConfigureAwait(false), requestId);
+    }
+
     /// <summary>The payment as it is now, then each change, until it is final with no refund pending or the caller stops.</summary>
     public IAsyncEnumerable<WatchPaymentResponse> WatchAsync(string id, CancellationToken cancellationToken = default) =>
         _calls.StreamAsync(options => _grpc.WatchPayment(new WatchPaymentRequest { Id = id }, options), cancellationToken);
