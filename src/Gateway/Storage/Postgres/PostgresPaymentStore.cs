@@ -223,6 +223,7 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         {
             batch.BatchCommands.Add(ReceiptInsert(receipt));
         }
+        PostgresEvidenceChain.AddAppend(batch, payment, change.Type);
     }
 
     internal static NpgsqlBatchCommand Batched(string sql, (string Name, object? Value)[] parameters)
