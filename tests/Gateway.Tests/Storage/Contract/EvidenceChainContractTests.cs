@@ -250,7 +250,7 @@ public sealed class EvidenceChainContractTests
     public async Task Bundle_OfAPaymentWithoutLinks_IsNotFound(string provider)
     {
         await using var stores = await ChainOfAsync(provider, 1);
-        var refusal = await Assert.ThrowsAsync<PaymentException>(() => new EvidenceBundles(stores.Evidence).ExportAsync("pay_01JNOSUCHPAYMENT00000000000", CancellationToken.None));
+        var refusal = await Assert.ThrowsAsync<PaymentException>(() => new EvidenceBundles(stores.Evidence).ExportAsync(PaymentIds.NewPaymentId(_clock), CancellationToken.None));
         Assert.Equal("PM-6003", refusal.Code.Code);
     }
 
