@@ -7,8 +7,9 @@ namespace Paygate.Gateway.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: every change of a payment is one unit of the database's single writer (the payment row, its
-/// attempts, refunds, event and webhook outbox rows, and the operation's idempotency key together); reads go to
-/// read-only connections. Each change appends its evidence link last in its unit (<see cref="SqliteEvidenceChain"/>). The payment is serialised once, on the caller's thread, for both its row and its event.
+/// attempts, refunds, event and webhook outbox rows, the operation's idempotency key, and last its evidence link
+/// (<see cref="SqliteEvidenceChain"/>) together); reads go to read-only connections. The payment is serialised once, on the
+/// caller's thread, for both its row and its event.
 /// </summary>
 public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<PaymentOptions>? options = null) : IPaymentStore
 {
