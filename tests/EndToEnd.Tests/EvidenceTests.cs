@@ -82,7 +82,7 @@ public sealed class EvidenceTests(EvidenceFixture fixture) : IClassFixture<Evide
         {
             var before = (await Operator.ListChainHeadsAsync(new ListChainHeadsRequest { PageSize = 1 })).Heads.FirstOrDefault()?.Sequence ?? 0;
             await Gateway.Payments.CreatePaymentAsync(GatewayUnderTest.CardRequest());
-            await GatewayUnderTest.WaitUntilAsync(async () => (await Operator.ListChainHeadsAsync(new ListChainHeadsRequest { PageSize = 1 })).Heads[0].Sequence > before,
+            await GatewayUnderTest.WaitUntilAsync(async () => ((await Operator.ListChainHeadsAsync(new ListChainHeadsRequest { PageSize = 1 })).Heads.FirstOrDefault()?.Sequence ?? 0) > before,
                 TimeSpan.FromSeconds(15), "a newer published head");
         }
         var first = await Operator.ListChainHeadsAsync(new ListChainHeadsRequest { PageSize = 1 });
