@@ -18,6 +18,7 @@ public static class RootCommandFactory
         root.Subcommands.Add(ErrorsCommand.Create(commands));
         root.Subcommands.Add(EventsCommand.Create(commands));
         root.Subcommands.Add(ReportCommand.Create(commands));
+        root.Subcommands.Add(EvidenceCommand.Create(commands));
         root.Subcommands.Add(Drills.DrillCommand.Create(commands));
         return root;
     }

@@ -89,7 +89,8 @@ public sealed class FailureTests(GatewayFixture fixture) : CliTestBase(fixture)
     }
 
     [Theory]
-    [InlineData(new string[0], "paygate needs a command: payments, channels, errors, events, report, drill (see paygate --help)")]
+    [InlineData(new string[0], "paygate needs a command: payments, channels, errors, events, report, evidence, drill (see paygate --help)")]
+    [InlineData(new[] { "evidence" }, "paygate evidence needs a command: verify, export, heads")]
     [InlineData(new[] { "payments" }, "paygate payments needs a command: list, get, watch, create, cancel, refund")]
     [InlineData(new[] { "payments", "frobnicate" }, "unknown command or argument 'frobnicate': paygate payments takes list,")]
     [InlineData(new[] { "payments", "list", "--limit", "500" }, "--limit must be a whole number from 1 to 100 (got '500')")]

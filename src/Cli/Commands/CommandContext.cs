@@ -13,6 +13,7 @@ public sealed class CommandContext(ParseResult parsed, CliHost host, GlobalOptio
 {
     private PaygateClient? _client;
     private ChannelsClient? _channels;
+    private EvidenceClient? _evidence;
 
     public ParseResult Parsed => parsed;
 
@@ -31,6 +32,9 @@ public sealed class CommandContext(ParseResult parsed, CliHost host, GlobalOptio
     /// <summary>The operators' ChannelService (channels, error codes), with the operator key.</summary>
     public ChannelsClient Channels => _channels ??= OpenChannels();
 
+    /// <summary>The operators' EvidenceService (the evidence chain), with the operator key.</summary>
+    public EvidenceClient Evidence => _evidence ??= OpenOperatorClient("the EvidenceService", (address, key) => new EvidenceClient(address, key));
+
     /// <summary>Whether an operator key was given (option or environment), for commands that can do without one.</summary>
     public bool HasOperatorKey => !string.IsNullOrEmpty(OperatorKey);
 
@@ -42,6 +46,7 @@ public sealed class CommandContext(ParseResult parsed, CliHost host, GlobalOptio
     {
         _client?.Dispose();
         _channels?.Dispose();
+        _evidence?.Dispose();
     }
 
     private PaygateClient OpenClient()
@@ -65,16 +70,18 @@ public sealed class CommandContext(ParseResult parsed, CliHost host, GlobalOptio
 
     private string? OperatorKey => parsed.GetValue(options.OperatorKey) ?? host.Variable("PAYGATE_OPERATOR_KEY");
 
-    private ChannelsClient OpenChannels()
+    private ChannelsClient OpenChannels() => OpenOperatorClient("the ChannelService", (address, key) => new ChannelsClient(address, key));
+
+    private T OpenOperatorClient<T>(string service, Func<Uri, string, T> open)
     {
         var key = OperatorKey;
         if (string.IsNullOrEmpty(key))
         {
-            throw new UsageException("--operator-key is required (or PAYGATE_OPERATOR_KEY): the ChannelService is for operators (ok_test_... or ok_live_...)");
+            throw new UsageException($"--operator-key is required (or PAYGATE_OPERATOR_KEY): {service} is for operators (ok_test_... or ok_live_...)");
         }
         try
         {
-            return new ChannelsClient(Address, key!);
+            return open(Address, key!);
         }
         catch (ArgumentException)
         {

@@ -30,6 +30,8 @@ public static class ExitCodes
     public const int DrillMoneyWrong = 10;
     /// <summary>A drill's money was right, but a threshold of its scenario (success rate, unresolved, failovers) was missed.</summary>
     public const int DrillExpectationsMissed = 11;
+    /// <summary><c>evidence verify</c> found the evidence chain broken: a link edited, deleted, moved, or the chain cut short before a published head.</summary>
+    public const int EvidenceBroken = 12;
     /// <summary>Interrupted (Ctrl+C), as shells count it.</summary>
     public const int Interrupted = 130;
 
@@ -37,5 +39,6 @@ public static class ExitCodes
     public const string Help =
         "Exit codes: 0 done; 1 internal error; 2 bad arguments; 3 key refused; 4 not found; 5 conflict with the payment's state; "
         + "6 payment failed or declined; 7 outcome unknown (do not pay again); 8 rate limited; 9 gateway unreachable or unhealthy; "
-        + "10 a drill found money lost or charged twice; 11 a drill missed its scenario's thresholds; 130 interrupted.";
+        + "10 a drill found money lost or charged twice; 11 a drill missed its scenario's thresholds; "
+        + "12 the evidence chain is broken; 130 interrupted.";
 }

@@ -28,6 +28,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<ChannelGrpcService>();
         app.MapGrpcService<WebhookGrpcService>().ForBrowsers();
         app.MapGrpcService<AdminGrpcService>();
+        app.MapGrpcService<EvidenceGrpcService>();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {
@@ -37,7 +38,7 @@ public static class GatewayApplicationExtensions
         app.MapPaygateMetrics();
         app.MapCheckout();
         app.MapSandboxVerification();
-        app.MapGet("/", () => "Paygate: gRPC API paygate.v1.PaymentService, WebhookService (merchant keys), ChannelService, AdminService (operator keys); channel notifications at /notify/<channel>");
+        app.MapGet("/", () => "Paygate: gRPC API paygate.v1.PaymentService, WebhookService (merchant keys), ChannelService, AdminService, EvidenceService (operator keys); channel notifications at /notify/<channel>");
         return app;
     }
 }

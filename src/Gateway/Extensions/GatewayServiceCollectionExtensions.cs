@@ -1,3 +1,4 @@
+using Paygate.Gateway.Evidence;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paygate.Gateway.Api;
@@ -50,6 +51,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<RecoveryWorker>());
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<RetentionWorker>();
+        services.AddOptions<EvidenceOptions>().BindConfiguration(EvidenceOptions.Section);
+        services.AddSingleton<EvidenceVerifier>();
+        services.AddSingleton<EvidenceBundles>();
+        services.AddSingleton<ChainHeadPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChainHeadPublisher>());
 
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WebhookSecretBox>();

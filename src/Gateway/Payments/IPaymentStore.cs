@@ -2,7 +2,7 @@ namespace Paygate.Gateway.Payments;
 
 /// <summary>
 /// The durable home of payments, their events and idempotency keys. Each write is one transaction that
-/// changes the payment and records its event together. Implementations: SQLite (embedded default);
+/// changes the payment, records its event and appends its evidence link (<see cref="Evidence.IEvidenceStore"/>) together. Implementations: SQLite (embedded default);
 /// PostgreSQL (shared by several gateway instances) fills the same contract.
 /// </summary>
 public interface IPaymentStore

@@ -1,3 +1,4 @@
+using Paygate.Gateway.Evidence;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
@@ -44,6 +45,7 @@ public static class StoreRegistration
             services.AddSingleton<ISharedLocks, PostgresSharedLocks>();
             services.AddSingleton<IRetentionStore, PostgresRetentionStore>();
             services.AddSingleton<IBacklogCounts, PostgresBacklogCounts>();
+            services.AddSingleton<IEvidenceStore, PostgresEvidenceStore>();
             return services;
         }
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -57,6 +59,7 @@ public static class StoreRegistration
         services.AddSingleton<ISharedLocks, ProcessLocks>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.AddSingleton<IBacklogCounts, SqliteBacklogCounts>();
+        services.AddSingleton<IEvidenceStore, SqliteEvidenceStore>();
         return services;
     }
 }

@@ -90,6 +90,23 @@ public sealed class SqlitePaymentStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EvidenceChain_AfterReopeningTheFile_ContinuesFromItsLastLink()
+    {
+        // The writer keeps the chain's last link in memory (no read per append): it must be rebuilt from the file at start.
+        await _store.InsertAsync(TestPayments.New(_clock), PaymentEventTypes.Created, null, CancellationToken.None);
+        await _store.InsertAsync(TestPayments.New(_clock), PaymentEventTypes.Created, null, CancellationToken.None);
+        await _opened[0].DisposeAsync();
+
+        var reopened = Open();
+        await reopened.InitializeAsync(CancellationToken.None);
+        await reopened.InsertAsync(TestPayments.New(_clock), PaymentEventTypes.Created, null, CancellationToken.None);
+
+        var verification = await new Paygate.Gateway.Evidence.EvidenceVerifier(new SqliteEvidenceStore(_opened[^1])).VerifyAsync(CancellationToken.None);
+        Assert.True(verification.Intact, verification.Detail);
+        Assert.Equal((3L, 3L), (verification.LinksChecked, verification.Last!.Sequence));
+    }
+
+    [Fact]
     public async Task Initialize_UsesWalJournalAndRecordsTheSchemaVersion()
     {
         await using var connection = new SqliteConnection($"Data Source={DbPath}");

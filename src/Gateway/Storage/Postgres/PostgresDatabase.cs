@@ -123,9 +123,10 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction and commits it. Not retried: a connection lost around the commit leaves
     /// the outcome unknown, so the caller hears <see cref="StoreUnavailableException"/> and repeats the operation the way it
-    /// is idempotent (the same request_id; a worker at its next tick).
+    /// is idempotent (the same request_id; a worker at its next tick). With <paramref name="commitsItself"/>, the work sends its
+    /// own <c>COMMIT</c> at the end of its last batch (saving a round trip), or returns having saved nothing.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken, bool commitsItself = false)
     {
         await using var connection = await OpenAsync(cancellationToken);
         try
@@ -133,7 +134,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             var result = await work(connection, tx);
-            await tx.CommitAsync(cancellationToken);
+            // A unit that commits in its own last round trip (the payment writes) leaves nothing to commit; one that saved
+            // nothing leaves nothing either (the dispose rolls it back).
+            if (!commitsItself)
+            {
+                await tx.CommitAsync(cancellationToken);
+            }
             Observability.StoreMetrics.PostgresCommitted(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             return result;
         }
@@ -143,12 +149,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    public Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken) =>
+    public Task WriteAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken, bool commitsItself = false) =>
         WriteAsync<bool>(async (connection, tx) =>
         {
             await work(connection, tx);
             return true;
-        }, cancellationToken);
+        }, cancellationToken, commitsItself);
 
     /// <summary>Runs <paramref name="read"/> on a pooled connection; a read is idempotent, so a lost connection is tried once more.</summary>
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> read, CancellationToken cancellationToken)

@@ -43,8 +43,9 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
                 VALUES (@id, @merchant, @state, @ct, @ut, @et, @open, @refund, @version, @body, @payer)
                 """, [.. row.Parameters, ("merchant", payment.MerchantId)]));
             AddAttemptsAndEvent(batch, payment, row, change);
+            batch.BatchCommands.Add(CommitInBatch());
             await ExecuteIdempotentAsync(batch, idempotency, cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, commitsItself: true);
         payment.Version = 1;
         relay.Wake();
     }
@@ -71,9 +72,10 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
                 batch.BatchCommands.Add(IdempotencyInsert(idempotency));
             }
             AddAttemptsAndEvent(batch, payment, row, change);
+            batch.BatchCommands.Add(CommitInBatch());
             await ExecuteIdempotentAsync(batch, idempotency, cancellationToken);
             return true;
-        }, cancellationToken);
+        }, cancellationToken, commitsItself: true);
         if (saved)
         {
             payment.Version = expectedVersion + 1;
@@ -223,7 +225,15 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         {
             batch.BatchCommands.Add(ReceiptInsert(receipt));
         }
+        PostgresEvidenceChain.AddAppend(batch, payment, change.Type);
     }
+
+    /// <summary>
+    /// The unit's commit, sent in the batch's round trip: the evidence chain's lock, taken by the batch's last statements
+    /// (<see cref="PostgresEvidenceChain"/>), is then held for the commit only, never across a round trip to this process
+    /// (which, under load, waits for a thread). A statement that fails skips it, and the transaction is rolled back.
+    /// </summary>
+    private static NpgsqlBatchCommand CommitInBatch() => new("COMMIT");
 
     internal static NpgsqlBatchCommand Batched(string sql, (string Name, object? Value)[] parameters)
     {

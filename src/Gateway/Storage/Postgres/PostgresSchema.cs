@@ -172,5 +172,34 @@ internal static class PostgresSchema
                 until bigint NOT NULL
             );
             """),
+        (2, """
+            -- The evidence chain: a link per saved change of a payment, written in the change's own transaction (src/Gateway/Evidence,
+            -- docs/evidence.md). The one-row evidence_tip is the chain's lock and its last link: a write locks it last, so appends
+            -- are serialised (commit to commit) without any other lock being waited for while it is held. Not pruned by retention.
+            CREATE TABLE evidence_links (
+                sequence bigint PRIMARY KEY,
+                time bigint NOT NULL,
+                payment_id text NOT NULL,
+                event_type text NOT NULL,
+                amount_minor bigint NOT NULL,
+                currency text NOT NULL,
+                state integer NOT NULL,
+                payer_ip text,
+                previous_hash bytea NOT NULL,
+                hash bytea NOT NULL
+            );
+            CREATE INDEX ix_evidence_links_payment ON evidence_links (payment_id, sequence);
+            CREATE TABLE evidence_tip (
+                id integer PRIMARY KEY CHECK (id = 0),
+                sequence bigint NOT NULL,
+                hash bytea NOT NULL
+            );
+            INSERT INTO evidence_tip (id, sequence, hash) VALUES (0, 0, decode(repeat('00', 32), 'hex'));
+            CREATE TABLE evidence_heads (
+                sequence bigint PRIMARY KEY,
+                hash bytea NOT NULL,
+                publish_time bigint NOT NULL
+            );
+            """),
     ];
 }

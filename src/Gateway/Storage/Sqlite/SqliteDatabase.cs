@@ -33,6 +33,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>The committed rows of recently written payments (one cache per file, as there is one writer per file).</summary>
     internal RecentPayments RecentPayments { get; } = new(capacity: 10_000);
 
+    /// <summary>The evidence chain's last link, kept by the writer (one writer per file).</summary>
+    internal SqliteEvidenceChain EvidenceChain { get; } = new();
+
     /// <summary>The database file's full path.</summary>
     public string Path { get; }
 
@@ -84,8 +87,9 @@ public sealed class SqliteDatabase : IAsyncDisposable
             }
             tx.Commit();
         }
+        EvidenceChain.Load(connection);
         KeepPrepared(connection);
-        _writer = new SqliteWriter(connection);
+        _writer = new SqliteWriter(connection, EvidenceChain);
     }
 
     /// <summary>Runs <paramref name="work"/> as one unit of work of the writer; completes once it is durable.</summary>

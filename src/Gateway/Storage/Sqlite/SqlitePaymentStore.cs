@@ -7,8 +7,9 @@ namespace Paygate.Gateway.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: every change of a payment is one unit of the database's single writer (the payment row, its
-/// attempts, refunds, event and webhook outbox rows, and the operation's idempotency key together); reads go to
-/// read-only connections. The payment is serialised once, on the caller's thread, for both its row and its event.
+/// attempts, refunds, event and webhook outbox rows, the operation's idempotency key, and last its evidence link
+/// (<see cref="SqliteEvidenceChain"/>) together); reads go to read-only connections. The payment is serialised once, on the
+/// caller's thread, for both its row and its event.
 /// </summary>
 public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<PaymentOptions>? options = null) : IPaymentStore
 {
@@ -36,6 +37,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
                 VALUES ($id, $merchant, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer)
                 """, [.. row.Parameters, ("$merchant", payment.MerchantId)]);
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
+            database.EvidenceChain.Append(connection, tx, payment, change.Type);
             return true;
         }, _ => database.RecentPayments.Committed(payment.Id, 1, row.Body));
         payment.Version = 1;
@@ -63,6 +65,7 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
                 throw new IdempotencyKeyTakenException(idempotency.Scope, idempotency.Key);
             }
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
+            database.EvidenceChain.Append(connection, tx, payment, change.Type);
             return true;
         }, saved =>
         {

@@ -202,5 +202,28 @@ internal static class SqliteSchema
             CREATE INDEX ix_webhook_deliveries_event ON webhook_deliveries (event_sequence);
             CREATE INDEX ix_channel_notifications_time ON channel_notifications (first_time);
             """),
+        (11, """
+            -- The evidence chain: a link per saved change of a payment, written in the change's own transaction (src/Gateway/Evidence,
+            -- docs/evidence.md). Not pruned by retention. A database from before starts its chain with its first change after this.
+            CREATE TABLE evidence_links (
+                sequence INTEGER PRIMARY KEY,
+                time INTEGER NOT NULL,
+                payment_id TEXT NOT NULL,
+                event_type TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                payer_ip TEXT,
+                previous_hash BLOB NOT NULL,
+                hash BLOB NOT NULL
+            );
+            CREATE INDEX ix_evidence_links_payment ON evidence_links (payment_id, sequence);
+            -- The chain's heads as published (and logged) by the publisher: a truncated or rewritten chain no longer reaches them.
+            CREATE TABLE evidence_heads (
+                sequence INTEGER PRIMARY KEY,
+                hash BLOB NOT NULL,
+                publish_time INTEGER NOT NULL
+            );
+            """),
     ];
 }

@@ -16,12 +16,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>Units committed together at most; bounds one transaction's size and the wait of the first caller in it.</summary>
     private const int MaxBatch = 512;
     private readonly SqliteConnection _connection;
+    private readonly SqliteEvidenceChain _evidence;
     private readonly Channel<IUnit> _queue = Channel.CreateUnbounded<IUnit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public SqliteWriter(SqliteConnection connection)
+    public SqliteWriter(SqliteConnection connection, SqliteEvidenceChain evidence)
     {
         _connection = connection;
+        _evidence = evidence;
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -63,6 +65,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         var done = new List<IUnit>(batch.Count);
         var started = Stopwatch.GetTimestamp();
+        // The chain's last link in memory follows what is rolled back: a unit's own link, or the whole transaction's.
+        var chainAtStart = _evidence.Mark();
         try
         {
             using var tx = _connection.BeginTransaction(deferred: false);
@@ -70,6 +74,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             {
                 var savepoint = "u" + i;
                 tx.Save(savepoint);
+                var chainBefore = _evidence.Mark();
                 try
                 {
                     batch[i].Run(_connection, tx);
@@ -78,6 +83,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
+                    _evidence.Reset(chainBefore);
                     tx.Rollback(savepoint);
                     tx.Release(savepoint);
                     batch[i].Fail(ex);
@@ -88,6 +94,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         catch (Exception ex)
         {
             // The transaction itself failed (disk full, I/O error): nothing of the batch is durable.
+            _evidence.Reset(chainAtStart);
             foreach (var unit in batch)
             {
                 unit.Fail(ex);

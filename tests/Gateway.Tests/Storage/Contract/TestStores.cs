@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Paygate.Gateway.Evidence;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
@@ -41,6 +44,10 @@ public sealed class TestStores : IAsyncDisposable
     public IWorkerLeases Leases { get; private set; } = null!;
     public ISharedLocks Locks { get; private set; } = null!;
     public IRetentionStore Retention { get; private set; } = null!;
+    public IEvidenceStore Evidence { get; private set; } = null!;
+
+    /// <summary>The SQLite file (null for PostgreSQL).</summary>
+    public string? SqlitePath { get; private set; }
 
     /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
     public string? ConnectionString { get; private set; }
@@ -55,7 +62,8 @@ public sealed class TestStores : IAsyncDisposable
                 Directory.Delete(folder, recursive: true);
                 return Task.CompletedTask;
             });
-            var database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = Path.Combine(folder, "p.db") }));
+            stores.SqlitePath = Path.Combine(folder, "p.db");
+            var database = new SqliteDatabase(Options.Create(new SqliteStoreOptions { Path = stores.SqlitePath }));
             stores._owned.Add(database);
             stores.Payments = new SqlitePaymentStore(database);
             stores.Webhooks = new SqliteWebhookStore(database);
@@ -64,6 +72,7 @@ public sealed class TestStores : IAsyncDisposable
             stores.Leases = new SqliteWorkerLeases(database, clock);
             stores.Locks = new ProcessLocks(new KeyedLock());
             stores.Retention = new SqliteRetentionStore(database);
+            stores.Evidence = new SqliteEvidenceStore(database);
             await stores.Payments.InitializeAsync(CancellationToken.None);
             return stores;
         }
@@ -98,7 +107,34 @@ public sealed class TestStores : IAsyncDisposable
         Leases = new PostgresWorkerLeases(database);
         Locks = new PostgresSharedLocks(database);
         Retention = new PostgresRetentionStore(database);
+        Evidence = new PostgresEvidenceStore(database);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Runs SQL on the database behind the stores' backs, as someone with write access to it would (tampering tests).</summary>
+    public async Task ExecuteBehindTheStoresAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        if (SqlitePath is not null)
+        {
+            await using var sqlite = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = SqlitePath, Pooling = false }.ToString());
+            await sqlite.OpenAsync();
+            await using var command = sqlite.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue("@" + name, value);
+            }
+            await command.ExecuteNonQueryAsync();
+            return;
+        }
+        await using var postgres = new NpgsqlConnection(ConnectionString);
+        await postgres.OpenAsync();
+        await using var pg = new NpgsqlCommand(sql, postgres);
+        foreach (var (name, value) in parameters)
+        {
+            pg.Parameters.AddWithValue(name, value);
+        }
+        await pg.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()
