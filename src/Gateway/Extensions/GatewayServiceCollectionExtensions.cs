@@ -9,6 +9,7 @@ using Paygate.Gateway.Payments;
 using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Retention;
+using Paygate.Gateway.Risk.Indicators;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Security;
 using Paygate.Gateway.Storage;
@@ -39,6 +40,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<FxRates>());
         services.AddSingleton<PaymentRouter>();
         services.AddSingleton<PaymentSignals>();
+        services.AddRiskIndicators();
         services.AddSingleton<KeyedLock>();
         services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PaymentAdmission>();

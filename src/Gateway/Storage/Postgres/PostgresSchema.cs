@@ -172,5 +172,10 @@ internal static class PostgresSchema
                 until bigint NOT NULL
             );
             """),
+        // 2 and 3 are taken by other work of the same release (risk rules, the evidence chain).
+        (4, """
+            -- What an event says beyond the payment (JSON): the alert of a risk.alert event. NULL for most events.
+            ALTER TABLE payment_events ADD COLUMN detail text;
+            """),
     ];
 }

@@ -202,5 +202,10 @@ internal static class SqliteSchema
             CREATE INDEX ix_webhook_deliveries_event ON webhook_deliveries (event_sequence);
             CREATE INDEX ix_channel_notifications_time ON channel_notifications (first_time);
             """),
+        // 11 and 12 are taken by other work of the same release (risk rules, the evidence chain).
+        (13, """
+            -- What an event says beyond the payment (JSON): the alert of a risk.alert event. NULL for most events.
+            ALTER TABLE payment_events ADD COLUMN detail TEXT;
+            """),
     ];
 }
