@@ -98,17 +98,17 @@ internal sealed class MerchantIndicators(int ruleCount)
         switch (indicator)
         {
             case RiskIndicatorNames.PaymentsPerMinute:
-            {
-                var value = _seconds.Sum(second - 59, second, 0);
-                var past = _minutes.Sum(minute - 1 - windows, minute - 2, Created);
-                return new(value, value, (decimal)past / windows, past, $"{value} payments in the last minute");
-            }
+                {
+                    var value = _seconds.Sum(second - 59, second, 0);
+                    var past = _minutes.Sum(minute - 1 - windows, minute - 2, Created);
+                    return new(value, value, (decimal)past / windows, past, $"{value} payments in the last minute");
+                }
             case RiskIndicatorNames.PaymentsPerDay:
-            {
-                var value = _days.Get(day, 0);
-                var past = _days.Sum(day - windows, day - 1, 0);
-                return new(value, value, (decimal)past / windows, past, $"{value} payments today (UTC)");
-            }
+                {
+                    var value = _days.Get(day, 0);
+                    var past = _days.Sum(day - windows, day - 1, 0);
+                    return new(value, value, (decimal)past / windows, past, $"{value} payments today (UTC)");
+                }
             case RiskIndicatorNames.DeclineRate:
                 return ShareReading(minute, hour, windows, Declined, Finished, "declined of {1} finished payments in the last hour");
             case RiskIndicatorNames.AbnormalIpShare:

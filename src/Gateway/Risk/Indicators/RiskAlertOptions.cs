@@ -20,6 +20,9 @@ public sealed class RiskIndicatorOptions
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
     public int MaxMerchants { get; set; } = 10_000;
 
+    /// <summary>Whether the alert rules are asked at all (the indicators are counted either way); off for a test gateway that must not see alerts it did not ask for.</summary>
+    public bool AlertsEnabled { get; set; } = true;
+
     /// <summary>Fired alerts waiting to be written; past it, alerts are dropped (logged and counted) rather than slow payments down.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 1_000;

@@ -21,7 +21,7 @@ namespace Paygate.Gateway.Risk.Indicators;
 public sealed class RiskIndicatorCounters(IOptions<RiskAlertOptions> alerts, IOptions<RiskIndicatorOptions> options, RiskAlertQueue queue, TimeProvider clock)
     : IRiskIndicators, IPaymentObserver
 {
-    private readonly RiskAlertRules _rules = new([.. alerts.Value.Rules]);
+    private readonly RiskAlertRules _rules = new(options.Value.AlertsEnabled ? [.. alerts.Value.Rules] : []);
     private readonly int _maxMerchants = options.Value.MaxMerchants;
     private readonly ConcurrentDictionary<string, MerchantIndicators> _merchants = new(StringComparer.Ordinal);
     // ConcurrentDictionary.Count takes every lock of the dictionary: too dear for every save.

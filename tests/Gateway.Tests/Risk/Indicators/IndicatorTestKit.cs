@@ -10,12 +10,12 @@ namespace Paygate.Gateway.Tests.Risk.Indicators;
 /// <summary>Counters on a fake clock, told of saves as the payment core tells them, and the alerts they fire.</summary>
 internal sealed class IndicatorTestKit
 {
-    public IndicatorTestKit(DateTimeOffset start, int maxMerchants = 100, params RiskAlertRule[] rules)
+    public IndicatorTestKit(DateTimeOffset start, int maxMerchants = 100, bool alertsEnabled = true, params RiskAlertRule[] rules)
     {
         Clock = new FakeTimeProvider(start);
         var alertOptions = new RiskAlertOptions();
         alertOptions.Rules.AddRange(rules);
-        var indicatorOptions = Options.Create(new RiskIndicatorOptions { MaxMerchants = maxMerchants });
+        var indicatorOptions = Options.Create(new RiskIndicatorOptions { MaxMerchants = maxMerchants, AlertsEnabled = alertsEnabled });
         Queue = new RiskAlertQueue(indicatorOptions, NullLogger<RiskAlertQueue>.Instance);
         Counters = new RiskIndicatorCounters(Options.Create(alertOptions), indicatorOptions, Queue, Clock);
     }

@@ -57,6 +57,16 @@ public sealed class RiskAlertRulesTests
     }
 
     [Fact]
+    public void AlertsDisabled_NothingFires_ButTheIndicatorsAreCounted()
+    {
+        var kit = new IndicatorTestKit(Morning, alertsEnabled: false, rules: DeclineThreshold(minVolume: 1, TimeSpan.Zero));
+        kit.Finish("PM-1001");
+
+        Assert.Empty(kit.Fired());
+        Assert.Equal(1m, kit.Snapshot().DeclineRateLastHour);
+    }
+
+    [Fact]
     public void Cooldown_IsPerMerchant()
     {
         var kit = new IndicatorTestKit(Morning, rules: DeclineThreshold(minVolume: 2, TimeSpan.FromHours(1)));
@@ -107,7 +117,12 @@ public sealed class RiskAlertRulesTests
     {
         var rule = new RiskAlertRule
         {
-            Name = "decline-rising", Indicator = RiskIndicatorNames.DeclineRate, Kind = RiskAlertKinds.Trend, Factor = 2, Windows = 3, MinVolume = 5,
+            Name = "decline-rising",
+            Indicator = RiskIndicatorNames.DeclineRate,
+            Kind = RiskAlertKinds.Trend,
+            Factor = 2,
+            Windows = 3,
+            MinVolume = 5,
         };
         var kit = new IndicatorTestKit(Morning, rules: rule);
         for (var i = 0; i < 50; i++)
@@ -123,7 +138,12 @@ public sealed class RiskAlertRulesTests
     {
         var rule = new RiskAlertRule
         {
-            Name = "decline-rising", Indicator = RiskIndicatorNames.DeclineRate, Kind = RiskAlertKinds.Trend, Factor = 2, Windows = 3, MinVolume = 5,
+            Name = "decline-rising",
+            Indicator = RiskIndicatorNames.DeclineRate,
+            Kind = RiskAlertKinds.Trend,
+            Factor = 2,
+            Windows = 3,
+            MinVolume = 5,
         };
         var kit = new IndicatorTestKit(Morning, rules: rule);
         for (var hour = 0; hour < 3; hour++)
