@@ -95,28 +95,19 @@ internal sealed class MerchantIndicators(int ruleCount)
     public IndicatorReading Read(string indicator, DateTimeOffset now, int windows)
     {
         var (second, minute, hour, day) = Windows(now);
-        switch (indicator)
+        return indicator switch
         {
-            case RiskIndicatorNames.PaymentsPerMinute:
-                {
-                    var value = _seconds.Sum(second - 59, second, 0);
-                    var past = _minutes.Sum(minute - 1 - windows, minute - 2, Created);
-                    return new(value, value, (decimal)past / windows, past, $"{value} payments in the last minute");
-                }
-            case RiskIndicatorNames.PaymentsPerDay:
-                {
-                    var value = _days.Get(day, 0);
-                    var past = _days.Sum(day - windows, day - 1, 0);
-                    return new(value, value, (decimal)past / windows, past, $"{value} payments today (UTC)");
-                }
-            case RiskIndicatorNames.DeclineRate:
-                return ShareReading(minute, hour, windows, Declined, Finished, "declined of {1} finished payments in the last hour");
-            case RiskIndicatorNames.AbnormalIpShare:
-                return ShareReading(minute, hour, windows, Abnormal, WithIp, "from abnormal IPs of {1} payments with an IP in the last hour");
-            default:
-                throw new ArgumentOutOfRangeException(nameof(indicator), indicator, "not an indicator");
-        }
+            RiskIndicatorNames.PaymentsPerMinute => CountReading(_seconds.Sum(second - 59, second, 0), _minutes.Sum(minute - 1 - windows, minute - 2, Created), windows,
+                "payments in the last minute"),
+            RiskIndicatorNames.PaymentsPerDay => CountReading(_days.Get(day, 0), _days.Sum(day - windows, day - 1, 0), windows, "payments today (UTC)"),
+            RiskIndicatorNames.DeclineRate => ShareReading(minute, hour, windows, Declined, Finished, "declined of {1} finished payments in the last hour"),
+            RiskIndicatorNames.AbnormalIpShare => ShareReading(minute, hour, windows, Abnormal, WithIp, "from abnormal IPs of {1} payments with an IP in the last hour"),
+            _ => throw new ArgumentOutOfRangeException(nameof(indicator), indicator, "not an indicator"),
+        };
     }
+
+    private static IndicatorReading CountReading(long value, long past, int windows, string description) =>
+        new(value, value, (decimal)past / windows, past, $"{value} {description}");
 
     private IndicatorReading ShareReading(long minute, long hour, int windows, int part, int whole, string description)
     {
