@@ -21,7 +21,8 @@ internal sealed class RiskAlertRules(IReadOnlyList<RiskAlertRule> rules)
 {
     public int Count => rules.Count;
 
-    public void Evaluate(MerchantIndicators merchant, TouchedIndicators touched, string merchantId, string paymentId, DateTimeOffset now, List<FiredAlert> fired)
+    /// <summary>Asks the rules that watch an indicator in <paramref name="touched"/>; what fires is added to <paramref name="fired"/> (made at the first).</summary>
+    public void Evaluate(MerchantIndicators merchant, TouchedIndicators touched, string merchantId, string paymentId, DateTimeOffset now, ref List<FiredAlert>? fired)
     {
         for (var i = 0; i < rules.Count; i++)
         {
@@ -42,7 +43,7 @@ internal sealed class RiskAlertRules(IReadOnlyList<RiskAlertRule> rules)
             }
             merchant.Crossed[i] = true;
             merchant.LastFired[i] = now;
-            fired.Add(Alert(rule, reading, merchantId, paymentId, now));
+            (fired ??= []).Add(Alert(rule, reading, merchantId, paymentId, now));
         }
     }
 

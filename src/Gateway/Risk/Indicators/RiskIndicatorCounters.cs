@@ -68,11 +68,7 @@ public sealed class RiskIndicatorCounters(IOptions<RiskAlertOptions> alerts, IOp
                 merchant.CountFinished(now, payment.State == PaymentState.Failed && IsDecline(payment.Error));
                 touched |= TouchedIndicators.DeclineRate;
             }
-            if (_rules.Count > 0)
-            {
-                fired = [];
-                _rules.Evaluate(merchant, touched, payment.MerchantId, payment.Id, now, fired);
-            }
+            _rules.Evaluate(merchant, touched, payment.MerchantId, payment.Id, now, ref fired);
         }
         fired?.ForEach(queue.Offer);
     }
