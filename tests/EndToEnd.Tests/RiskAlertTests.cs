@@ -69,6 +69,11 @@ public sealed class RiskAlertTests(RiskAlertFixture fixture) : IClassFixture<Ris
         Assert.Equal(streamed.Alert, posted.Event.Alert);
         Assert.Equal(declined[^1].Id, posted.Event.Payment.Id);
 
+        using var http = new HttpClient();
+        var scrape = await http.GetStringAsync($"{Gateway.HttpBaseUrl}/metrics");
+        Assert.Contains(scrape.Split('\n'), l => l.StartsWith("paygate_risk_alerts_total{", StringComparison.Ordinal)
+            && l.Contains("rule=\"decline-rate-high\"", StringComparison.Ordinal) && l.Contains("indicator=\"decline_rate\"", StringComparison.Ordinal)
+            && l.Split(' ')[1] == "1");
         Assert.Contains(Gateway.Logs.Lines, l => l.Level == LogLevel.Warning && l.Message.StartsWith("Risk alert decline-rate-high fired for merchant", StringComparison.Ordinal));
     }
 
