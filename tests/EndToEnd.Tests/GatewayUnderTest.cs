@@ -75,6 +75,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             // Tests share one gateway per class and inject faults on purpose: circuits open only where a test asks.
             ["Resilience:Defaults:MinimumThroughput"] = "10000",
             ["ChannelHttp:Defaults:MinimumThroughput"] = "10000",
+            // Likewise risk alerts (a risk.alert event on a payment a test follows) fire only where a test asks (RiskAlertFixture).
+            ["Risk:Indicators:AlertsEnabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in channelSettings)

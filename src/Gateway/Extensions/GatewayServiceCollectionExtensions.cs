@@ -11,6 +11,7 @@ using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Retention;
 using Paygate.Gateway.Risk;
+using Paygate.Gateway.Risk.Indicators;
 using Paygate.Gateway.Risk.Verification;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Security;
@@ -42,6 +43,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<FxRates>());
         services.AddSingleton<PaymentRouter>();
         services.AddSingleton<PaymentSignals>();
+        services.AddRiskIndicators();
         services.AddSingleton<KeyedLock>();
         services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PaymentAdmission>();

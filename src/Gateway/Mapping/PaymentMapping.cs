@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Risk.Indicators;
 using Proto = Paygate.V1;
 using Paygate.Gateway.Routing;
 
@@ -129,8 +130,19 @@ public static class PaymentMapping
             CreateTime = Timestamp.FromDateTimeOffset(evt.Time),
             Payment = payment.ToProto(),
             Refund = evt.RefundId is { } id && payment.FindRefund(id) is { } refund ? refund.ToProto(payment) : null,
+            Alert = evt.Type == PaymentEventTypes.RiskAlert && FiredAlert.FromDetail(payment.MerchantId, evt.PaymentId, evt.Detail) is { } alert ? alert.ToProto() : null,
         };
     }
+
+    public static Proto.RiskAlert ToProto(this FiredAlert alert) => new()
+    {
+        Rule = alert.Rule,
+        Indicator = alert.Indicator,
+        Value = alert.Value,
+        Threshold = alert.Threshold,
+        Reason = alert.Reason,
+        FireTime = Timestamp.FromDateTimeOffset(alert.FireTime),
+    };
 
     public static string EventId(long sequence) => "evt_" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

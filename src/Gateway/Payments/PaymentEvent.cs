@@ -8,13 +8,16 @@ namespace Paygate.Gateway.Payments;
 /// <param name="Time">When it happened.</param>
 /// <param name="Snapshot">The payment as it was right after the change (JSON).</param>
 /// <param name="RefundId">The refund it is about, for <c>refund.*</c> events.</param>
-public sealed record PaymentEvent(long Sequence, string PaymentId, string Type, PaymentState State, DateTimeOffset Time, string Snapshot, string? RefundId = null);
+/// <param name="Detail">What the event says beyond the payment (JSON), e.g. the alert of a <c>risk.alert</c> event; null for most.</param>
+public sealed record PaymentEvent(long Sequence, string PaymentId, string Type, PaymentState State, DateTimeOffset Time, string Snapshot, string? RefundId = null,
+    string? Detail = null);
 
-/// <summary>What a change of a payment records as its event: the type, and the refund it is about, if any.</summary>
+/// <summary>What a change of a payment records as its event: the type, the refund it is about and the event's detail, if any.</summary>
 /// <param name="Type">The event type, e.g. <c>payment.succeeded</c>.</param>
 /// <param name="RefundId">The refund, for <c>refund.*</c> events.</param>
 /// <param name="Receipt">The channel notification that caused it, recorded in the same unit so that a repeat changes nothing.</param>
-public sealed record PaymentChange(string Type, string? RefundId = null, NotificationReceipt? Receipt = null)
+/// <param name="Detail">What the event says beyond the payment (JSON), kept in the event's <c>detail</c>.</param>
+public sealed record PaymentChange(string Type, string? RefundId = null, NotificationReceipt? Receipt = null, string? Detail = null)
 {
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(type))]
     public static implicit operator PaymentChange?(string? type) => type is null ? null : new PaymentChange(type);

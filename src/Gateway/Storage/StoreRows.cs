@@ -42,10 +42,10 @@ internal static class StoreRows
         new(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), Text(r, 4), Text(r, 5), (BankCreditState)r.GetInt32(6), r.GetString(7), r.GetString(8),
             Text(r, 9), Text(r, 10), r.GetString(11), Time(r, 12));
 
-    /// <summary>An event from the columns sequence, payment_id, type, state, time, snapshot, refund_id starting at <paramref name="first"/>.</summary>
+    /// <summary>An event from the columns sequence, payment_id, type, state, time, snapshot, refund_id, detail starting at <paramref name="first"/>.</summary>
     public static PaymentEvent Event(DbDataReader r, int first) =>
         new(r.GetInt64(first), r.GetString(first + 1), r.GetString(first + 2), (PaymentState)r.GetInt32(first + 3), Time(r, first + 4), r.GetString(first + 5),
-            Text(r, first + 6));
+            Text(r, first + 6), Text(r, first + 7));
 
     /// <summary>A claimed delivery: id, endpoint_id, url, secret_sealed, attempts, create_time, then the event's columns.</summary>
     public static DueDelivery Due(DbDataReader r) =>

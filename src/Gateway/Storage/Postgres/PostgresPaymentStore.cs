@@ -15,7 +15,7 @@ namespace Paygate.Gateway.Storage.Postgres;
 public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEventRelay relay, IOptions<PaymentOptions>? options = null) : IPaymentStore
 {
     /// <summary>An event with its stream position: from <c>event_positions p JOIN payment_events e</c>.</summary>
-    internal const string EventColumns = "p.sequence, e.payment_id, e.type, e.state, e.time, e.snapshot, e.refund_id";
+    internal const string EventColumns = "p.sequence, e.payment_id, e.type, e.state, e.time, e.snapshot, e.refund_id, e.detail";
 
     private const string PlacedEvents = "event_positions p JOIN payment_events e ON e.id = p.event_id";
     private readonly IReadOnlyList<TimeSpan> _payerQueries = options?.Value.AwaitingPayerSchedule ?? PaymentOptions.DefaultAwaitingPayerQueries;
@@ -213,14 +213,14 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         // The event and the outbox: one delivery per endpoint of the payment's merchant that wants this event, committed with the event or not at all.
         batch.BatchCommands.Add(Batched("""
             WITH e AS (
-                INSERT INTO payment_events (payment_id, merchant_id, type, state, time, snapshot, refund_id)
-                VALUES (@p, @merchant, @type, @state, @time, @snapshot, @refund) RETURNING id),
+                INSERT INTO payment_events (payment_id, merchant_id, type, state, time, snapshot, refund_id, detail)
+                VALUES (@p, @merchant, @type, @state, @time, @snapshot, @refund, @detail) RETURNING id),
             queued AS (INSERT INTO event_queue (event_id) SELECT id FROM e)
             INSERT INTO webhook_deliveries (endpoint_id, event_id, payment_id, state, attempts, next_attempt_time, create_time)
             SELECT w.id, e.id, @p, 1, 0, @time, @time FROM e CROSS JOIN webhook_endpoints w
             WHERE w.merchant_id = @merchant AND w.state = 1 AND (w.event_types = '' OR strpos(',' || w.event_types || ',', ',' || @type || ',') > 0)
             """, [("p", payment.Id), ("merchant", payment.MerchantId), ("type", change.Type), ("state", (int)payment.State), ("time", time), ("snapshot", row.Body),
-            ("refund", change.RefundId)]));
+            ("refund", change.RefundId), ("detail", change.Detail)]));
         if (change.Receipt is { } receipt)
         {
             batch.BatchCommands.Add(ReceiptInsert(receipt));

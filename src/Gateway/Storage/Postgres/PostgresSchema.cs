@@ -201,5 +201,9 @@ internal static class PostgresSchema
                 publish_time bigint NOT NULL
             );
             """),
+        (4, """
+            -- What an event says beyond the payment (JSON): the alert of a risk.alert event. NULL for most events.
+            ALTER TABLE payment_events ADD COLUMN detail text;
+            """),
     ];
 }

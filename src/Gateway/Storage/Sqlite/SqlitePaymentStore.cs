@@ -149,13 +149,13 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
 
     public Task<IReadOnlyList<PaymentEvent>> EventsAsync(string paymentId, long afterSequence, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<PaymentEvent>>(database.Read(connection => Query(connection, null, """
-            SELECT sequence, payment_id, type, state, time, snapshot, refund_id FROM payment_events
+            SELECT sequence, payment_id, type, state, time, snapshot, refund_id, detail FROM payment_events
             WHERE payment_id = $id AND sequence > $after ORDER BY sequence
             """, r => StoreRows.Event(r, 0), ("$id", paymentId), ("$after", afterSequence))));
 
     public Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(string merchantId, long afterSequence, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<PaymentEvent>>(database.Read(connection => Query(connection, null, """
-            SELECT sequence, payment_id, type, state, time, snapshot, refund_id FROM payment_events
+            SELECT sequence, payment_id, type, state, time, snapshot, refund_id, detail FROM payment_events
             WHERE merchant_id = $merchant AND sequence > $after ORDER BY sequence LIMIT $limit
             """, r => StoreRows.Event(r, 0), ("$merchant", merchantId), ("$after", afterSequence), ("$limit", limit))));
 
@@ -188,9 +188,11 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         }
         var time = payment.UpdateTime.ToUnixTimeMilliseconds();
         var sequence = Scalar(connection, tx, """
-            INSERT INTO payment_events (payment_id, merchant_id, type, state, time, snapshot, refund_id) VALUES ($p, $merchant, $type, $state, $time, $snapshot, $refund)
+            INSERT INTO payment_events (payment_id, merchant_id, type, state, time, snapshot, refund_id, detail)
+            VALUES ($p, $merchant, $type, $state, $time, $snapshot, $refund, $detail)
             RETURNING sequence
-            """, ("$p", payment.Id), ("$merchant", payment.MerchantId), ("$type", change.Type), ("$state", (int)payment.State), ("$time", time), ("$snapshot", row.Body), ("$refund", change.RefundId));
+            """, ("$p", payment.Id), ("$merchant", payment.MerchantId), ("$type", change.Type), ("$state", (int)payment.State), ("$time", time), ("$snapshot", row.Body),
+            ("$refund", change.RefundId), ("$detail", change.Detail));
         // The outbox: one delivery per endpoint of the payment's merchant that wants this event, committed with the event or not at all.
         Execute(connection, tx, """
             INSERT INTO webhook_deliveries (endpoint_id, event_sequence, payment_id, state, attempts, next_attempt_time, create_time)

@@ -225,5 +225,9 @@ internal static class SqliteSchema
                 publish_time INTEGER NOT NULL
             );
             """),
+        (13, """
+            -- What an event says beyond the payment (JSON): the alert of a risk.alert event. NULL for most events.
+            ALTER TABLE payment_events ADD COLUMN detail TEXT;
+            """),
     ];
 }

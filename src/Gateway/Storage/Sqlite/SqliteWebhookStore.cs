@@ -49,7 +49,7 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
         {
             var due = Query(connection, tx, """
                 SELECT d.id, d.endpoint_id, w.url, w.secret_sealed, d.attempts, d.create_time,
-                       e.sequence, e.payment_id, e.type, e.state, e.time, e.snapshot, e.refund_id
+                       e.sequence, e.payment_id, e.type, e.state, e.time, e.snapshot, e.refund_id, e.detail
                 FROM webhook_deliveries d
                 JOIN webhook_endpoints w ON w.id = d.endpoint_id
                 JOIN payment_events e ON e.sequence = d.event_sequence
