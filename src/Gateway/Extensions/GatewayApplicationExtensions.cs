@@ -27,6 +27,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<ChannelGrpcService>();
         app.MapGrpcService<WebhookGrpcService>().ForBrowsers();
         app.MapGrpcService<AdminGrpcService>();
+        app.MapGrpcService<RiskGrpcService>();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {

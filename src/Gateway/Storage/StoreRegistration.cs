@@ -2,6 +2,7 @@ using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
+using Paygate.Gateway.Risk;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -44,6 +45,7 @@ public static class StoreRegistration
             services.AddSingleton<ISharedLocks, PostgresSharedLocks>();
             services.AddSingleton<IRetentionStore, PostgresRetentionStore>();
             services.AddSingleton<IBacklogCounts, PostgresBacklogCounts>();
+            services.AddSingleton<IRiskRuleStore, PostgresRiskRuleStore>();
             return services;
         }
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -57,6 +59,7 @@ public static class StoreRegistration
         services.AddSingleton<ISharedLocks, ProcessLocks>();
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.AddSingleton<IBacklogCounts, SqliteBacklogCounts>();
+        services.AddSingleton<IRiskRuleStore, SqliteRiskRuleStore>();
         return services;
     }
 }

@@ -172,5 +172,15 @@ internal static class PostgresSchema
                 until bigint NOT NULL
             );
             """),
+        (3, """
+            -- The risk rule set's versions: each update adds the next; the newest is in force on every instance.
+            CREATE TABLE risk_rule_versions (
+                version bigint PRIMARY KEY,
+                document text NOT NULL,
+                created_by text NOT NULL,
+                create_time bigint NOT NULL,
+                list_entries bigint NOT NULL
+            );
+            """),
     ];
 }

@@ -202,5 +202,15 @@ internal static class SqliteSchema
             CREATE INDEX ix_webhook_deliveries_event ON webhook_deliveries (event_sequence);
             CREATE INDEX ix_channel_notifications_time ON channel_notifications (first_time);
             """),
+        (12, """
+            -- The risk rule set's versions: each update adds the next; the newest is in force.
+            CREATE TABLE risk_rule_versions (
+                version INTEGER PRIMARY KEY,
+                document TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                list_entries INTEGER NOT NULL
+            );
+            """),
     ];
 }
