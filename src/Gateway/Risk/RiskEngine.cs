@@ -18,7 +18,7 @@ public sealed class RiskEngine(IOptions<RiskOptions> options, ILogger<RiskEngine
 
     private readonly VelocityWindows _windows = new(options.Value.MaxTrackedKeys);
     private InForceRules? _inForce;
-    private long _lastUnavailableLog = long.MinValue;
+    private long _lastUnavailableLog;
 
     /// <summary>The version in force, or null before any could be loaded.</summary>
     public RiskRuleVersion? InForce => Volatile.Read(ref _inForce)?.Version;
@@ -104,7 +104,7 @@ public sealed class RiskEngine(IOptions<RiskOptions> options, ILogger<RiskEngine
     private RiskAssessment Unavailable(DateTimeOffset now)
     {
         var last = Interlocked.Read(ref _lastUnavailableLog);
-        if (now.UtcTicks - last >= UnavailableLogEvery.Ticks && Interlocked.CompareExchange(ref _lastUnavailableLog, now.UtcTicks, last) == last)
+        if ((last == 0 || now.UtcTicks - last >= UnavailableLogEvery.Ticks) && Interlocked.CompareExchange(ref _lastUnavailableLog, now.UtcTicks, last) == last)
         {
             logger.FailingClosed(null);
         }
