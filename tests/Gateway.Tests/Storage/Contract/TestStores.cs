@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
+using Paygate.Gateway.Risk;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -41,6 +42,7 @@ public sealed class TestStores : IAsyncDisposable
     public IWorkerLeases Leases { get; private set; } = null!;
     public ISharedLocks Locks { get; private set; } = null!;
     public IRetentionStore Retention { get; private set; } = null!;
+    public IRiskRuleStore RiskRules { get; private set; } = null!;
 
     /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
     public string? ConnectionString { get; private set; }
@@ -64,6 +66,7 @@ public sealed class TestStores : IAsyncDisposable
             stores.Leases = new SqliteWorkerLeases(database, clock);
             stores.Locks = new ProcessLocks(new KeyedLock());
             stores.Retention = new SqliteRetentionStore(database);
+            stores.RiskRules = new SqliteRiskRuleStore(database);
             await stores.Payments.InitializeAsync(CancellationToken.None);
             return stores;
         }
@@ -98,6 +101,7 @@ public sealed class TestStores : IAsyncDisposable
         Leases = new PostgresWorkerLeases(database);
         Locks = new PostgresSharedLocks(database);
         Retention = new PostgresRetentionStore(database);
+        RiskRules = new PostgresRiskRuleStore(database);
         return Task.CompletedTask;
     }
 
