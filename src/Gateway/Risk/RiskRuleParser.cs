@@ -37,7 +37,7 @@ public static class RiskRuleParser
             };
             set = Velocity(root, set);
             set = Geography(root, set);
-            set = Lists(root, set, ref entries);
+            set = Lists(root, set, baseDirectory, ref entries);
             set = Sanctions(root, set, baseDirectory, ref entries);
             if ((set.IpCountry ?? set.CrossBorder) is not null && ipCountries.Count == 0)
             {
@@ -158,7 +158,7 @@ public static class RiskRuleParser
         };
     }
 
-    private static RiskRuleSet Lists(Dictionary<string, JsonElement> root, RiskRuleSet set, ref long entries)
+    private static RiskRuleSet Lists(Dictionary<string, JsonElement> root, RiskRuleSet set, string baseDirectory, ref long entries)
     {
         if (!root.TryGetValue("lists", out var section))
         {
@@ -172,9 +172,9 @@ public static class RiskRuleParser
                 return null;
             }
             var path = $"lists.{name}";
-            var o = Object(list, path, ["entries", "action"]);
+            var o = Object(list, path, ["entries", "file", "action"]);
             var values = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (text, at) in Strings(o, path))
+            foreach (var (text, at) in Entries(o, path, baseDirectory))
             {
                 values.Add(check(text, at));
             }
@@ -187,9 +187,9 @@ public static class RiskRuleParser
         IpListRule? ips = null;
         if (l.TryGetValue("ips", out var ipList))
         {
-            var o = Object(ipList, "lists.ips", ["entries", "action"]);
+            var o = Object(ipList, "lists.ips", ["entries", "file", "action"]);
             var ranges = new List<IpRange>();
-            foreach (var (text, at) in Strings(o, "lists.ips"))
+            foreach (var (text, at) in Entries(o, "lists.ips", baseDirectory))
             {
                 ranges.Add(IpRange.TryParse(text, out var range, out var reason) ? range : throw new RiskRuleException(at, reason));
             }
@@ -369,6 +369,20 @@ public static class RiskRuleParser
             "BLOCK" => RiskOutcome.Block,
             _ => throw new RiskRuleException($"{path}.action", "must be ALLOW (note only), CHALLENGE or BLOCK"),
         };
+    }
+
+    /// <summary>A list's entries: inline (<c>entries</c>), from a file of one entry a line (<c>file</c>), or both; at least one.</summary>
+    private static IEnumerable<(string Text, string Path)> Entries(Dictionary<string, JsonElement> o, string path, string baseDirectory)
+    {
+        if (!o.ContainsKey("entries") && !o.ContainsKey("file"))
+        {
+            throw new RiskRuleException($"{path}.entries", "is required (or file)");
+        }
+        var inline = o.ContainsKey("entries") ? Strings(o, path) : [];
+        var fromFile = o.TryGetValue("file", out var file)
+            ? FileLines(file, $"{path}.file", baseDirectory).Select(l => (l.Line, $"{path}.file line {l.Number}"))
+            : [];
+        return inline.Concat(fromFile);
     }
 
     private static IEnumerable<(string Text, string Path)> Strings(Dictionary<string, JsonElement> o, string path, string key = "entries")

@@ -27,6 +27,7 @@ public sealed class RiskRuleParserTests
     [InlineData("""{ "lists": { "countries": { "entries": ["KP", "iran"] } } }""", "lists.countries.entries[1]")]
     [InlineData("""{ "lists": { "cards": { "entries": [42] } } }""", "lists.cards.entries[0]")]
     [InlineData("""{ "sanctions": { "threshold": 0.9 } }""", "sanctions")]
+    [InlineData("""{ "lists": { "customers": { "action": "BLOCK" } } }""", "lists.customers.entries")]
     [InlineData("""{ "sanctions": { "names": ["A B"], "threshold": 0.2 } }""", "sanctions.threshold")]
     [InlineData("""{ "sanctions": { "names": ["--"] } }""", "sanctions.names[0]")]
     [InlineData("""{ "sanctions": { "names_file": "no-such-file.txt" } }""", "sanctions.names_file")]
@@ -53,6 +54,28 @@ public sealed class RiskRuleParserTests
 
             Assert.Equal("ip_countries.file", refused.Path);
             Assert.StartsWith("line 4:", refused.Reason);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Parse_ListsFromFiles_AddToTheInlineEntries_AndABadLineIsNamed()
+    {
+        var folder = Directory.CreateTempSubdirectory("paygate-risk-").FullName;
+        try
+        {
+            File.WriteAllLines(Path.Combine(folder, "ips.txt"), ["# blocked", "192.0.2.0/24", "2001:db8::/32"]);
+            File.WriteAllLines(Path.Combine(folder, "bad.txt"), ["192.0.2.0/24", "192.0.2.300"]);
+
+            var rules = RiskRuleParser.Parse("""{ "lists": { "ips": { "entries": ["198.51.100.1"], "file": "ips.txt" } } }""", folder);
+            var refused = Assert.Throws<RiskRuleException>(() => RiskRuleParser.Parse("""{ "lists": { "ips": { "file": "bad.txt" } } }""", folder));
+
+            Assert.Equal(3, rules.ListEntries);
+            Assert.True(rules.BlockedIps!.Ranges.TryFind(System.Net.IPAddress.Parse("2001:db8::5"), out _, out _));
+            Assert.Equal("lists.ips.file line 2", refused.Path);
         }
         finally
         {
