@@ -286,6 +286,31 @@ public sealed class RiskEngineTests
     }
 
     [Fact]
+    public void Saved_APaymentPaidAgain_CountsItsNewMethodButNotAnotherPayment()
+    {
+        var engine = Engine("""{ "velocity": { "methods": { "distinct": 2, "window_seconds": 300 }, "count_per_day": { "max": 1 } } }""");
+        var payment = Payment(channel: "alipay", at: Now.AddMinutes(-1));
+        engine.Saved(payment, null, PaymentEventTypes.Created);
+        payment.Attempts.Add(new Attempt
+        {
+            Id = "att_2",
+            Number = 2,
+            Channel = "wechatpay",
+            Reference = "r2",
+            State = AttemptState.Pending,
+            CreateTime = Now,
+            UpdateTime = Now,
+        });
+        payment.UpdateTime = Now.AddSeconds(-10);
+
+        engine.Saved(payment, PaymentState.Failed, PaymentEventTypes.Retried);
+
+        var assessment = engine.Assess(Request(method: "wechatpay"));
+        Assert.Equal("alipay,wechatpay", Single(assessment, "velocity.methods").Inputs["methods"]);
+        Assert.Equal("2", Single(assessment, "velocity.count_per_day").Inputs["payments_today"]);
+    }
+
+    [Fact]
     public void Apply_AnOlderVersion_DoesNotReplaceANewerOne()
     {
         var engine = Engine("{}");
