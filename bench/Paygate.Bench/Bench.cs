@@ -109,6 +109,10 @@ internal static class Bench
 
     private static async Task<int> OnlyAsync(string figure, BenchSettings settings, TextWriter output)
     {
+        if (figure == "risk")
+        {
+            return await RiskBench.RunAsync(settings, output);
+        }
         var folder = Directory.CreateTempSubdirectory("paygate-bench-");
         try
         {

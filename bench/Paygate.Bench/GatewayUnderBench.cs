@@ -27,6 +27,9 @@ internal sealed class GatewayUnderBench : IAsyncDisposable
 
     public PaymentService.PaymentServiceClient Payments { get; }
 
+    /// <summary>The gateway's services (the risk bench puts rule sets in force through them).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>How many commits the store's writer made and how many units of work they carried (SQLite's group commit).</summary>
     public (long Commits, long Units) WriterStatistics => _app.Services.GetRequiredService<Paygate.Gateway.Storage.Sqlite.SqliteDatabase>().WriterStatistics;
 

@@ -124,6 +124,12 @@ public static class ErrorCatalogue
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The merchant could not be found.");
     public static readonly ErrorCode ApiKeyNotFound = new("PM-6020", "No API key has that id.",
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The API key could not be found.");
+    public static readonly ErrorCode RiskRulesVersionChanged = new("PM-6031", "The risk rule set is no longer at the expected_version: another update came first. Read the rules again and decide.",
+        StatusCode.Aborted, ErrorDecision.DoNotRetry, "The request conflicts with a newer change.");
+    public static readonly ErrorCode RiskRulesVersionNotFound = new("PM-6032", "No risk rule set has that version.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The rule set could not be found.");
+    public static readonly ErrorCode RiskIndicatorsNotKept = new("PM-6033", "This gateway does not keep risk indicators.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The request is not possible on this gateway.");
     public static readonly ErrorCode MerchantTimestampRejected = new("PM-6010", "The channel rejected the request timestamp: check the gateway's clock.",
         StatusCode.Internal, ErrorDecision.RetrySame, "The payment could not be processed. Please try again later.");
 

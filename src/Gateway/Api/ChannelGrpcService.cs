@@ -4,6 +4,7 @@ using Grpc.Core;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Resilience;
 using Paygate.Gateway.Mapping;
+using Paygate.Gateway.Risk;
 using Paygate.Gateway.Routing;
 using Paygate.V1;
 
@@ -11,7 +12,7 @@ namespace Paygate.Gateway.Api;
 
 /// <summary>The operators' API: channels and their health, routing previews, the error catalogue.</summary>
 public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth health, PaymentRouter router, CreatePaymentValidator validator, IBankCreditStore credits,
-    BankReconciliation reconciliation)
+    BankReconciliation reconciliation, IRiskEngine risk, TimeProvider clock)
     : ChannelService.ChannelServiceBase
 {
     public override async Task<HeldCredit> ReturnHeldCredit(ReturnHeldCreditRequest request, ServerCallContext context)
@@ -93,8 +94,18 @@ public sealed class ChannelGrpcService(ChannelRegistry channels, ChannelHealth h
             Description = "routing preview",
             Customer = request.Customer,
             PaymentMethod = request.PaymentMethod,
+            Payer = request.Payer,
         });
-        return Task.FromResult(router.Route(command).ToProto());
+        if (request.MerchantId.Length > 64)
+        {
+            throw PaymentException.InvalidField("merchant_id", "must be at most 64 characters");
+        }
+        var routing = router.Route(command);
+        var decision = routing.ToProto();
+        // What risk control would decide, recording nothing: a preview counts towards no velocity window.
+        decision.Risk = risk.Assess(new RiskRequest(request.MerchantId, command.Amount, command.Customer, command.PayerContext, command.CardFingerprint,
+            Method: command.PreferredChannel ?? routing.Candidates.FirstOrDefault() ?? "", command.Payer, clock.GetUtcNow())).ToProto();
+        return Task.FromResult(decision);
     }
 
     public override Task<ListErrorCodesResponse> ListErrorCodes(ListErrorCodesRequest request, ServerCallContext context)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Paygate.Gateway.Payments;
@@ -25,13 +24,14 @@ public static partial class PayerContextValidator
         string? ip = null;
         if (payer.Ip.Length > 0)
         {
-            if (payer.Ip.Length > 64 || !IPAddress.TryParse(payer.Ip, out var address) || !LooksLikeAnAddress(payer.Ip))
+            // Kept in its normal text form: the same address always reads the same (risk lists, the evidence chain).
+            if (Risk.IpAddresses.TryParse(payer.Ip, out var address))
             {
-                bad(prefix + ".ip", "must be an IPv4 or IPv6 address");
+                ip = address.ToString();
             }
             else
             {
-                ip = (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+                bad(prefix + ".ip", "must be an IPv4 or IPv6 address");
             }
         }
         var location = ValidateLocation(payer.Location, prefix + ".location", bad);
@@ -109,9 +109,6 @@ public static partial class PayerContextValidator
         var at = contact.LastIndexOf('@');
         return contact[..1] + "***" + contact[at..];
     }
-
-    /// <summary>IPAddress.TryParse takes "1" or "1.2" as IPv4 shorthand; a payer's address is written in full.</summary>
-    private static bool LooksLikeAnAddress(string text) => text.Contains(':', StringComparison.Ordinal) || text.Count(c => c == '.') == 3;
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
     private static partial Regex PhonePattern();

@@ -29,6 +29,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<WebhookGrpcService>().ForBrowsers();
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcService<EvidenceGrpcService>();
+        app.MapGrpcService<RiskGrpcService>();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {

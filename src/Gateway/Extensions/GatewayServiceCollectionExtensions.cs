@@ -47,6 +47,12 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<KeyedLock>();
         services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PaymentAdmission>();
+        // One engine, both deciding (IRiskEngine) and counting every saved change (IPaymentObserver).
+        services.AddOptions<RiskOptions>().BindConfiguration(RiskOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RiskEngine>();
+        services.AddSingleton<IRiskEngine>(sp => sp.GetRequiredService<RiskEngine>());
+        services.AddSingleton<IPaymentObserver>(sp => sp.GetRequiredService<RiskEngine>());
+        services.AddHostedService<RiskRuleRefresher>();
         services.AddSingleton<PaymentLifecycle>();
         services.AddSingleton<CreatePaymentValidator>();
         services.AddSingleton<RecoveryWorker>();

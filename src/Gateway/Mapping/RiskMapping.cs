@@ -5,28 +5,44 @@ using Proto = Paygate.V1;
 
 namespace Paygate.Gateway.Mapping;
 
-/// <summary>Risk control's decisions and positions, from the core's types to the API's messages (payments, previews, events).</summary>
+/// <summary>From the risk engine's decision to the API's <c>RiskAssessment</c> (on a payment and on a routing preview alike).</summary>
 public static class RiskMapping
 {
     public static Proto.RiskAssessment ToProto(this RiskAssessment assessment)
     {
         var proto = new Proto.RiskAssessment
         {
-            Outcome = (Proto.RiskAssessment.Types.Outcome)(int)assessment.Outcome,
+            Outcome = ToProto(assessment.Outcome),
             RuleSetVersion = assessment.RuleSetVersion,
             CustomerLevel = assessment.CustomerLevel,
             DecideTime = Timestamp.FromDateTimeOffset(assessment.DecideTime),
-            ChallengeState = (Proto.RiskAssessment.Types.ChallengeState)(int)(assessment.Challenge ?? 0),
+            ChallengeState = assessment.Challenge switch
+            {
+                ChallengeState.Pending => Proto.RiskAssessment.Types.ChallengeState.Pending,
+                ChallengeState.Passed => Proto.RiskAssessment.Types.ChallengeState.Passed,
+                ChallengeState.Failed => Proto.RiskAssessment.Types.ChallengeState.Failed,
+                _ => Proto.RiskAssessment.Types.ChallengeState.Unspecified,
+            },
         };
-        proto.Hits.AddRange(assessment.Hits.Select(h => new Proto.RiskRuleHit
+        foreach (var h in assessment.Hits)
         {
-            Rule = h.Rule,
-            Action = (Proto.RiskAssessment.Types.Outcome)(int)h.Action,
-            Reason = h.Reason,
-            Inputs = { h.Inputs.ToDictionary(i => i.Key, i => i.Value) },
-        }));
+            var hit = new Proto.RiskRuleHit { Rule = h.Rule, Action = ToProto(h.Action), Reason = h.Reason };
+            foreach (var (key, value) in h.Inputs)
+            {
+                hit.Inputs[key] = value;
+            }
+            proto.Hits.Add(hit);
+        }
         return proto;
     }
+
+    public static Proto.RiskAssessment.Types.Outcome ToProto(RiskOutcome outcome) => outcome switch
+    {
+        RiskOutcome.Allow => Proto.RiskAssessment.Types.Outcome.Allow,
+        RiskOutcome.Challenge => Proto.RiskAssessment.Types.Outcome.Challenge,
+        RiskOutcome.Block => Proto.RiskAssessment.Types.Outcome.Block,
+        _ => Proto.RiskAssessment.Types.Outcome.Unspecified,
+    };
 
     public static Proto.GeoPoint ToProto(this GeoPoint point) => new() { Latitude = point.Latitude, Longitude = point.Longitude };
 }

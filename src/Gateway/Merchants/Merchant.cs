@@ -58,6 +58,7 @@ public static class AuditActions
     public const string ApiKeyCreated = "api_key.created";
     public const string ApiKeyRevoked = "api_key.revoked";
     public const string WebhookEndpointCreated = "webhook_endpoint.created";
+    public const string RiskRulesUpdated = "risk_rules.updated";
     public const string WebhookEndpointDeleted = "webhook_endpoint.deleted";
     public const string HeldCreditReturned = "held_credit.returned";
 }

@@ -3,6 +3,7 @@ using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
+using Paygate.Gateway.Risk;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -46,6 +47,7 @@ public static class StoreRegistration
             services.AddSingleton<IRetentionStore, PostgresRetentionStore>();
             services.AddSingleton<IBacklogCounts, PostgresBacklogCounts>();
             services.AddSingleton<IEvidenceStore, PostgresEvidenceStore>();
+            services.AddSingleton<IRiskRuleStore, PostgresRiskRuleStore>();
             return services;
         }
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -60,6 +62,7 @@ public static class StoreRegistration
         services.AddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.AddSingleton<IBacklogCounts, SqliteBacklogCounts>();
         services.AddSingleton<IEvidenceStore, SqliteEvidenceStore>();
+        services.AddSingleton<IRiskRuleStore, SqliteRiskRuleStore>();
         return services;
     }
 }

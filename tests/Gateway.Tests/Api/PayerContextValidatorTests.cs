@@ -20,6 +20,9 @@ public sealed class PayerContextValidatorTests
     [InlineData("1.2")]
     [InlineData("300.1.1.1")]
     [InlineData("2001:db8::zz")]
+    [InlineData("192.168.1")]
+    [InlineData("1.2.3.4.5")]
+    [InlineData("0x7f.0.0.1")]
     public void APayerIpThatIsNotAnIp_IsInvalidArgument(string ip)
     {
         var request = Valid();
@@ -46,6 +49,16 @@ public sealed class PayerContextValidatorTests
         Assert.Equal("+86*******8000", command.Customer.MaskedContact);
         Assert.Equal("+8613800138000", command.Contact);
         Assert.NotEqual(_validator.Validate(Valid()).Fingerprint(), command.Fingerprint());
+    }
+
+    [Fact]
+    public void Ipv6_IsKeptInItsNormalForm_AndAnEmptyContextIsNone()
+    {
+        var request = Valid();
+        request.Payer = new V1.PayerContext { Ip = "2001:DB8:0:0::1" };
+        Assert.Equal("2001:db8::1", _validator.Validate(request).PayerContext!.Ip);
+        request.Payer = new V1.PayerContext();
+        Assert.Null(_validator.Validate(request).PayerContext);
     }
 
     [Theory]

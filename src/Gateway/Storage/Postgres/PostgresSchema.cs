@@ -201,6 +201,16 @@ internal static class PostgresSchema
                 publish_time bigint NOT NULL
             );
             """),
+        (3, """
+            -- The risk rule set's versions: each update adds the next; the newest is in force on every instance.
+            CREATE TABLE risk_rule_versions (
+                version bigint PRIMARY KEY,
+                document text NOT NULL,
+                created_by text NOT NULL,
+                create_time bigint NOT NULL,
+                list_entries bigint NOT NULL
+            );
+            """),
         (4, """
             -- What an event says beyond the payment (JSON): the alert of a risk.alert event. NULL for most events.
             ALTER TABLE payment_events ADD COLUMN detail text;

@@ -225,6 +225,16 @@ internal static class SqliteSchema
                 publish_time INTEGER NOT NULL
             );
             """),
+        (12, """
+            -- The risk rule set's versions: each update adds the next; the newest is in force.
+            CREATE TABLE risk_rule_versions (
+                version INTEGER PRIMARY KEY,
+                document TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                list_entries INTEGER NOT NULL
+            );
+            """),
         (13, """
             -- What an event says beyond the payment (JSON): the alert of a risk.alert event. NULL for most events.
             ALTER TABLE payment_events ADD COLUMN detail TEXT;

@@ -6,6 +6,7 @@ using Paygate.Gateway.Evidence;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
+using Paygate.Gateway.Risk;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -48,6 +49,7 @@ public sealed class TestStores : IAsyncDisposable
 
     /// <summary>The SQLite file (null for PostgreSQL).</summary>
     public string? SqlitePath { get; private set; }
+    public IRiskRuleStore RiskRules { get; private set; } = null!;
 
     /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
     public string? ConnectionString { get; private set; }
@@ -73,6 +75,7 @@ public sealed class TestStores : IAsyncDisposable
             stores.Locks = new ProcessLocks(new KeyedLock());
             stores.Retention = new SqliteRetentionStore(database);
             stores.Evidence = new SqliteEvidenceStore(database);
+            stores.RiskRules = new SqliteRiskRuleStore(database);
             await stores.Payments.InitializeAsync(CancellationToken.None);
             return stores;
         }
@@ -108,6 +111,7 @@ public sealed class TestStores : IAsyncDisposable
         Locks = new PostgresSharedLocks(database);
         Retention = new PostgresRetentionStore(database);
         Evidence = new PostgresEvidenceStore(database);
+        RiskRules = new PostgresRiskRuleStore(database);
         return Task.CompletedTask;
     }
 
