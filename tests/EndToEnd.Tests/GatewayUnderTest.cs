@@ -77,6 +77,9 @@ public sealed class GatewayUnderTest : IAsyncDisposable
             ["ChannelHttp:Defaults:MinimumThroughput"] = "10000",
             // Likewise risk alerts (a risk.alert event on a payment a test follows) fire only where a test asks (RiskAlertFixture).
             ["Risk:Indicators:AlertsEnabled"] = "false",
+            // The sandbox's rules without "declines in a row": a class's tests decline the same test cards many times over, and
+            // each is about one thing. Risk control's own tests set the rules they test (RiskControlTests, RiskChallengeTests).
+            ["Risk:RulesFile"] = Path.Combine(AppContext.BaseDirectory, "risk-rules.tests.json"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in channelSettings)
