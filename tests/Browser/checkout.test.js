@@ -201,6 +201,41 @@ test('Declined, then paid again with Alipay: the new QR code appears and success
   await context.close();
 });
 
+test('Risk challenge: the page asks for the code sent to the payer, shows a wrong one beside the field, and goes on to the QR code with the right one', async () => {
+  // With the sandbox's rules, a payer whose IP is in another country than the customer's (198.51.100.0/25 is US) is challenged.
+  const payment = await gateway.createPayment({
+    amountMinor: 26800, currency: 'CNY', description: 'Annual plan',
+    customer: { country: 'CN', id: 'cus_browser', contact: '+8613800138000' },
+    payer: { ip: '198.51.100.7' },
+    paymentMethod: { channel: 'alipay' },
+  });
+  assert.equal(payment.state, 'STATE_REQUIRES_ACTION');
+  assert.equal(payment.nextAction.type, 'TYPE_VERIFICATION_CODE');
+  assert.equal(payment.risk.outcome, 'OUTCOME_CHALLENGE');
+  const { context, page } = await open(payment.checkoutUrl, { viewport: phone });
+  await page.locator('#verify-form').waitFor();
+  assert.match(await text(page, '#verify-note'), /\+86\*+8000/);
+  const code = await gateway.verificationCode(payment.id);
+  const wrong = code === '000000' ? '111111' : '000000';
+  await page.locator('#code').fill(wrong);
+  await page.locator('#verify-submit').click();
+  await page.locator('#code-error').waitFor();
+  assert.match(await text(page, '#code-error'), /Tries left: 4/);
+  assert.equal(await page.locator('#code').getAttribute('aria-invalid'), 'true');
+  await shot(page, 'risk-challenge');
+  // Keyboard only: the field, then Enter.
+  await page.locator('#code').focus();
+  await page.keyboard.type(code);
+  await page.keyboard.press('Enter');
+  await page.locator('main[data-state="requires_action"] svg.qr').waitFor();
+  assert.equal(await page.locator('#verify-form').count(), 0);
+  const after = await gateway.getPayment(payment.id);
+  assert.equal(after.risk.challengeState, 'CHALLENGE_STATE_PASSED');
+  // The wrong code's page is a 422 on purpose; nothing else may have gone wrong.
+  assert.deepEqual(page.problems.filter((p) => !p.includes('422')), []);
+  await context.close();
+});
+
 test('Bank transfer: instructions with copy buttons', async () => {
   const payment = await gateway.createPayment({ amountMinor: 1200000, currency: 'CNY', description: 'Dedicated host, 1 year', customer: { type: 'TYPE_ENTERPRISE' } });
   assert.equal(payment.nextAction.type, 'TYPE_BANK_TRANSFER');

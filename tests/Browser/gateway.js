@@ -120,6 +120,12 @@ export class Gateway {
     return this.api('GET', `/v1/payments/${id}`);
   }
 
+  /** The one-time code of a risk challenge, as the sandbox's sender shows it (what the payer's phone would). */
+  async verificationCode(paymentId) {
+    const json = await this.api('GET', `/sandbox/verification-codes/${paymentId}`);
+    return json.code;
+  }
+
   /** Waits until the payment is in one of the states. */
   paymentIn(id, ...states) {
     return until(`payment ${id} in ${states.join('/')}`, async () => {
