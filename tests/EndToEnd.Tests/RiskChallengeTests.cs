@@ -155,7 +155,19 @@ public sealed class RiskChallengeTests(GatewayFixture fixture) : IClassFixture<G
         Assert.StartsWith("fp_", payment.Card.Fingerprint, StringComparison.Ordinal);
         Assert.Equal("", payment.NextAction.Verification.SentTo);
 
-        var paid = await Gateway.Payments.ConfirmPaymentAsync(new ConfirmPaymentRequest { Id = payment.Id, VerificationCode = await CodeAsync(payment.Id) });
+        var code = await CodeAsync(payment.Id);
+        // Risk control judged this card: another one may not be charged under its challenge.
+        var other = new ConfirmPaymentRequest
+        {
+            Id = payment.Id,
+            VerificationCode = code,
+            PaymentMethod = new PaymentMethod { Card = new CardDetails { Number = "5555555555554444", ExpMonth = 12, ExpYear = 2031 } },
+        };
+        var (status, _, bad) = await RpcErrors.CatchAsync(() => Gateway.Payments.ConfirmPaymentAsync(other).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, status);
+        Assert.Equal("payment_method.card", Assert.Single(bad!.FieldViolations).Field);
+
+        var paid = await Gateway.Payments.ConfirmPaymentAsync(new ConfirmPaymentRequest { Id = payment.Id, VerificationCode = code });
 
         Assert.Equal(Payment.Types.State.Succeeded, paid.State);
         Assert.Equal(1, fixture.Simulators.Card.Ledger.Count(e => e.Reference == paid.Attempts.Single().ChannelReference && e.Kind == "charge"));

@@ -59,6 +59,8 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                     : ToRpcException(ErrorCatalogue.StoreUnavailable, "the gateway's database is unavailable: retry (with the same request_id)", [],
                         new Dictionary<string, string>(), TimeSpan.FromSeconds(2));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+            // A stream's write that lost the race with its caller going away (grpc-dotnet: "the request is complete").
+            case InvalidOperationException or IOException when context.CancellationToken.IsCancellationRequested:
                 return ToRpcException(ErrorCatalogue.CallerCanceled, "the call was canceled by the caller", [], new Dictionary<string, string>());
             default:
                 logger.LogError(ex, "Unhandled error in {Method}", context.Method);

@@ -46,7 +46,7 @@ public sealed class PaymentGrpcService(
         var requestId = RequestIds.Validate(request.RequestId, "request_id", (f, r) => throw PaymentException.InvalidField(f, r));
         var code = ValidVerificationCode(request.VerificationCode);
         var (_, card) = validator.ValidateMethod(request.PaymentMethod);
-        var payment = await lifecycle.ConfirmAsync(context.MerchantId(), id, requestId, code, card, Deadline(context), context.CancellationToken);
+        var payment = await lifecycle.ConfirmAsync(context.MerchantId(), id, requestId, code, card, Deadline(context), context.CancellationToken, validator.Fingerprint(card));
         return WithCheckout(payment.ToProto(), context);
     }
 

@@ -42,14 +42,17 @@ internal sealed class PaymentChallenges(
     }
 
     /// <summary>A new challenge for <paramref name="paymentId"/>, with its code (to send once the payment is written).</summary>
-    public (VerificationChallenge Challenge, string Code) Issue(string paymentId, RiskAssessment assessment, string? maskedContact, string? preferredChannel)
+    public (VerificationChallenge Challenge, string Code) Issue(string paymentId, RiskAssessment assessment, string? maskedContact, string? preferredChannel,
+        DateTimeOffset paymentExpireTime)
     {
         var code = VerificationCodes.NewCode(options.CodeLengthFor(assessment.CustomerLevel));
+        var now = clock.GetUtcNow();
         var challenge = new VerificationChallenge
         {
             CodeHash = codes!.Hash(paymentId, code),
             CodeLength = code.Length,
-            ExpireTime = clock.GetUtcNow() + options.CodeLifetime,
+            // Never past the payment's own time: a code confirmed after it would send an expired payment to a channel.
+            ExpireTime = now + options.CodeLifetime < paymentExpireTime ? now + options.CodeLifetime : paymentExpireTime,
             AttemptsLeft = options.AttemptsFor(assessment.CustomerLevel),
             SentTo = maskedContact ?? "",
             PreferredChannel = preferredChannel,

@@ -144,7 +144,7 @@ public sealed class PaymentLifecycle
         }
         else
         {
-            (payment.Challenge, code) = challenges.Issue(payment.Id, assessment, command.Customer.MaskedContact, command.PreferredChannel);
+            (payment.Challenge, code) = challenges.Issue(payment.Id, assessment, command.Customer.MaskedContact, command.PreferredChannel, payment.ExpireTime);
             payment.Risk = assessment with { Challenge = ChallengeState.Pending };
             payment.State = PaymentState.RequiresAction;
             eventType = PaymentEventTypes.RiskChallenged;
@@ -208,7 +208,7 @@ public sealed class PaymentLifecycle
             {
                 return RiskTransitions.Block(p, assessment, clock.GetUtcNow());
             }
-            (var challenge, code) = challenges.Issue(id, assessment, p.Customer.MaskedContact, preferredChannel);
+            (var challenge, code) = challenges.Issue(id, assessment, p.Customer.MaskedContact, preferredChannel, p.ExpireTime);
             return RiskTransitions.Challenge(p, assessment, challenge, clock.GetUtcNow());
         }, record);
         logger.RiskDecided(id, assessment.Outcome, RiskTransitions.Summary(assessment), assessment.RuleSetVersion);
@@ -225,34 +225,45 @@ public sealed class PaymentLifecycle
     /// have; a wrong one costs a try (<c>PM-3006</c>); the last wrong try, or a code after its time, fails the payment with
     /// <c>PM-3005</c>. Idempotent by <paramref name="requestId"/> (a request that ended in a wrong code is not remembered).
     /// </summary>
-    public async Task<Payment> ConfirmAsync(string merchantId, string id, string? requestId, string code, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    public async Task<Payment> ConfirmAsync(string merchantId, string id, string? requestId, string code, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken,
+        string? cardFingerprint = null)
     {
         await changes.GetOwnedAsync(merchantId, id, cancellationToken);
         using (await AdmitAsync(ConfirmScope, deadline, cancellationToken))
         {
             var key = requestId is null ? null : new IdempotencyKey(merchantId, ConfirmScope, requestId, id);
-            return await guard.RunAsync(key, k => ConfirmOnceAsync(id, code, card, k, deadline, cancellationToken),
+            return await guard.RunAsync(key, k => ConfirmOnceAsync(id, code, card, cardFingerprint, k, deadline, cancellationToken),
                 earlier => GetAsync(earlier.PaymentId, cancellationToken), cancellationToken);
         }
     }
 
-    private async Task<Payment> ConfirmOnceAsync(string id, string code, PaymentCard? card, IdempotencyKey? key, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    private async Task<Payment> ConfirmOnceAsync(string id, string code, PaymentCard? card, string? cardFingerprint, IdempotencyKey? key, DateTimeOffset? deadline,
+        CancellationToken cancellationToken)
     {
         var payment = await GetAsync(id, cancellationToken);
         var now = clock.GetUtcNow();
         var challenge = RiskTransitions.PendingChallenge(payment);
         if (now >= challenge.ExpireTime)
         {
-            return await FailChallengeAsync(id, "expired", key?.RecordFor(id, now));
+            return await FailChallengeAsync(id, challenge, "expired", key?.RecordFor(id, now));
         }
         if (!challenges.Matches(payment, code))
         {
-            if (challenge.AttemptsLeft <= 1)
+            // Decided on the payment as saved, not as read above: wrong codes sent together cannot outnumber the tries.
+            var wrong = await changes.MutateAsync(id, p => p.Challenge?.CodeHash != challenge.CodeHash ? null
+                : p.Challenge.AttemptsLeft <= 1 ? RiskTransitions.Fail(p, clock.GetUtcNow()) : RiskTransitions.WrongCode(p, clock.GetUtcNow()), null);
+            if (wrong.Challenge?.CodeHash == challenge.CodeHash)
             {
-                return await FailChallengeAsync(id, "too many wrong codes", key?.RecordFor(id, now));
+                throw PaymentChallenges.WrongCode(wrong);
             }
-            var wrong = await changes.MutateAsync(id, p => p.Challenge?.CodeHash == challenge.CodeHash ? RiskTransitions.WrongCode(p, clock.GetUtcNow()) : null, null);
-            throw PaymentChallenges.WrongCode(wrong);
+            challenges.TakeCard(id);
+            logger.ChallengeSettled(id, "failed or answered meanwhile");
+            return wrong.State == PaymentState.Failed ? wrong : throw RiskTransitions.NotWaiting(wrong);
+        }
+        if (card is not null && cardFingerprint != payment.Card?.Fingerprint)
+        {
+            // Risk control judged the payment with its card: no other card may be charged under its challenge.
+            throw PaymentException.InvalidField("payment_method.card", "must be the card this payment was created (or paid again) with");
         }
         var payWith = card ?? challenges.TakeCard(id);
         if (payment.Card is not null && payWith is null)
@@ -263,16 +274,16 @@ public sealed class PaymentLifecycle
         var routing = router.Route(command);
         var first = attempts.NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, now)
             ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
-        var passed = await changes.MutateAsync(id, p => RiskTransitions.Pass(p, first, clock.GetUtcNow()), key?.RecordFor(id, now));
+        var passed = await changes.MutateAsync(id, p => RiskTransitions.Pass(p, challenge, first, clock.GetUtcNow()), key?.RecordFor(id, now));
         logger.ChallengeSettled(id, "passed");
         logger.PaidAgain(id, first.Number, routing.Candidates);
         return await attempts.RunAttemptsAsync(id, routing.Candidates, payWith, deadline, written: passed);
     }
 
     /// <summary>Fails a challenge whose code lapsed or whose tries are spent: FAILED with <c>PM-3005</c>.</summary>
-    private async Task<Payment> FailChallengeAsync(string id, string why, IdempotencyRecord? record)
+    private async Task<Payment> FailChallengeAsync(string id, VerificationChallenge challenge, string why, IdempotencyRecord? record)
     {
-        var failed = await changes.MutateAsync(id, p => p.Challenge is null ? null : RiskTransitions.Fail(p, clock.GetUtcNow()), record);
+        var failed = await changes.MutateAsync(id, p => p.Challenge?.CodeHash == challenge.CodeHash ? RiskTransitions.Fail(p, clock.GetUtcNow()) : null, record);
         challenges.TakeCard(id);
         logger.ChallengeSettled(id, "failed: " + why);
         return failed;

@@ -68,7 +68,7 @@ public sealed class PaymentRecovery(
         if (payment is { State: PaymentState.RequiresAction, Challenge: { } challenge })
         {
             return clock.GetUtcNow() >= challenge.ExpireTime
-                ? await changes.MutateAsync(payment.Id, p => p.Challenge is null ? null : RiskTransitions.Fail(p, clock.GetUtcNow()), null)
+                ? await changes.MutateAsync(payment.Id, p => p.Challenge is { } now && now.CodeHash == challenge.CodeHash ? RiskTransitions.Fail(p, clock.GetUtcNow()) : null, null)
                 : payment;
         }
         if (PayerQuerySchedule.AwaitsPayer(payment) && payment.CurrentAttempt is { } attempt)

@@ -47,10 +47,18 @@ public static class RiskTransitions
         return PaymentEventTypes.RiskChallengeAttemptFailed;
     }
 
-    /// <summary>The right code in time: on to routing, with <paramref name="first"/> as the attempt to run.</summary>
-    public static string Pass(Payment payment, Attempt first, DateTimeOffset now)
+    /// <summary>
+    /// The right code of <paramref name="answered"/> in time: on to routing, with <paramref name="first"/> as the attempt to run.
+    /// Refused when the payment saved meanwhile waits on another challenge, or has another attempt, or has expired.
+    /// </summary>
+    public static string Pass(Payment payment, VerificationChallenge answered, Attempt first, DateTimeOffset now)
     {
-        PendingChallenge(payment);
+        var pending = PendingChallenge(payment);
+        if (pending.CodeHash != answered.CodeHash || pending.AttemptsLeft < 1 || payment.Attempts.Count + 1 != first.Number || now >= pending.ExpireTime)
+        {
+            throw NotWaiting(payment);
+        }
+        EnsurePayableAgain(payment, now, PaymentState.RequiresAction);
         payment.Challenge = null;
         payment.Risk = payment.Risk! with { Challenge = ChallengeState.Passed };
         payment.Attempts.Add(first);
@@ -75,15 +83,16 @@ public static class RiskTransitions
 
     /// <summary>The challenge the payment waits on; FAILED_PRECONDITION when it waits for no code.</summary>
     public static VerificationChallenge PendingChallenge(Payment payment) =>
-        payment.State == PaymentState.RequiresAction && payment.Challenge is { } challenge
-            ? challenge
-            : throw new PaymentException(ErrorCatalogue.IllegalTransition,
-                $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()} and is not waiting for a verification code",
-                metadata: new Dictionary<string, string> { ["payment_id"] = payment.Id, ["state"] = payment.State.ToString().ToUpperInvariant() });
+        payment.State == PaymentState.RequiresAction && payment.Challenge is { } challenge ? challenge : throw NotWaiting(payment);
 
-    private static void EnsurePayableAgain(Payment payment, DateTimeOffset now)
+    /// <summary>Refused: the payment is not waiting for this code (answered, lapsed, ended, or challenged anew meanwhile).</summary>
+    public static PaymentException NotWaiting(Payment payment) =>
+        new(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()} and is not waiting for this verification code",
+            metadata: new Dictionary<string, string> { ["payment_id"] = payment.Id, ["state"] = payment.State.ToString().ToUpperInvariant() });
+
+    private static void EnsurePayableAgain(Payment payment, DateTimeOffset now, PaymentState from = PaymentState.Failed)
     {
-        if (payment.State != PaymentState.Failed)
+        if (payment.State != from)
         {
             throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()}: only a FAILED payment can be paid again");
         }

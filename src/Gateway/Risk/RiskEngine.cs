@@ -141,7 +141,7 @@ public sealed class RiskEngine(IOptions<RiskOptions> options, ILogger<RiskEngine
                 _windows.RecordMethod(key, time, method);
             }
         }
-        if (payment.State == PaymentState.Failed && before != PaymentState.Failed && IsDecline(payment.Error?.Code))
+        if (payment.State == PaymentState.Failed && before != PaymentState.Failed && IsDecline(payment.Error))
         {
             foreach (var (_, key) in keys)
             {
@@ -158,8 +158,13 @@ public sealed class RiskEngine(IOptions<RiskOptions> options, ILogger<RiskEngine
     }
 
     /// <summary>A payer's decline (<c>PM-1xxx</c>) or a refusal by risk control (<c>PM-3xxx</c>); not a channel's own failure.</summary>
-    private static bool IsDecline(string? code) =>
-        code is not null && (code.StartsWith("PM-1", StringComparison.Ordinal) || code.StartsWith("PM-3", StringComparison.Ordinal));
+    /// <summary>
+    /// A payer's decline (<c>PM-1xxx</c>) or an issuer's or channel's risk refusal (<c>PM-3xxx</c> with a channel). The gateway's
+    /// own refusals (a block, a challenge not passed) are not counted: they would feed themselves, and a payer once blocked
+    /// would stay blocked, as no success could ever reset the count.
+    /// </summary>
+    private static bool IsDecline(PaymentError? error) =>
+        error is { Code: var code } && (code.StartsWith("PM-1", StringComparison.Ordinal) || (code.StartsWith("PM-3", StringComparison.Ordinal) && error.Channel is not null));
 
     internal static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

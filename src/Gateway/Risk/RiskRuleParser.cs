@@ -307,7 +307,15 @@ public static class RiskRuleParser
     private static IEnumerable<(string Line, int Number)> FileLines(JsonElement value, string path, string baseDirectory)
     {
         var name = value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new RiskRuleException(path, "must be a file name");
-        var full = Path.GetFullPath(name, baseDirectory);
+        var root = Path.GetFullPath(baseDirectory);
+        var full = Path.GetFullPath(name, root);
+        // Only list files in the risk data folder: a rule set names no other file of the host (its keys, its settings), whose
+        // lines an error message would otherwise quote back to whoever sent the document.
+        if (Path.IsPathRooted(name) || !full.StartsWith(Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            || Path.GetExtension(full) is not (".txt" or ".csv"))
+        {
+            throw new RiskRuleException(path, "must be a .txt or .csv file named relative to the risk data folder (Risk:BaseDirectory), inside it");
+        }
         string[] lines;
         try
         {

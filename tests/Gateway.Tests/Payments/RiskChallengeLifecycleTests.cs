@@ -113,6 +113,50 @@ public sealed class RiskChallengeLifecycleTests : LifecycleTestBase
     }
 
     [Fact]
+    public async Task WrongCodesSentTogether_CannotOutnumberTheTries()
+    {
+        _engine.Next = RiskOutcome.Challenge;
+        var lifecycle = RiskLifecycle();
+        var payment = await lifecycle.CreateAsync(TestPayments.Merchant, Command(), CancellationToken.None);
+        var code = _sender.Sent.Single().Code;
+        var wrong = code == "000000" ? "111111" : "000000";
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            try
+            {
+                return (await lifecycle.ConfirmAsync(TestPayments.Merchant, payment.Id, null, wrong, null, null, CancellationToken.None)).State.ToString();
+            }
+            catch (PaymentException e)
+            {
+                return e.Code.Code;
+            }
+        }));
+
+        var saved = await _store.GetAsync(payment.Id, CancellationToken.None);
+        Assert.Equal(PaymentState.Failed, saved!.State);
+        Assert.Equal(2, outcomes.Count(o => o == "PM-3006")); // 3 tries: two wrong codes counted, the third failed the payment
+        await Assert.ThrowsAsync<PaymentException>(() => lifecycle.ConfirmAsync(TestPayments.Merchant, payment.Id, null, code, null, null, CancellationToken.None));
+        Assert.Empty(_channel.Calls);
+    }
+
+    [Fact]
+    public async Task ACodeNeverOutlivesThePayment()
+    {
+        _engine.Next = RiskOutcome.Challenge;
+        var lifecycle = RiskLifecycle();
+        var command = Command() with { ExpireTime = _clock.GetUtcNow().AddMinutes(2) };
+
+        var payment = await lifecycle.CreateAsync(TestPayments.Merchant, command, CancellationToken.None);
+
+        Assert.Equal(payment.ExpireTime, payment.Challenge!.ExpireTime);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        var late = await lifecycle.ConfirmAsync(TestPayments.Merchant, payment.Id, null, _sender.Sent.Single().Code, null, null, CancellationToken.None);
+        Assert.Equal(PaymentState.Failed, late.State);
+        Assert.Empty(_channel.Calls);
+    }
+
+    [Fact]
     public async Task ALapsedCode_FailsThePayment_AtConfirmationAndByTheRecoveryWorker()
     {
         _engine.Next = RiskOutcome.Challenge;

@@ -31,6 +31,10 @@ public sealed class RiskRuleParserTests
     [InlineData("""{ "sanctions": { "names": ["A B"], "threshold": 0.2 } }""", "sanctions.threshold")]
     [InlineData("""{ "sanctions": { "names": ["--"] } }""", "sanctions.names[0]")]
     [InlineData("""{ "sanctions": { "names_file": "no-such-file.txt" } }""", "sanctions.names_file")]
+    // Files outside the risk data folder, or of another kind, are never read (an error would quote their lines back).
+    [InlineData("""{ "lists": { "ips": { "file": "/etc/passwd" } } }""", "lists.ips.file")]
+    [InlineData("""{ "lists": { "ips": { "file": "../data/webhook.key" } } }""", "lists.ips.file")]
+    [InlineData("""{ "lists": { "ips": { "file": "appsettings.json" } } }""", "lists.ips.file")]
     [InlineData("""{ "customer_levels": { "cus_1": "vip" } }""", "customer_levels.cus_1")]
     [InlineData("""{ "ip_countries": { "ranges": { "192.0.2.0/24": "CN", "192.0.2.128/25": "US" } } }""", "ip_countries")]
     [InlineData("""{ "ip_countries": { "ranges": { "192.0.2.0/24": "Cn" } } }""", "ip_countries.ranges.192.0.2.0/24")]
