@@ -93,8 +93,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            // The transaction itself failed (disk full, I/O error): nothing of the batch is durable.
-            _evidence.Reset(chainAtStart);
+            // The transaction itself failed (disk full, I/O error): nothing of the batch is durable, as far as anyone can tell. The
+            // chain's last link is read back from the file rather than assumed: a commit that failed after reaching the disk must
+            // not leave memory one link behind (every later append would then collide).
+            try
+            {
+                _evidence.Load(_connection);
+            }
+            catch (SqliteException)
+            {
+                _evidence.Reset(chainAtStart);
+            }
             foreach (var unit in batch)
             {
                 unit.Fail(ex);
