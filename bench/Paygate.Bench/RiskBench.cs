@@ -32,7 +32,9 @@ internal static class RiskBench
         try
         {
             var document = FullRuleSet(folder.FullName);
-            var rules = RiskRuleParser.Parse(document, AppContext.BaseDirectory);
+            // Rule files are read only from the risk data folder: the generated lists and the sandbox's IP ranges sit together there.
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "risk-ip-countries.csv"), Path.Combine(folder.FullName, "risk-ip-countries.csv"));
+            var rules = RiskRuleParser.Parse(document, folder.FullName);
             output.WriteLine($"full rule set: {rules.ListEntries:N0} list entries (customers, cards, IPs and ranges, sanctioned names), velocity, geography, levels");
 
             AssessAlone(rules, document, settings, output);
@@ -157,7 +159,7 @@ internal static class RiskBench
         }));
         File.WriteAllLines(Path.Combine(folder, "names.txt"), Enumerable.Range(0, ListEntriesEach).Select(_ => $"{Word()} {Word()} {Word()}"));
         var levels = string.Join(", ", Enumerable.Range(0, 100).Select(i => $"\"cus_level_{i}\": \"elevated\""));
-        string F(string name) => System.Text.Json.JsonSerializer.Serialize(Path.Combine(folder, name));
+        static string F(string name) => System.Text.Json.JsonSerializer.Serialize(name);
         return $$"""
             {
               "velocity": {
