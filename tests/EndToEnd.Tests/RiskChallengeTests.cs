@@ -16,6 +16,8 @@ public sealed class RiskChallengeTests(GatewayFixture fixture) : IClassFixture<G
     private const string Rules = """
         {
           "lists": { "ips": { "entries": ["203.0.113.66"], "action": "BLOCK" } },
+          "geography": { "ip_country": { "action": "CHALLENGE" } },
+          "ip_countries": { "file": "risk-ip-countries.csv" },
           "customer_levels": { "cus_e2e_high": "high", "cus_e2e_elevated": "elevated" }
         }
         """;
@@ -171,6 +173,33 @@ public sealed class RiskChallengeTests(GatewayFixture fixture) : IClassFixture<G
 
         Assert.Equal(Payment.Types.State.Succeeded, paid.State);
         Assert.Equal(1, fixture.Simulators.Card.Ledger.Count(e => e.Reference == paid.Attempts.Single().ChannelReference && e.Kind == "charge"));
+    }
+
+    [Fact]
+    public async Task ADeclinedCardPayment_PaidAgainWithAlipayFromAbroad_IsChallenged_AndTheCodeRoutesItToAlipay()
+    {
+        var request = GatewayUnderTest.CardRequest("4000000000009995", 120_000, "CNY");
+        request.Customer.Id = "cus_e2e_traveller";
+        request.Customer.Country = "CN";
+        var declined = await Gateway.Payments.CreatePaymentAsync(request);
+        Assert.Equal(Payment.Types.State.Failed, declined.State);
+
+        // The payer is now in the US (198.51.100.0/25) while the customer is in China: a challenge.
+        var challenged = await Gateway.Payments.RetryPaymentAsync(new RetryPaymentRequest
+        {
+            Id = declined.Id,
+            PaymentMethod = new PaymentMethod { Channel = "alipay" },
+            Payer = new PayerContext { Ip = "198.51.100.7" },
+        });
+        Assert.Equal(Payment.Types.State.RequiresAction, challenged.State);
+        Assert.Equal(NextAction.Types.Type.VerificationCode, challenged.NextAction.Type);
+        Assert.Contains(challenged.Risk.Hits, h => h.Rule == "geo.ip_country" && h.Inputs["ip_country"] == "US");
+
+        var confirmed = await Gateway.Payments.ConfirmPaymentAsync(new ConfirmPaymentRequest { Id = declined.Id, VerificationCode = await CodeAsync(declined.Id) });
+
+        Assert.Equal(Payment.Types.State.RequiresAction, confirmed.State);
+        Assert.Equal(NextAction.Types.Type.DisplayQrCode, confirmed.NextAction.Type);
+        Assert.Equal(["card", "alipay"], confirmed.Attempts.Select(a => a.Channel));
     }
 
     [Fact]

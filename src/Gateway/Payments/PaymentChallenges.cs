@@ -43,7 +43,7 @@ internal sealed class PaymentChallenges(
 
     /// <summary>A new challenge for <paramref name="paymentId"/>, with its code (to send once the payment is written).</summary>
     public (VerificationChallenge Challenge, string Code) Issue(string paymentId, RiskAssessment assessment, string? maskedContact, string? preferredChannel,
-        DateTimeOffset paymentExpireTime)
+        DateTimeOffset paymentExpireTime, PaymentCard? card, string? cardFingerprint)
     {
         var code = VerificationCodes.NewCode(options.CodeLengthFor(assessment.CustomerLevel));
         var now = clock.GetUtcNow();
@@ -56,6 +56,8 @@ internal sealed class PaymentChallenges(
             AttemptsLeft = options.AttemptsFor(assessment.CustomerLevel),
             SentTo = maskedContact ?? "",
             PreferredChannel = preferredChannel,
+            PaysByCard = card is not null,
+            CardFingerprint = cardFingerprint,
         };
         return (challenge, code);
     }

@@ -144,7 +144,7 @@ public sealed class PaymentLifecycle
         }
         else
         {
-            (payment.Challenge, code) = challenges.Issue(payment.Id, assessment, command.Customer.MaskedContact, command.PreferredChannel, payment.ExpireTime);
+            (payment.Challenge, code) = challenges.Issue(payment.Id, assessment, command.Customer.MaskedContact, command.PreferredChannel, payment.ExpireTime, command.Card, command.CardFingerprint);
             payment.Risk = assessment with { Challenge = ChallengeState.Pending };
             payment.State = PaymentState.RequiresAction;
             eventType = PaymentEventTypes.RiskChallenged;
@@ -181,7 +181,7 @@ public sealed class PaymentLifecycle
                     cardFingerprint ?? payment.Card?.Fingerprint, preferredChannel ?? routing.Candidates[0], payment.Payer, now, id));
                 if (assessment is { Outcome: not RiskOutcome.Allow })
                 {
-                    return await RetryUnderRiskAsync(id, assessment, payer, preferredChannel, card, k?.RecordFor(id, now));
+                    return await RetryUnderRiskAsync(id, assessment, payer, preferredChannel, card, cardFingerprint, k?.RecordFor(id, now));
                 }
                 var next = attempts.NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, now)
                     ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
@@ -198,7 +198,8 @@ public sealed class PaymentLifecycle
     }
 
     /// <summary>Pay-again blocked (stays FAILED, now <c>PM-3005</c>) or challenged (REQUIRES_ACTION until the payer's code).</summary>
-    private async Task<Payment> RetryUnderRiskAsync(string id, RiskAssessment assessment, PayerContext? payer, string? preferredChannel, PaymentCard? card, IdempotencyRecord? record)
+    private async Task<Payment> RetryUnderRiskAsync(string id, RiskAssessment assessment, PayerContext? payer, string? preferredChannel, PaymentCard? card, string? cardFingerprint,
+        IdempotencyRecord? record)
     {
         string? code = null;
         var payment = await changes.MutateAsync(id, p =>
@@ -208,7 +209,7 @@ public sealed class PaymentLifecycle
             {
                 return RiskTransitions.Block(p, assessment, clock.GetUtcNow());
             }
-            (var challenge, code) = challenges.Issue(id, assessment, p.Customer.MaskedContact, preferredChannel, p.ExpireTime);
+            (var challenge, code) = challenges.Issue(id, assessment, p.Customer.MaskedContact, preferredChannel, p.ExpireTime, card, cardFingerprint);
             return RiskTransitions.Challenge(p, assessment, challenge, clock.GetUtcNow());
         }, record);
         logger.RiskDecided(id, assessment.Outcome, RiskTransitions.Summary(assessment), assessment.RuleSetVersion);
@@ -260,13 +261,13 @@ public sealed class PaymentLifecycle
             logger.ChallengeSettled(id, "failed or answered meanwhile");
             return wrong.State == PaymentState.Failed ? wrong : throw RiskTransitions.NotWaiting(wrong);
         }
-        if (card is not null && cardFingerprint != payment.Card?.Fingerprint)
+        if (card is not null && (!challenge.PaysByCard || cardFingerprint != challenge.CardFingerprint))
         {
-            // Risk control judged the payment with its card: no other card may be charged under its challenge.
-            throw PaymentException.InvalidField("payment_method.card", "must be the card this payment was created (or paid again) with");
+            // Risk control judged the payment with its card: no other card (or method) may be charged under its challenge.
+            throw PaymentException.InvalidField("payment_method.card", "must be the card this payment was challenged with (none when it was not a card payment)");
         }
-        var payWith = card ?? challenges.TakeCard(id);
-        if (payment.Card is not null && payWith is null)
+        var payWith = challenge.PaysByCard ? card ?? challenges.TakeCard(id) : null;
+        if (challenge.PaysByCard && payWith is null)
         {
             throw PaymentChallenges.CardNeeded(id);
         }

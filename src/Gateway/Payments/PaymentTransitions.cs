@@ -240,12 +240,6 @@ public static class PaymentTransitions
             throw new InvalidOperationException("a payment cannot end while an attempt's order is still open");
         }
         payment.NextAction = null;
-        if (payment.Challenge is not null)
-        {
-            // A challenge still waiting for its code ends with the payment: the code opens nothing any more.
-            payment.Challenge = null;
-            payment.Risk = payment.Risk! with { Challenge = ChallengeState.Failed };
-        }
         return Move(payment, to, now, eventType);
     }
 
@@ -255,6 +249,13 @@ public static class PaymentTransitions
         {
             throw new PaymentException(ErrorCatalogue.IllegalTransition,
                 $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()} and cannot become {to.ToString().ToUpperInvariant()}");
+        }
+        if (to.IsFinal() && payment.Challenge is not null)
+        {
+            // A challenge still waiting for its code ends with the payment (canceled, expired, or paid late on an earlier order):
+            // the code opens nothing any more.
+            payment.Challenge = null;
+            payment.Risk = payment.Risk! with { Challenge = ChallengeState.Failed };
         }
         payment.State = to;
         payment.UpdateTime = now;

@@ -14,6 +14,10 @@ public sealed record VerificationChallenge
     public required int AttemptsLeft { get; init; }
     /// <summary>Where it was sent, masked; empty when the merchant gave no contact.</summary>
     public string SentTo { get; init; } = "";
-    /// <summary>The channel the payer named and the card, kept so that a passed challenge routes as the request asked.</summary>
+    /// <summary>The channel the payer named, kept so that a passed challenge routes as the request asked.</summary>
     public string? PreferredChannel { get; init; }
+    /// <summary>Whether the challenged request pays by card: its card is held in memory until the code is confirmed.</summary>
+    public bool PaysByCard { get; init; }
+    /// <summary>That card's fingerprint: only that card may be charged under this challenge.</summary>
+    public string? CardFingerprint { get; init; }
 }
