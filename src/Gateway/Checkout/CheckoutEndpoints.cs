@@ -61,16 +61,10 @@ public static partial class CheckoutEndpoints
         var text = Language(http);
         try
         {
-            if (await OpenAsync(http, token, tokens, lifecycle, text, cancel) is not { } payment)
+            if (await OpenFormAsync(http, token, tokens, lifecycle, text, cancel) is not var (payment, form))
             {
                 return;
             }
-            if (http.Request.ContentLength is null or > MaxFormBytes || !http.Request.HasFormContentType)
-            {
-                await WritePageAsync(http, StatusCodes.Status400BadRequest, CheckoutPage.Error(text, "error.refused", token), null);
-                return;
-            }
-            var form = await http.Request.ReadFormAsync(cancel);
             var now = clock.GetUtcNow();
             if (payment.State is PaymentState.Succeeded or PaymentState.Canceled or PaymentState.Expired)
             {
@@ -142,16 +136,10 @@ public static partial class CheckoutEndpoints
         var text = Language(http);
         try
         {
-            if (await OpenAsync(http, token, tokens, lifecycle, text, cancel) is not { } payment)
+            if (await OpenFormAsync(http, token, tokens, lifecycle, text, cancel) is not var (payment, form))
             {
                 return;
             }
-            if (http.Request.ContentLength is null or > MaxFormBytes || !http.Request.HasFormContentType)
-            {
-                await WritePageAsync(http, StatusCodes.Status400BadRequest, CheckoutPage.Error(text, "error.refused", token), null);
-                return;
-            }
-            var form = await http.Request.ReadFormAsync(cancel);
             if (payment.State != PaymentState.RequiresAction || payment.Challenge is null)
             {
                 // Answered already (another tab, a second click) or lapsed: the page shows where the payment is now.
@@ -191,6 +179,22 @@ public static partial class CheckoutEndpoints
         {
             await FailAsync(http, e, text, token);
         }
+    }
+
+    /// <summary>The payment the token names and the form posted to its page, or null once a page saying why not has been written.</summary>
+    private static async Task<(Payment Payment, IFormCollection Form)?> OpenFormAsync(HttpContext http, string token, CheckoutTokens tokens, PaymentLifecycle lifecycle,
+        CheckoutText text, CancellationToken cancel)
+    {
+        if (await OpenAsync(http, token, tokens, lifecycle, text, cancel) is not { } payment)
+        {
+            return null;
+        }
+        if (http.Request.ContentLength is null or > MaxFormBytes || !http.Request.HasFormContentType)
+        {
+            await WritePageAsync(http, StatusCodes.Status400BadRequest, CheckoutPage.Error(text, "error.refused", token), null);
+            return null;
+        }
+        return (payment, await http.Request.ReadFormAsync(cancel));
     }
 
     /// <summary>The payment the token names, or null once a page saying why not has been written.</summary>
