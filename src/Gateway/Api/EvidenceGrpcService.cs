@@ -11,7 +11,6 @@ namespace Paygate.Gateway.Api;
 /// <summary>The operators' evidence API: verify the chain, export a payment's bundle, list the published heads.</summary>
 public sealed class EvidenceGrpcService(EvidenceVerifier verifier, EvidenceBundles bundles, IEvidenceStore store) : EvidenceService.EvidenceServiceBase
 {
-    private const string TokenPrefix = "heads-v1|";
 
     public override async Task<EvidenceVerification> VerifyEvidenceChain(VerifyEvidenceChainRequest request, ServerCallContext context)
     {
@@ -44,7 +43,7 @@ public sealed class EvidenceGrpcService(EvidenceVerifier verifier, EvidenceBundl
             throw PaymentException.InvalidField("page_size", "must be between 0 and 100");
         }
         var size = request.PageSize == 0 ? 20 : request.PageSize;
-        var heads = await store.HeadsAsync(DecodeToken(request.PageToken), size + 1, context.CancellationToken);
+        var heads = await store.HeadsAsync(PositionPageTokens.Decode("heads-v1", request.PageToken), size + 1, context.CancellationToken);
         var page = heads.Take(size).ToList();
         return new ListChainHeadsResponse
         {
@@ -52,34 +51,7 @@ public sealed class EvidenceGrpcService(EvidenceVerifier verifier, EvidenceBundl
             {
                 page.Select(h => new V1.ChainHead { Sequence = h.Sequence, Hash = h.HashHex, PublishTime = Timestamp.FromDateTimeOffset(h.PublishTime) }),
             },
-            NextPageToken = heads.Count > size ? EncodeToken(page[^1].Sequence) : "",
+            NextPageToken = heads.Count > size ? PositionPageTokens.Encode("heads-v1", page[^1].Sequence) : "",
         };
-    }
-
-    private static string EncodeToken(long sequence) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(TokenPrefix + sequence.ToString(CultureInfo.InvariantCulture))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>The sequence the previous page ended at (the next page is before it), or null for the first page.</summary>
-    private static long? DecodeToken(string token)
-    {
-        if (token.Length == 0)
-        {
-            return null;
-        }
-        try
-        {
-            var padded = token.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-            if (text.StartsWith(TokenPrefix, StringComparison.Ordinal)
-                && long.TryParse(text.AsSpan(TokenPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence > 0)
-            {
-                return sequence;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-        throw PaymentException.InvalidField("page_token", "is not a token this service issued");
     }
 }

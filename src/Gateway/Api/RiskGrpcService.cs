@@ -93,12 +93,12 @@ public sealed class RiskGrpcService(IRiskRuleStore store, RiskEngine engine, IOp
             throw PaymentException.InvalidField("page_size", $"must be between 0 and {MaxPage}");
         }
         var size = request.PageSize == 0 ? DefaultPage : request.PageSize;
-        var before = DecodeToken(request.PageToken);
+        var before = PositionPageTokens.Decode("rv1", request.PageToken);
         var rows = await store.ListAsync(before, size + 1, context.CancellationToken);
         var response = new ListRiskRuleVersionsResponse { Versions = { rows.Take(size).Select(ToProto) } };
         if (rows.Count > size)
         {
-            response.NextPageToken = EncodeToken(rows[size - 1].Version);
+            response.NextPageToken = PositionPageTokens.Encode("rv1", rows[size - 1].Version);
         }
         return response;
     }
@@ -133,30 +133,4 @@ public sealed class RiskGrpcService(IRiskRuleStore store, RiskEngine engine, IOp
         CreateTime = Timestamp.FromDateTimeOffset(v.CreateTime),
         ListEntries = v.ListEntries,
     };
-
-    /// <summary>An opaque token: the version the next page starts below.</summary>
-    private static string EncodeToken(long before) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"rv1|{before}"))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static long? DecodeToken(string token)
-    {
-        if (token.Length == 0)
-        {
-            return null;
-        }
-        try
-        {
-            var padded = token.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
-            if (parts.Length == 2 && parts[0] == "rv1" && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var before) && before > 0)
-            {
-                return before;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-        throw PaymentException.InvalidField("page_token", "is not a token this service issued");
-    }
 }
