@@ -117,8 +117,7 @@ public sealed class PaymentLifecycle
         {
             return await CreateUnderRiskAsync(payment, assessment, command, key);
         }
-        payment.Attempts.Add(attempts.NewAttempt(id, 1, routing.Candidates[0], command.Amount, now)
-            ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {command.Amount}: no exchange rate"));
+        payment.Attempts.Add(FirstAttempt(payment, routing, now));
         var idempotency = key?.RecordFor(id, now);
         // Durable before the channel hears of it: a crash from here on leaves an attempt the recovery worker resolves.
         await store.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), idempotency, cancellationToken);
@@ -174,8 +173,7 @@ public sealed class PaymentLifecycle
             return await guard.RunAsync(key, async k =>
             {
                 var payment = await GetAsync(id, cancellationToken);
-                var command = new CreatePaymentCommand(null, payment.Amount, payment.Description, payment.Customer, preferredChannel, payment.ExpireTime, payment.Metadata, card, payment.Payer);
-                var routing = router.Route(command);
+                var routing = RouteAgain(payment, preferredChannel, card);
                 var now = clock.GetUtcNow();
                 var assessment = challenges.Assess(new RiskRequest(merchantId, payment.Amount, payment.Customer, payer ?? payment.PayerContext,
                     cardFingerprint ?? payment.Card?.Fingerprint, preferredChannel ?? routing.Candidates[0], payment.Payer, now, id));
@@ -183,8 +181,7 @@ public sealed class PaymentLifecycle
                 {
                     return await RetryUnderRiskAsync(id, assessment, payer, preferredChannel, card, cardFingerprint, k?.RecordFor(id, now));
                 }
-                var next = attempts.NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, now)
-                    ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
+                var next = FirstAttempt(payment, routing, now);
                 var retried = await changes.MutateAsync(id, p =>
                 {
                     p.Risk = assessment ?? p.Risk;
@@ -271,10 +268,8 @@ public sealed class PaymentLifecycle
         {
             throw PaymentChallenges.CardNeeded(id);
         }
-        var command = new CreatePaymentCommand(null, payment.Amount, payment.Description, payment.Customer, challenge.PreferredChannel, payment.ExpireTime, payment.Metadata, payWith, payment.Payer);
-        var routing = router.Route(command);
-        var first = attempts.NewAttempt(id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, now)
-            ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
+        var routing = RouteAgain(payment, challenge.PreferredChannel, payWith);
+        var first = FirstAttempt(payment, routing, now);
         var passed = await changes.MutateAsync(id, p => RiskTransitions.Pass(p, challenge, first, clock.GetUtcNow()), key?.RecordFor(id, now));
         logger.ChallengeSettled(id, "passed");
         logger.PaidAgain(id, first.Number, routing.Candidates);
@@ -289,6 +284,15 @@ public sealed class PaymentLifecycle
         logger.ChallengeSettled(id, "failed: " + why);
         return failed;
     }
+
+    /// <summary>Routing afresh for a payment that exists (paid again, or through its challenge), with the method the payer names now.</summary>
+    private RoutingDecision RouteAgain(Payment payment, string? preferredChannel, PaymentCard? card) =>
+        router.Route(new CreatePaymentCommand(null, payment.Amount, payment.Description, payment.Customer, preferredChannel, payment.ExpireTime, payment.Metadata, card, payment.Payer));
+
+    /// <summary>The payment's next attempt, on the first candidate of <paramref name="routing"/>.</summary>
+    private Attempt FirstAttempt(Payment payment, RoutingDecision routing, DateTimeOffset now) =>
+        attempts.NewAttempt(payment.Id, payment.Attempts.Count + 1, routing.Candidates[0], payment.Amount, now)
+            ?? throw new PaymentException(ErrorCatalogue.ChannelUnavailableForPayment, $"{routing.Candidates[0]} cannot take {payment.Amount}: no exchange rate");
 
     private Task<Payment> GetAsync(string id, CancellationToken cancellationToken) => changes.GetAsync(id, cancellationToken);
 
@@ -400,5 +404,12 @@ public sealed class PaymentLifecycle
 
     public Task<Payment> ResolveOpenAttemptsAsync(Payment payment) => recovery.ResolveOpenAttemptsAsync(payment);
 
-    public Task<Payment> QueryAwaitingPayerAsync(Payment payment) => recovery.QueryAwaitingPayerAsync(payment);
+    /// <summary>
+    /// The payer-query schedule's turn for a payment waiting for its payer: its channel order is asked about; a risk challenge
+    /// (whose one point on the schedule is its code's lapse) fails if still unanswered, and its held card is let go.
+    /// </summary>
+    public async Task<Payment> QueryAwaitingPayerAsync(Payment payment) =>
+        payment is { State: PaymentState.RequiresAction, Challenge: { } challenge }
+            ? clock.GetUtcNow() >= challenge.ExpireTime ? await FailChallengeAsync(payment.Id, challenge, "expired", null) : payment
+            : await recovery.QueryAwaitingPayerAsync(payment);
 }

@@ -65,12 +65,6 @@ public sealed class PaymentRecovery(
     /// </summary>
     public async Task<Payment> QueryAwaitingPayerAsync(Payment payment)
     {
-        if (payment is { State: PaymentState.RequiresAction, Challenge: { } challenge })
-        {
-            return clock.GetUtcNow() >= challenge.ExpireTime
-                ? await changes.MutateAsync(payment.Id, p => p.Challenge is { } now && now.CodeHash == challenge.CodeHash ? RiskTransitions.Fail(p, clock.GetUtcNow()) : null, null)
-                : payment;
-        }
         if (PayerQuerySchedule.AwaitsPayer(payment) && payment.CurrentAttempt is { } attempt)
         {
             var channel = channels.Get(attempt.Channel);

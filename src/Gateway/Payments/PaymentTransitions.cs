@@ -162,7 +162,16 @@ public static class PaymentTransitions
     /// <summary>A FAILED payment is paid again: a new attempt, the payment PROCESSING again.</summary>
     public static string Retry(Payment payment, Attempt next, DateTimeOffset now)
     {
-        if (payment.State != PaymentState.Failed)
+        EnsurePayable(payment, now, PaymentState.Failed);
+        payment.Attempts.Add(next);
+        payment.Error = null;
+        return Move(payment, PaymentState.Processing, now, PaymentEventTypes.Retried);
+    }
+
+    /// <summary>Refused unless the payment is in <paramref name="from"/> (FAILED for a pay-again) and has not expired.</summary>
+    internal static void EnsurePayable(Payment payment, DateTimeOffset now, PaymentState from)
+    {
+        if (payment.State != from)
         {
             throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()}: only a FAILED payment can be paid again");
         }
@@ -170,9 +179,6 @@ public static class PaymentTransitions
         {
             throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} expired at {payment.ExpireTime:O} and can no longer be paid");
         }
-        payment.Attempts.Add(next);
-        payment.Error = null;
-        return Move(payment, PaymentState.Processing, now, PaymentEventTypes.Retried);
     }
 
     /// <summary>Records that the network confirmed the automatic refund of a duplicate success.</summary>

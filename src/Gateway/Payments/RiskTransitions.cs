@@ -19,7 +19,7 @@ public static class RiskTransitions
     /// <summary>Pay-again refused by risk control: the payment stays FAILED, now with <c>PM-3005</c>.</summary>
     public static string Block(Payment payment, RiskAssessment assessment, DateTimeOffset now)
     {
-        EnsurePayableAgain(payment, now);
+        PaymentTransitions.EnsurePayable(payment, now, PaymentState.Failed);
         payment.Risk = assessment;
         payment.Error = Blocked();
         payment.UpdateTime = now;
@@ -29,7 +29,7 @@ public static class RiskTransitions
     /// <summary>Pay-again challenged: the payment waits for the payer's code.</summary>
     public static string Challenge(Payment payment, RiskAssessment assessment, VerificationChallenge challenge, DateTimeOffset now)
     {
-        EnsurePayableAgain(payment, now);
+        PaymentTransitions.EnsurePayable(payment, now, PaymentState.Failed);
         payment.Risk = assessment with { Challenge = ChallengeState.Pending };
         payment.Challenge = challenge;
         payment.Error = null;
@@ -54,11 +54,11 @@ public static class RiskTransitions
     public static string Pass(Payment payment, VerificationChallenge answered, Attempt first, DateTimeOffset now)
     {
         var pending = PendingChallenge(payment);
-        if (pending.CodeHash != answered.CodeHash || pending.AttemptsLeft < 1 || payment.Attempts.Count + 1 != first.Number || now >= pending.ExpireTime)
+        if (pending.CodeHash != answered.CodeHash || pending.AttemptsLeft < 1 || payment.Attempts.Count + 1 != first.Number
+            || now >= pending.ExpireTime || now >= payment.ExpireTime)
         {
             throw NotWaiting(payment);
         }
-        EnsurePayableAgain(payment, now, PaymentState.RequiresAction);
         payment.Challenge = null;
         payment.Risk = payment.Risk! with { Challenge = ChallengeState.Passed };
         payment.Attempts.Add(first);
@@ -89,16 +89,4 @@ public static class RiskTransitions
     public static PaymentException NotWaiting(Payment payment) =>
         new(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()} and is not waiting for this verification code",
             metadata: new Dictionary<string, string> { ["payment_id"] = payment.Id, ["state"] = payment.State.ToString().ToUpperInvariant() });
-
-    private static void EnsurePayableAgain(Payment payment, DateTimeOffset now, PaymentState from = PaymentState.Failed)
-    {
-        if (payment.State != from)
-        {
-            throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} is {payment.State.ToString().ToUpperInvariant()}: only a FAILED payment can be paid again");
-        }
-        if (now >= payment.ExpireTime)
-        {
-            throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} expired at {payment.ExpireTime:O} and can no longer be paid");
-        }
-    }
 }
