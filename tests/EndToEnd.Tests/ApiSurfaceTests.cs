@@ -24,6 +24,22 @@ public sealed class ApiSurfaceTests(GatewayFixture fixture) : IClassFixture<Gate
     }
 
     [Fact]
+    public async Task CreatePayment_BookingReferencesMalformed_InvalidArgumentNamingEach_AndAProjectIsKept()
+    {
+        var bad = GatewayUnderTest.NewRequest(12_000);
+        bad.Customer = new Customer { Account = "acc 1", Project = new string('p', 65) };
+        var (code, _, violations) = await RpcErrors.CatchAsync(() => Gateway.Payments.CreatePaymentAsync(bad).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, code);
+        Assert.Equal(["customer.account", "customer.project"], violations!.FieldViolations.Select(v => v.Field));
+
+        var good = GatewayUnderTest.NewRequest(12_000);
+        good.Customer = new Customer { Project = "cloud-2026.q4" };
+        var created = await Gateway.Payments.CreatePaymentAsync(good);
+        var stored = await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = created.Id });
+        Assert.Equal(("cloud-2026.q4", ""), (stored.Customer.Project, stored.Customer.Account));
+    }
+
+    [Fact]
     public async Task CreatePayment_AboveTheCeiling_IsRefusedAndNothingIsWritten()
     {
         var before = (await Gateway.Payments.ListPaymentsAsync(new ListPaymentsRequest { PageSize = 100 })).Payments.Count;

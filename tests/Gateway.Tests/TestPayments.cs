@@ -10,7 +10,7 @@ internal static class TestPayments
     public const string Merchant = "mch_01JTESTMERCHANT0000000000";
 
     public static Payment New(TimeProvider clock, PaymentState state = PaymentState.Processing, AttemptState attemptState = AttemptState.Pending, long amount = 1000,
-        string merchantId = Merchant)
+        string merchantId = Merchant, CustomerInfo? customer = null)
     {
         var now = clock.GetUtcNow();
         var id = PaymentIds.NewPaymentId(clock);
@@ -22,7 +22,7 @@ internal static class TestPayments
             AmountMinor = amount,
             Currency = "CNY",
             Description = "Cloud server, 1 month",
-            Customer = new CustomerInfo("personal", "CN", "pc"),
+            Customer = customer ?? new CustomerInfo("personal", "CN", "pc"),
             Routing = new RoutingDecision(["alipay"], "test"),
             CreateTime = now,
             UpdateTime = now,

@@ -76,6 +76,8 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
         var customerId = PayerContextValidator.ValidateCustomerId(customer.Id, Bad);
         var registered = PayerContextValidator.ValidateLocation(customer.RegisteredLocation, "customer.registered_location", Bad);
         var contact = PayerContextValidator.ValidateContact(customer.Contact, Bad);
+        var bookedAccount = PayerContextValidator.ValidateReference(customer.Account, "customer.account", Bad);
+        var project = PayerContextValidator.ValidateReference(customer.Project, "customer.project", Bad);
         var payerContext = PayerContextValidator.Validate(request.Payer, "payer", Bad);
 
         DateTimeOffset? expireTime = null;
@@ -151,7 +153,7 @@ public sealed partial class CreatePaymentValidator(Microsoft.Extensions.Options.
             new Money(request.AmountMinor, currency!),
             description,
             new CustomerInfo(customer.Type == Customer.Types.Type.Enterprise ? "enterprise" : "personal", customer.Country ?? "", customer.Device ?? "",
-                customerId, registered, contact is null ? null : PayerContextValidator.Mask(contact)),
+                customerId, registered, contact is null ? null : PayerContextValidator.Mask(contact), bookedAccount, project),
             string.IsNullOrEmpty(preferred) ? null : preferred,
             expireTime,
             request.Metadata.ToDictionary(p => p.Key, p => p.Value),

@@ -76,6 +76,23 @@ public static partial class PayerContextValidator
         return id;
     }
 
+    /// <summary>
+    /// A booking reference (the group sub-account, the project) checked: up to <see cref="MaxCustomerIdLength"/> letters,
+    /// digits, <c>_</c>, <c>-</c> or <c>.</c>; null when none was given.
+    /// </summary>
+    public static string? ValidateReference(string value, string field, Action<string, string> bad)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+        if (value.Length > MaxCustomerIdLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        {
+            bad(field, $"at most {MaxCustomerIdLength} characters: letters, digits, '_', '-' or '.'");
+        }
+        return value;
+    }
+
     /// <summary>A contact (E.164 phone or e-mail address) checked; null when none was given.</summary>
     public static string? ValidateContact(string contact, Action<string, string> bad)
     {

@@ -26,6 +26,8 @@ public static class PaymentMapping
                 Id = payment.Customer.Id ?? "",
                 RegisteredLocation = payment.Customer.RegisteredLocation?.ToProto(),
                 Contact = payment.Customer.MaskedContact ?? "",
+                Account = payment.Customer.Account ?? "",
+                Project = payment.Customer.Project ?? "",
             },
             Routing = payment.Routing.ToProto(),
             CreateTime = Timestamp.FromDateTimeOffset(payment.CreateTime),

@@ -57,6 +57,10 @@ public sealed record CreatePaymentCommand(
         {
             canonical.Append("customer=").Append(Customer.Id).Append('|').Append(Invariant(Customer.RegisteredLocation)).Append('|').Append(Contact).Append('\n');
         }
+        if (Customer.Account is not null || Customer.Project is not null)
+        {
+            canonical.Append("booking=").Append(Customer.Account).Append('|').Append(Customer.Project).Append('\n');
+        }
         if (PayerContext is not null)
         {
             canonical.Append("payer=").Append(PayerContext.Ip).Append('|').Append(Invariant(PayerContext.Location)).Append('|').Append(PayerContext.DeviceId).Append('\n');

@@ -12,7 +12,16 @@ namespace Paygate.Gateway.Payments;
 /// <param name="Id">The merchant's own id of the payer, or null: risk control counts a customer's payments by it.</param>
 /// <param name="RegisteredLocation">Where the payer's registered address is, or null.</param>
 /// <param name="MaskedContact">Where a verification code goes, masked (the payment never keeps it in clear), or null.</param>
-public sealed record CustomerInfo(string Type, string Country, string Device, string? Id = null, GeoPoint? RegisteredLocation = null, string? MaskedContact = null);
+/// <param name="Account">The group sub-account the payment is for (<c>customer.account</c>), or null.</param>
+/// <param name="Project">The merchant's project the payment is booked to, or null.</param>
+public sealed record CustomerInfo(string Type, string Country, string Device, string? Id = null, GeoPoint? RegisteredLocation = null, string? MaskedContact = null,
+    string? Account = null, string? Project = null);
+
+/// <summary>The group sub-account a payment was booked to, as resolved when it was created (kept: bills and budgets read it).</summary>
+/// <param name="GroupId">The group (<c>grp_...</c>).</param>
+/// <param name="AccountId">The sub-account (the payment's <c>customer.account</c>).</param>
+/// <param name="DepartmentCode">The sub-account's department code at the time of the payment.</param>
+public sealed record GroupBooking(string GroupId, string AccountId, string DepartmentCode);
 
 /// <summary>Why a payment failed or ended.</summary>
 /// <param name="Code">The unified <c>PM-NNNN</c> code.</param>
@@ -63,6 +72,8 @@ public sealed class Payment
     public Dictionary<string, string> Metadata { get; init; } = [];
     /// <summary>Where the checkout page sends the payer after success, as the merchant gave it; null if none.</summary>
     public string? ReturnUrl { get; init; }
+    /// <summary>The group sub-account the payment is booked to, when its customer named one; null otherwise.</summary>
+    public GroupBooking? Group { get; set; }
     /// <summary>Set when money arrived for a payment that had already ended: an operator (or the refund worker) must act.</summary>
     public bool Flagged { get; set; }
     /// <summary>

@@ -39,9 +39,9 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
                 batch.BatchCommands.Add(IdempotencyInsert(idempotency));
             }
             batch.BatchCommands.Add(Batched("""
-                INSERT INTO payments (id, merchant_id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time)
-                VALUES (@id, @merchant, @state, @ct, @ut, @et, @open, @refund, @version, @body, @payer)
-                """, [.. row.Parameters, ("merchant", payment.MerchantId)]));
+                INSERT INTO payments (id, merchant_id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time, group_id)
+                VALUES (@id, @merchant, @state, @ct, @ut, @et, @open, @refund, @version, @body, @payer, @group)
+                """, [.. row.Parameters, ("merchant", payment.MerchantId), ("group", payment.Group?.GroupId)]));
             AddAttemptsAndEvent(batch, payment, row, change);
             batch.BatchCommands.Add(CommitInBatch());
             await ExecuteIdempotentAsync(batch, idempotency, cancellationToken);

@@ -215,5 +215,10 @@ internal static class PostgresSchema
             -- What an event says beyond the payment (JSON): the alert of a risk.alert event. NULL for most events.
             ALTER TABLE payment_events ADD COLUMN detail text;
             """),
+        (5, """
+            -- The group a payment is booked to (its customer.account's group), for the group's bills and reports; NULL for most.
+            ALTER TABLE payments ADD COLUMN group_id text;
+            CREATE INDEX ix_payments_group ON payments (group_id, create_time) WHERE group_id IS NOT NULL;
+            """),
     ];
 }

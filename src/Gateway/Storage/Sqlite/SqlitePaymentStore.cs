@@ -33,9 +33,9 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
                 throw new IdempotencyKeyTakenException(idempotency.Scope, idempotency.Key);
             }
             Execute(connection, tx, """
-                INSERT INTO payments (id, merchant_id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time)
-                VALUES ($id, $merchant, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer)
-                """, [.. row.Parameters, ("$merchant", payment.MerchantId)]);
+                INSERT INTO payments (id, merchant_id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time, group_id)
+                VALUES ($id, $merchant, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer, $group)
+                """, [.. row.Parameters, ("$merchant", payment.MerchantId), ("$group", payment.Group?.GroupId)]);
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
             database.EvidenceChain.Append(connection, tx, payment, change.Type);
             return true;

@@ -239,5 +239,10 @@ internal static class SqliteSchema
             -- What an event says beyond the payment (JSON): the alert of a risk.alert event. NULL for most events.
             ALTER TABLE payment_events ADD COLUMN detail TEXT;
             """),
+        (14, """
+            -- The group a payment is booked to (its customer.account's group), for the group's bills and reports; NULL for most.
+            ALTER TABLE payments ADD COLUMN group_id TEXT;
+            CREATE INDEX ix_payments_group ON payments (group_id, create_time) WHERE group_id IS NOT NULL;
+            """),
     ];
 }

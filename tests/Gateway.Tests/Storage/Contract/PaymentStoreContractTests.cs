@@ -28,6 +28,20 @@ public sealed class PaymentStoreContractTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Insert_BookedToAGroup_KeepsTheBookingAndTheCustomersReferences(string provider)
+    {
+        await using var stores = await TestStores.OpenAsync(provider, _clock);
+        var payment = TestPayments.New(_clock, customer: new CustomerInfo("enterprise", "CN", "enterprise", Account: "acc_ops", Project: "migration-2026"));
+        payment.Group = new GroupBooking("grp_acme", "acc_ops", "OPS-01");
+        await stores.Payments.InsertAsync(payment, PaymentEventTypes.Created, null, CancellationToken.None);
+
+        var loaded = (await stores.Payments.GetAsync(payment.Id, CancellationToken.None))!;
+        Assert.Equal(new GroupBooking("grp_acme", "acc_ops", "OPS-01"), loaded.Group);
+        Assert.Equal(("acc_ops", "migration-2026"), (loaded.Customer.Account, loaded.Customer.Project));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task TryUpdate_StaleVersion_IsRefusedAndChangesNothing(string provider)
     {
         await using var stores = await TestStores.OpenAsync(provider, _clock);
