@@ -64,7 +64,7 @@ public sealed class DisputeWorker(
                 return false;
             }
             Dispute? opened = null;
-            // Only within the window of its success: a success found later (the gateway was down) joins the history unchecked.
+            // Only within the window of its success (the list is of successes changed within it; a later change, e.g. a refund, does not reopen it).
             if (screened.CustomerId.Length > 0 && now - screened.SuccessTime <= _options.ScreeningWindow)
             {
                 var history = await store.CustomerHistoryAsync(screened.MerchantId, screened.CustomerId, screened.PaymentId, _options.HistorySize, cancellationToken);
