@@ -113,8 +113,8 @@ public sealed class DisputeTests(DisputeFixture fixture) : IClassFixture<Dispute
         var tampered = await PostAsync(genuine.ToMessage(body.ToJsonString()));
         // A new dispute on the same payment, signed with a key that is not the acquirer's.
         body["data"]!["id"] = "dsp_forged";
-        var forged = genuine with { Headers = genuine.Headers.ToDictionary(h => h.Key, h => h.Key.Equals("Acquirer-Signature", StringComparison.OrdinalIgnoreCase)
-            ? $"t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()},v1={new string('a', 64)}" : h.Value) };
+        var wrongKey = $"t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()},v1={new string('a', 64)}";
+        var forged = genuine with { Headers = genuine.Headers.ToDictionary(h => h.Key, h => h.Key.Equals("Acquirer-Signature", StringComparison.OrdinalIgnoreCase) ? wrongKey : h.Value) };
         var unsigned = await PostAsync(forged.ToMessage(body.ToJsonString()));
         var replayed = await PostAsync(genuine.ToMessage());
 
@@ -137,7 +137,10 @@ public sealed class DisputeTests(DisputeFixture fixture) : IClassFixture<Dispute
         Assert.Equal((StatusCode.InvalidArgument, "PM-6055", "amount_minor"), (over.Code, over.Info.Reason, over.BadRequest?.FieldViolations.Single().Field));
         var big = await RpcErrors.CatchAsync(() => Merchant.AddDisputeEvidenceAsync(new AddDisputeEvidenceRequest
         {
-            Id = dispute.Id, Kind = "receipt", Description = "scan", Content = ByteString.CopyFrom(new byte[1025]),
+            Id = dispute.Id,
+            Kind = "receipt",
+            Description = "scan",
+            Content = ByteString.CopyFrom(new byte[1025]),
         }).ResponseAsync);
         Assert.Equal((StatusCode.InvalidArgument, "PM-6054", "content"), (big.Code, big.Info.Reason, big.BadRequest?.FieldViolations.Single().Field));
         var unknown = await RpcErrors.CatchAsync(() => Merchant.GetDisputeAsync(new GetDisputeRequest { Id = "dp_" + new string('0', 24) }).ResponseAsync);
@@ -146,7 +149,10 @@ public sealed class DisputeTests(DisputeFixture fixture) : IClassFixture<Dispute
 
         var withEvidence = await Merchant.AddDisputeEvidenceAsync(new AddDisputeEvidenceRequest
         {
-            Id = dispute.Id, Kind = "correspondence", Description = "the customer's e-mail", Content = ByteString.CopyFromUtf8("I did order it"),
+            Id = dispute.Id,
+            Kind = "correspondence",
+            Description = "the customer's e-mail",
+            Content = ByteString.CopyFromUtf8("I did order it"),
         });
         Assert.Equal((14L, Dispute.Types.Level.Manual), (withEvidence.Evidence.Single().SizeBytes, withEvidence.Level));
         var accepted = await Merchant.AcceptDisputeAsync(new AcceptDisputeRequest { Id = dispute.Id, AmountMinor = 5_000, Reason = "goodwill" });

@@ -57,12 +57,23 @@ public static class DisputeMapping
         };
         proto.Evidence.AddRange(dispute.Evidence.Select(e => new Proto.DisputeEvidence
         {
-            Id = e.Id, Kind = e.Kind, Description = e.Description, SizeBytes = e.SizeBytes, Sha256 = e.Sha256, AddedBy = e.AddedBy, AddTime = Timestamp.FromDateTimeOffset(e.AddTime),
+            Id = e.Id,
+            Kind = e.Kind,
+            Description = e.Description,
+            SizeBytes = e.SizeBytes,
+            Sha256 = e.Sha256,
+            AddedBy = e.AddedBy,
+            AddTime = Timestamp.FromDateTimeOffset(e.AddTime),
         }));
         proto.History.AddRange(dispute.History.Select(h => new Proto.DisputeChange { Type = h.Type, Actor = h.Actor, Note = h.Note, Time = Timestamp.FromDateTimeOffset(h.Time) }));
         proto.Payouts.AddRange((payouts ?? []).Select(p => new Proto.DisputePayout
         {
-            Id = p.Id, DisputeId = p.DisputeId, Payee = p.Payee, AmountMinor = p.AmountMinor, Currency = p.Currency, CreateTime = Timestamp.FromDateTimeOffset(p.CreateTime),
+            Id = p.Id,
+            DisputeId = p.DisputeId,
+            Payee = p.Payee,
+            AmountMinor = p.AmountMinor,
+            Currency = p.Currency,
+            CreateTime = Timestamp.FromDateTimeOffset(p.CreateTime),
         }));
         return proto;
     }
