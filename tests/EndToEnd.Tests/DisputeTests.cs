@@ -233,4 +233,29 @@ public sealed class DisputeTests(DisputeFixture fixture) : IClassFixture<Dispute
         Assert.Contains("180.00 USD is 50.0% above the customer's usual 120.00 USD", dispute.Report.Summary, StringComparison.Ordinal);
         Assert.InRange(dispute.DueTime.ToDateTimeOffset() - dispute.CreateTime.ToDateTimeOffset(), TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
     }
+
+    [Fact]
+    public async Task AnotherMerchant_SeesNoneOfTheseDisputes_AndItsCallsAreNotFound_WhileRestServesTheOwner()
+    {
+        var payment = await PaidByCardAsync(13_000);
+        var (dispute, _) = await RaiseAsync(payment, "inquiry");
+        var admin = new AdminService.AdminServiceClient(Gateway.Operator);
+        var merchant = await admin.CreateMerchantAsync(new CreateMerchantRequest { Name = "Other merchant " + Guid.NewGuid().ToString("N")[..6] });
+        var key = await admin.CreateApiKeyAsync(new CreateApiKeyRequest { MerchantId = merchant.Id, Description = "dispute isolation" });
+        var other = new DisputeService.DisputeServiceClient(ApiCredentials.WithKey(Gateway.Channel, key.Secret));
+
+        Assert.Empty((await other.ListDisputesAsync(new ListDisputesRequest { PageSize = 100 })).Disputes);
+        var theirs = await RpcErrors.CatchAsync(() => other.ContestDisputeAsync(new ContestDisputeRequest { Id = dispute.Id, Reason = "not mine" }).ResponseAsync);
+        Assert.Equal((StatusCode.NotFound, "PM-6051"), (theirs.Code, theirs.Info.Reason));
+        Assert.Equal(Dispute.Types.State.Open, (await Merchant.GetDisputeAsync(new GetDisputeRequest { Id = dispute.Id })).State);
+
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Gateway.Credentials.MerchantKey);
+        var listed = await http.GetStringAsync($"{Gateway.HttpBaseUrl}/v1/disputes?paymentId={payment.Id}");
+        Assert.Contains($"\"id\": \"{dispute.Id}\"", listed.Replace("\":\"", "\": \"", StringComparison.Ordinal), StringComparison.Ordinal);
+        using var contest = await http.PostAsync($"{Gateway.HttpBaseUrl}/v1/disputes/{dispute.Id}:contest",
+            new StringContent("{\"reason\": \"the payer received the goods\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, contest.StatusCode);
+        Assert.Equal(Dispute.Types.State.Contested, (await Merchant.GetDisputeAsync(new GetDisputeRequest { Id = dispute.Id })).State);
+    }
 }
