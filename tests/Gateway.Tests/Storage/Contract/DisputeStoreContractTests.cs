@@ -167,4 +167,23 @@ public sealed class DisputeStoreContractTests
         Assert.Equal([earlier], await stores.Disputes.CustomerHistoryAsync(TestPayments.Merchant, "cus_1", recent.Id, 10, CancellationToken.None));
         Assert.Empty(await stores.Disputes.CustomerHistoryAsync("mch_other", "cus_1", "pay_none", 10, CancellationToken.None));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ConcurrentInstances_ScreeningOneSuccessOrOpeningOneCardDispute_HaveOneWinner(string provider)
+    {
+        await using var stores = await TestStores.OpenAsync(provider, _clock);
+        var instances = provider == TestStores.Postgres ? [stores, await stores.AnotherInstanceAsync()] : new[] { stores };
+        var screened = new ScreenedPayment("pay_1", TestPayments.Merchant, "cus_1", 5000, "CNY", "alipay", "CN", _clock.GetUtcNow());
+
+        var screenings = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            instances[i % instances.Length].Disputes.RecordScreeningAsync(screened, NewDispute("pay_1"), CancellationToken.None)));
+        var openings = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            instances[i % instances.Length].Disputes.TryInsertAsync(NewDispute("pay_2", acquirerId: "dsp_same"), CancellationToken.None)));
+
+        Assert.Single(screenings, won => won);
+        Assert.Single(openings, won => won);
+        Assert.Single(await stores.Disputes.ListAsync(new DisputeFilter(null, PaymentId: "pay_1"), null, 10, CancellationToken.None));
+        Assert.Single(await stores.Disputes.ListAsync(new DisputeFilter(null, PaymentId: "pay_2"), null, 10, CancellationToken.None));
+    }
 }
