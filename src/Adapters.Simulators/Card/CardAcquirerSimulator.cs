@@ -311,6 +311,10 @@ public sealed partial class CardAcquirerSimulator : IDisposable
 
     private HttpRequestMessage BuildWebhook(OutgoingNotification item)
     {
+        if (item.Order is CardDispute dispute)
+        {
+            return BuildDisputeWebhook(item, dispute);
+        }
         var payment = (CardPayment)item.Order;
         CardSandboxAccount account;
         lock (_gate)

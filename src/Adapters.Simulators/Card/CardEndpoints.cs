@@ -30,6 +30,21 @@ public static class CardEndpoints
         app.MapPost(BasePath + "/v1/payments/by-reference/{reference}/cancel", (HttpContext c, string reference) => HandleAsync(c, acquirer, faults, "cancel",
             (account, _, raw) => acquirer.OnceAsync(account, c.Request.Headers["Idempotency-Key"].ToString(), raw, () => Task.FromResult(acquirer.Cancel(account, reference)))));
         app.MapCardChallengePages(acquirer);
+        // Sandbox control: an issuer disputes a captured payment (the acquirer then sends its signed dispute webhook).
+        app.MapPost(BasePath + "/sandbox/disputes", async (HttpContext c) =>
+        {
+            using var doc = await JsonDocument.ParseAsync(c.Request.Body, cancellationToken: c.RequestAborted);
+            var root = doc.RootElement;
+            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var stage = Text("stage") ?? "chargeback";
+            if (Text("reference") is not { } reference || !CardAcquirerSimulator.DisputeStages.Contains(stage))
+            {
+                return Results.BadRequest(new { error = $"reference and stage ({string.Join(", ", CardAcquirerSimulator.DisputeStages)}) are required" });
+            }
+            long? amount = root.TryGetProperty("amount", out var a) && a.TryGetInt64(out var value) ? value : null;
+            var dispute = acquirer.RaiseDispute(reference, stage, Text("reason_code") ?? "10.4", Text("reason") ?? "Other Fraud - Card-Absent Environment", amount);
+            return dispute is null ? Results.NotFound(new { error = "no captured payment with this reference and a notify URL" }) : Results.Json(dispute, statusCode: 201);
+        });
         app.MapLedgerAndFaults(BasePath, () => acquirer.Ledger, faults);
         return app;
     }

@@ -15,7 +15,7 @@ namespace Paygate.Adapters.Card;
 /// The international card channel: authorize-and-capture on an acquirer REST API (JSON, idempotency key header,
 /// ISO 8583 response codes, HMAC-signed responses and webhooks). The card number goes to the acquirer and nowhere else.
 /// </summary>
-public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOptions> options, TimeProvider clock, ILogger<CardChannel> logger)
+public sealed partial class CardChannel(IHttpClientFactory httpClients, IOptions<CardOptions> options, TimeProvider clock, ILogger<CardChannel> logger)
     : IPaymentChannel, IPayerAuthenticationChannel
 {
     public const string ChannelId = "card";

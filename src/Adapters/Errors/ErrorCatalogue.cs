@@ -133,6 +133,21 @@ public static class ErrorCatalogue
     public static readonly ErrorCode MerchantTimestampRejected = new("PM-6010", "The channel rejected the request timestamp: check the gateway's clock.",
         StatusCode.Internal, ErrorDecision.RetrySame, "The payment could not be processed. Please try again later.");
 
+    public static readonly ErrorCode DisputeNotFound = new("PM-6051", "No dispute has that id (or it is another merchant's).",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The dispute could not be found.");
+    public static readonly ErrorCode DisputeClosed = new("PM-6052", "The dispute is closed (accepted, or decided by arbitration): nothing more can be done to it.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The dispute is already closed.");
+    public static readonly ErrorCode DisputeStateForbids = new("PM-6053", "The dispute's state does not allow this operation (e.g. contesting twice, an arbitration decision on a dispute not in arbitration).",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The dispute cannot be changed this way now.");
+    public static readonly ErrorCode DisputeEvidenceTooLarge = new("PM-6054", "The evidence is larger than the gateway's limit (Disputes:MaxEvidenceBytes); nothing was added.",
+        StatusCode.InvalidArgument, ErrorDecision.DoNotRetry, "The evidence is too large.");
+    public static readonly ErrorCode DisputeAmountExceeded = new("PM-6055", "The amount is more than the disputed amount, or than is left to refund of the payment; nothing was refunded.",
+        StatusCode.InvalidArgument, ErrorDecision.DoNotRetry, "The amount is too large for this dispute.");
+    public static readonly ErrorCode DisputeEvidenceLimit = new("PM-6056", "The dispute holds the most pieces of evidence allowed (Disputes:MaxEvidenceItems).",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "No more evidence can be added to this dispute.");
+    public static readonly ErrorCode DisputeRefundFailed = new("PM-6057", "The dispute's refund failed at the channel; the dispute stays as it was (the failure is in its history). Try again or decide otherwise.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The refund could not be made.");
+
     /// <summary>Every code, in code order.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } = typeof(ErrorCatalogue)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

@@ -10,6 +10,7 @@ namespace Paygate.Gateway.Api;
 /// <summary>
 /// Who may call what: the merchant API (PaymentService, WebhookService) takes merchant keys, the operators' APIs
 /// (ChannelService, AdminService) operator keys, health and reflection are open; any other method needs an operator.
+/// DisputeService takes both: a merchant acts on its own disputes, an operator on any.
 /// The caller is authenticated, checked against the method's role, charged a token of its rate limit, and kept in the
 /// call's state for the handler (<see cref="CallerContext.Caller"/>).
 /// </summary>
@@ -48,9 +49,12 @@ public sealed class CallerInterceptor(ApiKeyAuthenticator authenticator, CallerR
     public static KeyRole? RequiredRole(string method) => Service(method) switch
     {
         "grpc.health.v1.Health" or "grpc.reflection.v1alpha.ServerReflection" or "grpc.reflection.v1.ServerReflection" => null,
-        "paygate.v1.PaymentService" or "paygate.v1.WebhookService" => KeyRole.Merchant,
+        "paygate.v1.PaymentService" or "paygate.v1.WebhookService" or "paygate.v1.DisputeService" => KeyRole.Merchant,
         _ => KeyRole.Operator,
     };
+
+    /// <summary>Merchant APIs that operators may call too (seeing every merchant's resources): the disputes.</summary>
+    public static bool OperatorsToo(string method) => Service(method) == "paygate.v1.DisputeService";
 
     private static string Service(string method)
     {
@@ -74,7 +78,7 @@ public sealed class CallerInterceptor(ApiKeyAuthenticator authenticator, CallerR
         {
             throw limits.Refused(refusal, ClientAddress(context));
         }
-        if (caller.Role != role)
+        if (caller.Role != role && !(caller.Role == KeyRole.Operator && OperatorsToo(context.Method)))
         {
             throw new PaymentException(ErrorCatalogue.PermissionDenied, role == KeyRole.Operator
                 ? $"{Service(context.Method)} is for operators: call it with an operator key"

@@ -23,6 +23,7 @@ public sealed class WebhookGrpcService(IWebhookStore store, WebhookSecretBox sec
     private static readonly HashSet<string> KnownEventTypes = typeof(PaymentEventTypes)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
         .Select(f => (string)f.GetValue(null)!)
+        .Concat(typeof(Disputes.DisputeEventTypes).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Select(f => (string)f.GetValue(null)!))
         .ToHashSet(StringComparer.Ordinal);
 
     public override async Task<V1.WebhookEndpoint> CreateWebhookEndpoint(CreateWebhookEndpointRequest request, ServerCallContext context)

@@ -30,6 +30,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcService<EvidenceGrpcService>();
         app.MapGrpcService<RiskGrpcService>();
+        app.MapGrpcService<DisputeGrpcService>().ForBrowsers();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {

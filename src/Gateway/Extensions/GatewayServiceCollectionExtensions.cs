@@ -1,3 +1,4 @@
+using Paygate.Gateway.Disputes;
 using Paygate.Gateway.Evidence;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -86,6 +87,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<BankReconciliation>();
         services.AddSingleton<BankStatementWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<BankStatementWorker>());
+        services.AddDisputes();
 
         services.AddGrpc(options =>
         {

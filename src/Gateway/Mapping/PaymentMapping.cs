@@ -133,6 +133,7 @@ public static class PaymentMapping
             Payment = payment.ToProto(),
             Refund = evt.RefundId is { } id && payment.FindRefund(id) is { } refund ? refund.ToProto(payment) : null,
             Alert = evt.Type == PaymentEventTypes.RiskAlert && FiredAlert.FromDetail(payment.MerchantId, evt.PaymentId, evt.Detail) is { } alert ? alert.ToProto() : null,
+            Dispute = DisputeMapping.FromEventDetail(evt.Type, evt.Detail),
         };
     }
 

@@ -1,5 +1,6 @@
 using Paygate.Adapters.BankTransfer;
 using Paygate.Adapters.Contract;
+using Paygate.Gateway.Disputes;
 using Paygate.Gateway.Observability;
 using Paygate.Gateway.Reconciliation;
 using Paygate.Gateway.Payments;
@@ -52,6 +53,11 @@ public static class NotificationEndpoints
         if (target is IStatementChannel bank)
         {
             return await HandleStatementAsync(target, bank, headers, body, context, logger, span);
+        }
+        if (target is IDisputeNotificationChannel disputes && disputes.IsDisputeNotice(body))
+        {
+            NotificationTelemetry.Outcome(span, "dispute");
+            return Reply(await DisputeNotifications.HandleAsync(target, disputes, headers, body, context, logger));
         }
 
         ChannelNotification notification;

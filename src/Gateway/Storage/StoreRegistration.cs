@@ -1,3 +1,4 @@
+using Paygate.Gateway.Disputes;
 using Paygate.Gateway.Evidence;
 using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Observability;
@@ -48,6 +49,7 @@ public static class StoreRegistration
             services.AddSingleton<IBacklogCounts, PostgresBacklogCounts>();
             services.AddSingleton<IEvidenceStore, PostgresEvidenceStore>();
             services.AddSingleton<IRiskRuleStore, PostgresRiskRuleStore>();
+            services.AddSingleton<IDisputeStore, PostgresDisputeStore>();
             return services;
         }
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -63,6 +65,7 @@ public static class StoreRegistration
         services.AddSingleton<IBacklogCounts, SqliteBacklogCounts>();
         services.AddSingleton<IEvidenceStore, SqliteEvidenceStore>();
         services.AddSingleton<IRiskRuleStore, SqliteRiskRuleStore>();
+        services.AddSingleton<IDisputeStore, SqliteDisputeStore>();
         return services;
     }
 }

@@ -255,6 +255,29 @@ public sealed class CardContractTests : IDisposable
     }
 
     /// <summary>HTTP resilience made quick for a test: attempts cut at 0.5 s, retries at once, a host's circuit that opens after two failures.</summary>
+    private static string DisputeNotice(string type, string account = "PaygateTest") =>
+        "{\"id\":\"evt_d1\",\"type\":\"" + type + "\",\"data\":{\"id\":\"dsp_1\",\"merchant_account\":\"" + account + "\",\"payment_reference\":\"" + Reference
+        + "\",\"stage\":\"chargeback\",\"reason_code\":\"10.4\",\"reason\":\"Other Fraud\",\"amount\":{\"value\":5000,\"currency\":\"USD\"},\"respond_by\":\"2026-12-26T06:00:00Z\"}}";
+
+    [Fact]
+    public void ParseDisputeNotice_SignedChargeback_IsRead_ForgedOrAnotherAccountsIsRejected()
+    {
+        var body = DisputeNotice("dispute.chargeback");
+        Assert.True(Channel.IsDisputeNotice(body));
+        Assert.False(Channel.IsDisputeNotice("{\"id\":\"evt_1\",\"type\":\"payment.captured\"}"));
+
+        var notice = Channel.ParseDisputeNotice(new Dictionary<string, string> { ["Acquirer-Signature"] = Signature(body) }, body);
+
+        Assert.Equal(new ChannelDisputeNotice("evt_d1", "dsp_1", ChannelDisputeStage.Chargeback, Reference, 5000, "USD", "10.4", "Other Fraud",
+            new DateTimeOffset(2026, 12, 26, 6, 0, 0, TimeSpan.Zero)), notice);
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseDisputeNotice(new Dictionary<string, string> { ["Acquirer-Signature"] = Signature(body + " ") }, body));
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseDisputeNotice(new Dictionary<string, string>(), body));
+        var other = DisputeNotice("dispute.chargeback", account: "SomeoneElse");
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseDisputeNotice(new Dictionary<string, string> { ["Acquirer-Signature"] = Signature(other) }, other));
+        var unknown = DisputeNotice("dispute.won");
+        Assert.Throws<NotificationRejectedException>(() => Channel.ParseDisputeNotice(new Dictionary<string, string> { ["Acquirer-Signature"] = Signature(unknown) }, unknown));
+    }
+
     private static readonly Dictionary<string, string?> QuickHttp = new()
     {
         ["ChannelHttp:Defaults:AttemptTimeout"] = "00:00:00.500",

@@ -46,6 +46,7 @@ public sealed class ApiKeySecretTests
     [Theory]
     [InlineData("/paygate.v1.PaymentService/CreatePayment", KeyRole.Merchant)]
     [InlineData("/paygate.v1.WebhookService/ListWebhookEndpoints", KeyRole.Merchant)]
+    [InlineData("/paygate.v1.DisputeService/ListDisputes", KeyRole.Merchant)]
     [InlineData("/paygate.v1.ChannelService/ListChannels", KeyRole.Operator)]
     [InlineData("/paygate.v1.AdminService/CreateMerchant", KeyRole.Operator)]
     [InlineData("/paygate.v1.SomethingNew/Method", KeyRole.Operator)]
@@ -58,4 +59,11 @@ public sealed class ApiKeySecretTests
     [InlineData("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo")]
     [InlineData("/grpc.reflection.v1.ServerReflection/ServerReflectionInfo")]
     public void RequiredRole_HealthAndReflectionAreOpen(string method) => Assert.Null(CallerInterceptor.RequiredRole(method));
+
+    [Theory]
+    [InlineData("/paygate.v1.DisputeService/ListDisputes", true)]
+    [InlineData("/paygate.v1.DisputeService/RecordArbitrationDecision", true)]
+    [InlineData("/paygate.v1.PaymentService/CreatePayment", false)]
+    [InlineData("/paygate.v1.WebhookService/ListWebhookEndpoints", false)]
+    public void OperatorsToo_OnlyTheDisputes(string method, bool both) => Assert.Equal(both, CallerInterceptor.OperatorsToo(method));
 }

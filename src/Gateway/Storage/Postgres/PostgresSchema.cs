@@ -220,5 +220,57 @@ internal static class PostgresSchema
             ALTER TABLE payments ADD COLUMN group_id text;
             CREATE INDEX ix_payments_group ON payments (group_id, create_time) WHERE group_id IS NOT NULL;
             """),
+        (7, """
+            -- Disputes (src/Gateway/Disputes, docs/disputes.md): one document per dispute, with the columns its lists and workers need.
+            CREATE TABLE disputes (
+                id text PRIMARY KEY,
+                merchant_id text NOT NULL,
+                payment_id text NOT NULL,
+                state bigint NOT NULL,
+                level bigint NOT NULL,
+                acquirer_dispute_id text UNIQUE,
+                create_time bigint NOT NULL,
+                due_time bigint NOT NULL,
+                due_breached bigint NOT NULL,
+                history_count bigint NOT NULL,
+                published_through bigint NOT NULL,
+                version bigint NOT NULL,
+                body text NOT NULL
+            );
+            CREATE INDEX ix_disputes_list ON disputes (create_time DESC, id DESC);
+            CREATE INDEX ix_disputes_merchant_list ON disputes (merchant_id, create_time DESC, id DESC);
+            CREATE INDEX ix_disputes_payment ON disputes (payment_id);
+            CREATE INDEX ix_disputes_due ON disputes (state, due_breached, due_time);
+            CREATE INDEX ix_disputes_unpublished ON disputes (published_through, history_count);
+            CREATE TABLE dispute_evidence (
+                id text PRIMARY KEY,
+                dispute_id text NOT NULL REFERENCES disputes (id),
+                content bytea NOT NULL
+            );
+            CREATE TABLE dispute_payouts (
+                id text PRIMARY KEY,
+                dispute_id text NOT NULL REFERENCES disputes (id),
+                merchant_id text NOT NULL,
+                payee text NOT NULL,
+                amount_minor bigint NOT NULL,
+                currency text NOT NULL,
+                create_time bigint NOT NULL
+            );
+            CREATE INDEX ix_dispute_payouts_dispute ON dispute_payouts (dispute_id);
+            -- Each success the dispute screening checked: what it needs of the payment, which is also its customer's history.
+            CREATE TABLE dispute_screenings (
+                payment_id text PRIMARY KEY,
+                merchant_id text NOT NULL,
+                customer_id text NOT NULL,
+                amount_minor bigint NOT NULL,
+                currency text NOT NULL,
+                channel text NOT NULL,
+                country text NOT NULL,
+                success_time bigint NOT NULL,
+                dispute_id text
+            );
+            CREATE INDEX ix_dispute_screenings_customer ON dispute_screenings (merchant_id, customer_id, success_time DESC);
+            CREATE INDEX ix_payments_state_update ON payments (state, update_time);
+            """),
     ];
 }

@@ -244,5 +244,57 @@ internal static class SqliteSchema
             ALTER TABLE payments ADD COLUMN group_id TEXT;
             CREATE INDEX ix_payments_group ON payments (group_id, create_time) WHERE group_id IS NOT NULL;
             """),
+        (16, """
+            -- Disputes (src/Gateway/Disputes, docs/disputes.md): one document per dispute, with the columns its lists and workers need.
+            CREATE TABLE disputes (
+                id TEXT PRIMARY KEY,
+                merchant_id TEXT NOT NULL,
+                payment_id TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                level INTEGER NOT NULL,
+                acquirer_dispute_id TEXT UNIQUE,
+                create_time INTEGER NOT NULL,
+                due_time INTEGER NOT NULL,
+                due_breached INTEGER NOT NULL,
+                history_count INTEGER NOT NULL,
+                published_through INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX ix_disputes_list ON disputes (create_time DESC, id DESC);
+            CREATE INDEX ix_disputes_merchant_list ON disputes (merchant_id, create_time DESC, id DESC);
+            CREATE INDEX ix_disputes_payment ON disputes (payment_id);
+            CREATE INDEX ix_disputes_due ON disputes (state, due_breached, due_time);
+            CREATE INDEX ix_disputes_unpublished ON disputes (published_through, history_count);
+            CREATE TABLE dispute_evidence (
+                id TEXT PRIMARY KEY,
+                dispute_id TEXT NOT NULL REFERENCES disputes (id),
+                content BLOB NOT NULL
+            );
+            CREATE TABLE dispute_payouts (
+                id TEXT PRIMARY KEY,
+                dispute_id TEXT NOT NULL REFERENCES disputes (id),
+                merchant_id TEXT NOT NULL,
+                payee TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                create_time INTEGER NOT NULL
+            );
+            CREATE INDEX ix_dispute_payouts_dispute ON dispute_payouts (dispute_id);
+            -- Each success the dispute screening checked: what it needs of the payment, which is also its customer's history.
+            CREATE TABLE dispute_screenings (
+                payment_id TEXT PRIMARY KEY,
+                merchant_id TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                country TEXT NOT NULL,
+                success_time INTEGER NOT NULL,
+                dispute_id TEXT
+            );
+            CREATE INDEX ix_dispute_screenings_customer ON dispute_screenings (merchant_id, customer_id, success_time DESC);
+            CREATE INDEX ix_payments_state_update ON payments (state, update_time);
+            """),
     ];
 }

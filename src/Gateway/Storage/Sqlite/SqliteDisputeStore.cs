@@ -1,0 +1,180 @@
+using Microsoft.Data.Sqlite;
+using Paygate.Gateway.Disputes;
+using Paygate.Gateway.Payments;
+using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
+
+namespace Paygate.Gateway.Storage.Sqlite;
+
+/// <summary>Disputes, their evidence content and payouts, and the screening's record, in the gateway's SQLite database (schema v16).</summary>
+public sealed class SqliteDisputeStore(SqliteDatabase database) : IDisputeStore
+{
+    private const string Columns = "SELECT body, version, published_through FROM disputes";
+
+    public Task<bool> TryInsertAsync(Dispute dispute, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => Insert(connection, tx, dispute));
+
+    /// <summary>The writer is the only one: no other dispute with the acquirer's id can come between the check and the insert.</summary>
+    private static bool Insert(SqliteConnection connection, SqliteTransaction tx, Dispute dispute)
+    {
+        if (dispute.AcquirerDisputeId is { } acquirerId
+            && Scalar(connection, tx, "SELECT 1 FROM disputes WHERE acquirer_dispute_id = $a", ("$a", acquirerId)) is not null)
+        {
+            return false;
+        }
+        Execute(connection, tx, """
+            INSERT INTO disputes (id, merchant_id, payment_id, state, level, acquirer_dispute_id, create_time, due_time, due_breached, history_count,
+                published_through, version, body)
+            VALUES ($id, $merchant, $payment, $state, $level, $acquirer, $ct, $due, $breached, $history, 0, 1, $body)
+            """, ("$id", dispute.Id), ("$merchant", dispute.MerchantId), ("$payment", dispute.PaymentId), ("$state", (int)dispute.State), ("$level", (int)dispute.Level),
+            ("$acquirer", dispute.AcquirerDisputeId), ("$ct", dispute.CreateTime.ToUnixTimeMilliseconds()), ("$due", dispute.DueTime.ToUnixTimeMilliseconds()),
+            ("$breached", dispute.DueBreached ? 1 : 0), ("$history", dispute.History.Count), ("$body", DisputeJson.Serialize(dispute)));
+        dispute.Version = 1;
+        return true;
+    }
+
+    public Task<Dispute?> GetAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(database.Read(connection => Query(connection, null, Columns + " WHERE id = $id", Row, ("$id", id)).SingleOrDefault()));
+
+    public Task<Dispute?> FindByAcquirerIdAsync(string acquirerDisputeId, CancellationToken cancellationToken) =>
+        Task.FromResult(database.Read(connection => Query(connection, null, Columns + " WHERE acquirer_dispute_id = $a", Row, ("$a", acquirerDisputeId)).SingleOrDefault()));
+
+    public async Task<bool> TryUpdateAsync(Dispute dispute, long expectedVersion, DisputeEvidenceContent? evidence, DisputePayout? payout, CancellationToken cancellationToken)
+    {
+        var saved = await database.WriteAsync((connection, tx) =>
+        {
+            var changed = Execute(connection, tx, """
+                UPDATE disputes SET state = $state, level = $level, due_time = $due, due_breached = $breached, history_count = $history,
+                    version = $version, body = $body
+                WHERE id = $id AND version = $expected
+                """, ("$state", (int)dispute.State), ("$level", (int)dispute.Level), ("$due", dispute.DueTime.ToUnixTimeMilliseconds()),
+                ("$breached", dispute.DueBreached ? 1 : 0), ("$history", dispute.History.Count), ("$version", expectedVersion + 1),
+                ("$body", DisputeJson.Serialize(dispute)), ("$id", dispute.Id), ("$expected", expectedVersion));
+            if (changed == 0)
+            {
+                return false;
+            }
+            if (evidence is not null)
+            {
+                Execute(connection, tx, "INSERT INTO dispute_evidence (id, dispute_id, content) VALUES ($id, $dispute, $content)",
+                    ("$id", evidence.EvidenceId), ("$dispute", evidence.DisputeId), ("$content", evidence.Content));
+            }
+            if (payout is not null)
+            {
+                Execute(connection, tx, """
+                    INSERT INTO dispute_payouts (id, dispute_id, merchant_id, payee, amount_minor, currency, create_time)
+                    VALUES ($id, $dispute, $merchant, $payee, $amount, $currency, $time)
+                    """, ("$id", payout.Id), ("$dispute", payout.DisputeId), ("$merchant", payout.MerchantId), ("$payee", payout.Payee),
+                    ("$amount", payout.AmountMinor), ("$currency", payout.Currency), ("$time", payout.CreateTime.ToUnixTimeMilliseconds()));
+            }
+            return true;
+        });
+        if (saved)
+        {
+            dispute.Version = expectedVersion + 1;
+        }
+        return saved;
+    }
+
+    public Task<IReadOnlyList<Dispute>> ListAsync(DisputeFilter filter, DisputeCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        var parameters = new List<(string, object?)> { ("$limit", limit) };
+        if (filter.MerchantId is { } merchant)
+        {
+            where.Add("merchant_id = $merchant");
+            parameters.Add(("$merchant", merchant));
+        }
+        if (filter.State is { } state)
+        {
+            where.Add("state = $state");
+            parameters.Add(("$state", (int)state));
+        }
+        if (filter.PaymentId is { } payment)
+        {
+            where.Add("payment_id = $payment");
+            parameters.Add(("$payment", payment));
+        }
+        if (filter.Level is { } level)
+        {
+            where.Add("level = $level");
+            parameters.Add(("$level", (int)level));
+        }
+        if (after is not null)
+        {
+            where.Add("(create_time < $ct OR (create_time = $ct AND id < $id))");
+            parameters.Add(("$ct", after.CreateTime.ToUnixTimeMilliseconds()));
+            parameters.Add(("$id", after.Id));
+        }
+        var sql = Columns + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY create_time DESC, id DESC LIMIT $limit";
+        return Task.FromResult<IReadOnlyList<Dispute>>(database.Read(connection => Query(connection, null, sql, Row, [.. parameters])));
+    }
+
+    public Task<IReadOnlyList<Dispute>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Dispute>>(database.Read(connection => Query(connection, null,
+            Columns + " WHERE state = $open AND due_breached = 0 AND due_time <= $now ORDER BY due_time LIMIT $limit", Row,
+            ("$open", (int)DisputeState.Open), ("$now", now.ToUnixTimeMilliseconds()), ("$limit", limit))));
+
+    public Task<IReadOnlyList<Dispute>> ListUnresolvedOpenedBeforeAsync(DateTimeOffset openedBefore, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Dispute>>(database.Read(connection => Query(connection, null,
+            Columns + " WHERE state IN ($open, $contested) AND create_time <= $before ORDER BY create_time LIMIT $limit", Row,
+            ("$open", (int)DisputeState.Open), ("$contested", (int)DisputeState.Contested), ("$before", openedBefore.ToUnixTimeMilliseconds()), ("$limit", limit))));
+
+    public Task<IReadOnlyList<Dispute>> ListUnpublishedAsync(int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Dispute>>(database.Read(connection => Query(connection, null,
+            Columns + " WHERE published_through < history_count ORDER BY create_time LIMIT $limit", Row, ("$limit", limit))));
+
+    public Task MarkPublishedAsync(string disputeId, int through, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) => Execute(connection, tx,
+            "UPDATE disputes SET published_through = $through WHERE id = $id AND published_through < $through", ("$through", through), ("$id", disputeId)));
+
+    public Task<IReadOnlyList<DisputePayout>> ListPayoutsAsync(string disputeId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DisputePayout>>(database.Read(connection => Query(connection, null, """
+            SELECT id, dispute_id, merchant_id, payee, amount_minor, currency, create_time FROM dispute_payouts WHERE dispute_id = $dispute ORDER BY create_time, id
+            """, r => new DisputePayout(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5),
+            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6))), ("$dispute", disputeId))));
+
+    public Task<byte[]?> GetEvidenceContentAsync(string evidenceId, CancellationToken cancellationToken) =>
+        Task.FromResult(database.Read(connection => Scalar(connection, null, "SELECT content FROM dispute_evidence WHERE id = $id", ("$id", evidenceId)) as byte[]));
+
+    public Task<IReadOnlyList<Payment>> ListUnscreenedSuccessesAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Payment>>(database.Read(connection => Query(connection, null, """
+            SELECT p.body FROM payments p
+            WHERE p.state = $succeeded AND p.update_time >= $since AND NOT EXISTS (SELECT 1 FROM dispute_screenings s WHERE s.payment_id = p.id)
+            ORDER BY p.update_time LIMIT $limit
+            """, r => PaymentJson.Deserialize(r.GetString(0)), ("$succeeded", (int)PaymentState.Succeeded), ("$since", since.ToUnixTimeMilliseconds()), ("$limit", limit))));
+
+    public Task<IReadOnlyList<ScreenedPayment>> CustomerHistoryAsync(string merchantId, string customerId, string excludePaymentId, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ScreenedPayment>>(database.Read(connection => Query(connection, null, """
+            SELECT payment_id, merchant_id, customer_id, amount_minor, currency, channel, country, success_time FROM dispute_screenings
+            WHERE merchant_id = $merchant AND customer_id = $customer AND payment_id <> $exclude ORDER BY success_time DESC LIMIT $limit
+            """, r => new ScreenedPayment(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.GetString(6),
+            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7))), ("$merchant", merchantId), ("$customer", customerId), ("$exclude", excludePaymentId), ("$limit", limit))));
+
+    public Task<bool> RecordScreeningAsync(ScreenedPayment screened, Dispute? opened, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, tx) =>
+        {
+            if (Scalar(connection, tx, "SELECT 1 FROM dispute_screenings WHERE payment_id = $p", ("$p", screened.PaymentId)) is not null)
+            {
+                return false;
+            }
+            Execute(connection, tx, """
+                INSERT INTO dispute_screenings (payment_id, merchant_id, customer_id, amount_minor, currency, channel, country, success_time, dispute_id)
+                VALUES ($p, $merchant, $customer, $amount, $currency, $channel, $country, $time, $dispute)
+                """, ("$p", screened.PaymentId), ("$merchant", screened.MerchantId), ("$customer", screened.CustomerId), ("$amount", screened.AmountMinor),
+                ("$currency", screened.Currency), ("$channel", screened.Channel), ("$country", screened.Country), ("$time", screened.SuccessTime.ToUnixTimeMilliseconds()),
+                ("$dispute", opened?.Id));
+            if (opened is not null)
+            {
+                Insert(connection, tx, opened);
+            }
+            return true;
+        });
+
+    private static Dispute Row(SqliteDataReader r)
+    {
+        var dispute = DisputeJson.Deserialize(r.GetString(0));
+        dispute.Version = r.GetInt64(1);
+        dispute.PublishedThrough = r.GetInt32(2);
+        return dispute;
+    }
+}
