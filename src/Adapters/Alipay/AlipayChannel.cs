@@ -194,6 +194,8 @@ public sealed class AlipayChannel : IPaymentChannel, ISettlementChannel, IDispos
     public NotificationReply NotificationReply(bool accepted) =>
         accepted ? new(200, "text/plain", "success") : new(400, "text/plain", "fail");
 
+    public TimeSpan SettlementDayOffset => BeijingOffset;
+
     /// <summary>
     /// Asks for the trade bill's download address (<c>alipay.data.dataservice.bill.downloadurl.query</c>, signed and verified
     /// as every call), then downloads the zip from it: the address itself is the credential (short-lived, issued to this app).

@@ -219,6 +219,8 @@ public sealed class CardChannel(IHttpClientFactory httpClients, IOptions<CardOpt
         };
     }
 
+    public TimeSpan SettlementDayOffset => TimeSpan.Zero;
+
     /// <summary>
     /// Downloads the merchant account's settlement report of <paramref name="date"/> (UTC day) as CSV; the answer carries the
     /// acquirer's HMAC signature over its body like every answer, and is refused unsigned.

@@ -7,6 +7,9 @@ namespace Paygate.Adapters.Contract;
 /// </summary>
 public interface ISettlementChannel
 {
+    /// <summary>The offset from UTC of the network's business day (Beijing, +8, for the Chinese networks).</summary>
+    TimeSpan SettlementDayOffset { get; }
+
     /// <summary>
     /// Fetches (over the channel's signed API, verified as its other calls are) and reads the settlement file of
     /// <paramref name="date"/> (the network's own business day). Throws <see cref="SettlementFetchException"/> when it

@@ -133,6 +133,14 @@ public static class ErrorCatalogue
     public static readonly ErrorCode MerchantTimestampRejected = new("PM-6010", "The channel rejected the request timestamp: check the gateway's clock.",
         StatusCode.Internal, ErrorDecision.RetrySame, "The payment could not be processed. Please try again later.");
 
+    // Settlement reconciliation (docs/settlement.md).
+    public static readonly ErrorCode SettlementNotOffered = new("PM-6061", "The channel publishes no settlement files the gateway can read.",
+        StatusCode.InvalidArgument, ErrorDecision.DoNotRetry, "The request is not possible for this channel.");
+    public static readonly ErrorCode SettlementFileUnavailable = new("PM-6062", "The channel's settlement file could not be had (refused, not answered, or its signature or hash did not verify); nothing was changed. Run the day again later.",
+        StatusCode.Unavailable, ErrorDecision.RetrySame, "The settlement file is not available yet. Please try again later.");
+    public static readonly ErrorCode SettlementFileMalformed = new("PM-6063", "The channel's settlement file does not parse (the run names the line); nothing of it was applied.",
+        StatusCode.DataLoss, ErrorDecision.DoNotRetry, "The settlement file could not be read.");
+
     /// <summary>Every code, in code order.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } = typeof(ErrorCatalogue)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)

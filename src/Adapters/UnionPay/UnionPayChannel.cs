@@ -197,6 +197,8 @@ public sealed class UnionPayChannel : IPaymentChannel, ISettlementChannel, IDisp
             : result;
     }
 
+    public TimeSpan SettlementDayOffset => BeijingOffset;
+
     /// <summary>
     /// Fetches the settlement file of <paramref name="date"/> by file transfer (<c>txnType=76</c>, <c>fileType=00</c>,
     /// <c>settleDate=MMDD</c>), signed and verified as every call; the answer carries the file in <c>fileContent</c>.

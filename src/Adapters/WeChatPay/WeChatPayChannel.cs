@@ -231,6 +231,8 @@ public sealed class WeChatPayChannel : IPaymentChannel, ISettlementChannel, IDis
         };
     }
 
+    public TimeSpan SettlementDayOffset => BeijingOffset;
+
     /// <summary>
     /// Applies for the day's trade bill (<c>GET /v3/bill/tradebill?bill_type=ALL</c>, signed and verified as every call),
     /// downloads it from <c>download_url</c> with a signed GET (the download's answer is not signed), and checks it against

@@ -30,6 +30,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcService<EvidenceGrpcService>();
         app.MapGrpcService<RiskGrpcService>();
+        app.MapGrpcService<SettlementGrpcService>();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {

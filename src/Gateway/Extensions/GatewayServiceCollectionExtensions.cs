@@ -15,6 +15,7 @@ using Paygate.Gateway.Risk.Indicators;
 using Paygate.Gateway.Risk.Verification;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Security;
+using Paygate.Gateway.Settlement;
 using Paygate.Gateway.Storage;
 using Paygate.Gateway.Webhooks;
 
@@ -86,6 +87,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<BankReconciliation>();
         services.AddSingleton<BankStatementWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<BankStatementWorker>());
+        services.AddPaygateSettlement();
 
         services.AddGrpc(options =>
         {

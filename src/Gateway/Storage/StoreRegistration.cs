@@ -4,6 +4,7 @@ using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
 using Paygate.Gateway.Risk;
+using Paygate.Gateway.Settlement;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -48,6 +49,7 @@ public static class StoreRegistration
             services.AddSingleton<IBacklogCounts, PostgresBacklogCounts>();
             services.AddSingleton<IEvidenceStore, PostgresEvidenceStore>();
             services.AddSingleton<IRiskRuleStore, PostgresRiskRuleStore>();
+            services.AddSingleton<ISettlementStore, PostgresSettlementStore>();
             return services;
         }
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -63,6 +65,7 @@ public static class StoreRegistration
         services.AddSingleton<IBacklogCounts, SqliteBacklogCounts>();
         services.AddSingleton<IEvidenceStore, SqliteEvidenceStore>();
         services.AddSingleton<IRiskRuleStore, SqliteRiskRuleStore>();
+        services.AddSingleton<ISettlementStore, SqliteSettlementStore>();
         return services;
     }
 }
