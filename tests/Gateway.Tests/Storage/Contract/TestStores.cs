@@ -7,6 +7,7 @@ using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
 using Paygate.Gateway.Risk;
+using Paygate.Gateway.Settlement;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -50,6 +51,7 @@ public sealed class TestStores : IAsyncDisposable
     /// <summary>The SQLite file (null for PostgreSQL).</summary>
     public string? SqlitePath { get; private set; }
     public IRiskRuleStore RiskRules { get; private set; } = null!;
+    public ISettlementStore Settlement { get; private set; } = null!;
 
     /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
     public string? ConnectionString { get; private set; }
@@ -76,6 +78,7 @@ public sealed class TestStores : IAsyncDisposable
             stores.Retention = new SqliteRetentionStore(database);
             stores.Evidence = new SqliteEvidenceStore(database);
             stores.RiskRules = new SqliteRiskRuleStore(database);
+            stores.Settlement = new SqliteSettlementStore(database);
             await stores.Payments.InitializeAsync(CancellationToken.None);
             return stores;
         }
@@ -112,6 +115,7 @@ public sealed class TestStores : IAsyncDisposable
         Retention = new PostgresRetentionStore(database);
         Evidence = new PostgresEvidenceStore(database);
         RiskRules = new PostgresRiskRuleStore(database);
+        Settlement = new PostgresSettlementStore(database);
         return Task.CompletedTask;
     }
 
