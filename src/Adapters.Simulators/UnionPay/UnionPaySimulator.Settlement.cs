@@ -71,7 +71,8 @@ public sealed partial class UnionPaySimulator
             deflate.Write(Encoding.UTF8.GetBytes(text));
         }
         answer["fileName"] = $"INN{day:yyMMdd}88ZM_{fields["merId"]}";
-        answer["fileContent"] = Convert.ToBase64String(buffer.ToArray());
+        // A day with nothing settled is still a file: the zlib stream of no bytes (DeflateStream writes nothing for no input).
+        answer["fileContent"] = Convert.ToBase64String(text.Length == 0 ? [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01] : buffer.ToArray());
         return Answer(answer, "00", "成功[0000000]");
     }
 
