@@ -231,3 +231,33 @@ public sealed class SettlementTests(SettlementFixture fixture) : IClassFixture<S
         Assert.Empty((await Settlement.ListSettlementRunsAsync(new ListSettlementRunsRequest { Channel = "nosuch" })).Runs);
     }
 }
+
+/// <summary>The settlement worker on a one-second schedule.</summary>
+public sealed class SettlementWorkerFixture : GatewayFixture
+{
+    protected override IReadOnlyDictionary<string, string?> ExtraSettings { get; } = new Dictionary<string, string?>
+    {
+        ["Settlement:Interval"] = "00:00:01",
+    };
+}
+
+/// <summary>The daily worker: it reconciles every settlement channel's previous business day by itself.</summary>
+public sealed class SettlementWorkerTests(SettlementWorkerFixture fixture) : IClassFixture<SettlementWorkerFixture>
+{
+    [Fact]
+    public async Task Worker_RunsThePreviousBusinessDayOfEverySettlementChannel()
+    {
+        var settlement = new SettlementService.SettlementServiceClient(fixture.Gateway.Operator);
+        IReadOnlyList<SettlementRun> runs = [];
+        await GatewayUnderTest.WaitUntilAsync(async () =>
+        {
+            runs = (await settlement.ListSettlementRunsAsync(new ListSettlementRunsRequest { PageSize = 500 })).Runs;
+            return runs.Select(r => r.Channel).Distinct().Count() == 4;
+        }, TimeSpan.FromSeconds(20), "a worker run of every settlement channel");
+
+        Assert.Equal(["alipay", "card", "unionpay", "wechatpay"], runs.Select(r => r.Channel).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(runs, r => Assert.Equal(("worker", SettlementRun.Types.State.Succeeded), (r.Actor, r.State)));
+        var beijingYesterday = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(beijingYesterday, runs.First(r => r.Channel == "alipay").SettleDate);
+    }
+}
