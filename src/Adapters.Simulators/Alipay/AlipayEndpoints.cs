@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Paygate.Simulators.Faults;
+using Paygate.Simulators.Settlement;
 
 namespace Paygate.Simulators.Alipay;
 
@@ -25,6 +26,10 @@ public static class AlipayEndpoints
             return failure is null ? Results.Ok(new { paid = true }) : Results.BadRequest(new { paid = false, reason = failure });
         });
         app.MapLedgerAndFaults("/alipay", () => network.Ledger, faults);
+        app.MapGet("/alipay/bill/download", (string token) => network.DownloadBill(token) is { } bill
+            ? Results.File(bill.Zip, "application/zip", bill.Name)
+            : Results.NotFound());
+        app.MapSettlementFaults("/alipay", network.Settlement);
         return app;
     }
 
@@ -45,7 +50,7 @@ public static class AlipayEndpoints
         }
         else
         {
-            node = Verify(form, network) ?? Execute(form, network, method);
+            node = Verify(form, network) ?? Execute(form, network, method, $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}");
         }
         if (FaultGate.LoseResponse(context, fault))
         {
@@ -84,7 +89,7 @@ public static class AlipayEndpoints
         return null;
     }
 
-    private static Dictionary<string, object?> Execute(Dictionary<string, string> form, AlipaySimulator network, string method)
+    private static Dictionary<string, object?> Execute(Dictionary<string, string> form, AlipaySimulator network, string method, string baseUrl)
     {
         JsonElement biz;
         try
@@ -96,7 +101,9 @@ public static class AlipayEndpoints
         {
             return AlipaySimulator.Error("40002", "isv.invalid-biz-content", "biz_content不是合法的JSON");
         }
-        return network.Execute(form["app_id"], method, biz, form.GetValueOrDefault("notify_url"));
+        return method == "alipay.data.dataservice.bill.downloadurl.query"
+            ? network.BillDownloadUrl(form["app_id"], biz, baseUrl)
+            : network.Execute(form["app_id"], method, biz, form.GetValueOrDefault("notify_url"));
     }
 
     private static async Task WriteSignedAsync(HttpContext context, AlipaySimulator network, string method, Dictionary<string, object?> node, FaultDecision fault)

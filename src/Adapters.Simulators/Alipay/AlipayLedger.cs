@@ -6,7 +6,8 @@ namespace Paygate.Simulators.Alipay;
 /// <param name="Kind"><c>charge</c> or <c>refund</c>.</param>
 /// <param name="AmountFen">The amount in fen.</param>
 /// <param name="Time">When it happened.</param>
-public sealed record AlipayLedgerEntry(string OutTradeNo, string TradeNo, string Kind, long AmountFen, DateTimeOffset Time);
+/// <param name="RefundNo">A refund's <c>out_request_no</c>.</param>
+public sealed record AlipayLedgerEntry(string OutTradeNo, string TradeNo, string Kind, long AmountFen, DateTimeOffset Time, string? RefundNo = null);
 
 /// <summary>One order as the simulated Alipay keeps it.</summary>
 public sealed class AlipayOrder

@@ -9,7 +9,7 @@ namespace Paygate.Simulators.Alipay;
 /// The simulated Alipay OpenAPI: its merchants (apps and their public keys), its orders and its ledger.
 /// Everything the wire endpoint does goes through here; every method is thread-safe.
 /// </summary>
-public sealed class AlipaySimulator : IDisposable
+public sealed partial class AlipaySimulator : IDisposable
 {
     private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
     private readonly Lock _gate = new();
@@ -230,7 +230,7 @@ public sealed class AlipaySimulator : IDisposable
             }
             order.Refunds[requestNo!] = fen;
             order.RefundedFen += fen;
-            _ledger.Add(new AlipayLedgerEntry(order.OutTradeNo, order.TradeNo, "refund", fen, _clock.GetUtcNow()));
+            _ledger.Add(new AlipayLedgerEntry(order.OutTradeNo, order.TradeNo, "refund", fen, _clock.GetUtcNow(), requestNo));
             if (order.RefundedFen == order.TotalFen)
             {
                 order.TradeStatus = "TRADE_CLOSED";

@@ -31,7 +31,8 @@ public sealed record CardPayment(string Id, string MerchantAccount, string Refer
 /// <param name="Amount">Minor units.</param>
 /// <param name="Currency">ISO 4217 code.</param>
 /// <param name="Time">When.</param>
-public sealed record CardLedgerEntry(string Reference, string Kind, long Amount, string Currency, DateTimeOffset Time);
+/// <param name="RefundReference">A refund's own reference.</param>
+public sealed record CardLedgerEntry(string Reference, string Kind, long Amount, string Currency, DateTimeOffset Time, string? RefundReference = null);
 
 /// <summary>An acquirer answer before it is signed.</summary>
 internal sealed record CardAnswer(int Status, JsonObject Body)
@@ -261,7 +262,7 @@ public sealed partial class CardAcquirerSimulator : IDisposable
             payment.Refunded += value;
             var answer = RefundJson(reference, paymentReference, value, payment.Currency, "succeeded", "00");
             _refunds[(account.MerchantAccount, reference)] = (answer, paymentReference, value);
-            _ledger.Add(new CardLedgerEntry(paymentReference, "refund", value, payment.Currency, _clock.GetUtcNow()));
+            _ledger.Add(new CardLedgerEntry(paymentReference, "refund", value, payment.Currency, _clock.GetUtcNow(), reference));
             return new CardAnswer(201, answer);
         }
     }

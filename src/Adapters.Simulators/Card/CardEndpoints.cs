@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Paygate.Simulators.Faults;
+using Paygate.Simulators.Settlement;
 
 namespace Paygate.Simulators.Card;
 
@@ -45,7 +46,9 @@ public static class CardEndpoints
             var dispute = acquirer.RaiseDispute(reference, stage, Text("reason_code") ?? "10.4", Text("reason") ?? "Other Fraud - Card-Absent Environment", amount);
             return dispute is null ? Results.NotFound(new { error = "no captured payment with this reference and a notify URL" }) : Results.Json(dispute, statusCode: 201);
         });
+        app.MapGet(BasePath + "/v1/settlement-reports/{day}", (HttpContext c, string day) => ReportAsync(c, acquirer, faults, day));
         app.MapLedgerAndFaults(BasePath, () => acquirer.Ledger, faults);
+        app.MapSettlementFaults(BasePath, acquirer.Settlement);
         return app;
     }
 
@@ -102,6 +105,32 @@ public static class CardEndpoints
             return;
         }
         await WriteAsync(context, acquirer, answer, account, fault);
+    }
+
+    /// <summary>A day's settlement report as CSV, signed like every answer (HMAC over the body).</summary>
+    private static async Task ReportAsync(HttpContext context, CardAcquirerSimulator acquirer, FaultInjector faults, string day)
+    {
+        if (await FaultGate.EnterAsync(context, faults, "settlement-report") is not { } fault)
+        {
+            return;
+        }
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var account = acquirer.Authenticate(authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization[7..] : null);
+        if (account is null || !DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            await WriteAsync(context, acquirer, account is null ? CardAnswer.Error(401, "unauthorized", "invalid API key") : CardAnswer.Error(400, "invalid_request", "day must be yyyy-MM-dd"),
+                account, fault);
+            return;
+        }
+        if (date > DateOnly.FromDateTime(acquirer.Clock.GetUtcNow().UtcDateTime))
+        {
+            await WriteAsync(context, acquirer, CardAnswer.Error(404, "not_found", "no report for a day still to come"), account, fault);
+            return;
+        }
+        var body = acquirer.SettlementReport(account, date);
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        context.Response.Headers[SignatureHeader] = HmacHeader.Sign(body, account.SigningSecret, acquirer.Clock.GetUtcNow());
+        await context.Response.WriteAsync(FaultGate.Deliver(body, fault), Encoding.UTF8);
     }
 
     private static async Task WriteAsync(HttpContext context, CardAcquirerSimulator acquirer, CardAnswer answer, CardSandboxAccount? account, FaultDecision fault)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Paygate.Simulators.Faults;
+using Paygate.Simulators.Settlement;
 
 namespace Paygate.Simulators.UnionPay;
 
@@ -33,7 +34,9 @@ public static class UnionPayEndpoints
             var failure = network.BuyerPays(form["orderId"].ToString(), respCode.Length > 0 ? respCode : "00");
             return failure is null ? Results.Ok(new { paid = true }) : Results.BadRequest(new { paid = false, reason = failure });
         });
+        app.MapPost(BasePath + "/gateway/api/fileTransfer.do", (HttpContext c) => BackAsync(c, network, faults, "file", network.FileTransfer));
         app.MapLedgerAndFaults(BasePath, () => network.Ledger, faults);
+        app.MapSettlementFaults(BasePath, network.Settlement);
         return app;
     }
 

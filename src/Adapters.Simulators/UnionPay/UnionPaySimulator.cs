@@ -34,7 +34,9 @@ public sealed class UnionPayOrder
 /// <param name="Kind"><c>charge</c> or <c>refund</c>.</param>
 /// <param name="Amount">Fen.</param>
 /// <param name="Time">When.</param>
-public sealed record UnionPayLedgerEntry(string OrderId, string Kind, long Amount, DateTimeOffset Time);
+/// <param name="QueryId">UnionPay's id of the transaction.</param>
+/// <param name="OrigOrderId">A refund's original consume.</param>
+public sealed record UnionPayLedgerEntry(string OrderId, string Kind, long Amount, DateTimeOffset Time, string? QueryId = null, string? OrigOrderId = null);
 
 /// <summary>A refund (txnType 04) as the simulated UnionPay keeps it; <see cref="RespCode"/> is <c>05</c> while it waits.</summary>
 internal sealed class UnionPayRefund(string merId, string orderId, string txnTime, string origQryId, long amount, string queryId, string? backUrl)
@@ -305,7 +307,8 @@ public sealed partial class UnionPaySimulator : IDisposable
         refund.RespCode = respCode;
         if (respCode == "00")
         {
-            _ledger.Add(new UnionPayLedgerEntry(refund.OrderId, "refund", refund.Amount, _clock.GetUtcNow()));
+            _ledger.Add(new UnionPayLedgerEntry(refund.OrderId, "refund", refund.Amount, _clock.GetUtcNow(), refund.QueryId,
+                _orders.Values.FirstOrDefault(o => o.QueryId == refund.OrigQryId)?.OrderId));
         }
         else if (_orders.Values.FirstOrDefault(o => o.QueryId == refund.OrigQryId) is { } original)
         {
@@ -337,7 +340,7 @@ public sealed partial class UnionPaySimulator : IDisposable
             order.OrigRespCode = respCode;
             if (respCode == "00")
             {
-                _ledger.Add(new UnionPayLedgerEntry(order.OrderId, "charge", order.TxnAmt, _clock.GetUtcNow()));
+                _ledger.Add(new UnionPayLedgerEntry(order.OrderId, "charge", order.TxnAmt, _clock.GetUtcNow(), order.QueryId));
             }
         }
         Notifier.Enqueue(new OutgoingNotification(order.OrderId, order.QueryId + "/" + respCode, order.BackUrl, respCode, order));

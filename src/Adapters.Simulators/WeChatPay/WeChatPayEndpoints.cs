@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Paygate.Simulators.Faults;
+using Paygate.Simulators.Settlement;
 
 namespace Paygate.Simulators.WeChatPay;
 
@@ -38,7 +39,12 @@ public static class WeChatPayEndpoints
             var failure = network.BuyerPays(form["code_url"].ToString());
             return failure is null ? Results.Ok(new { paid = true }) : Results.BadRequest(new { paid = false, reason = failure });
         });
+        app.MapGet(BasePath + "/v3/bill/tradebill", (HttpContext c) =>
+            HandleAsync(c, network, faults, "tradebill", (m, _) => network.TradeBill(m, c.Request.Query["bill_date"].ToString(), c.Request.Query["bill_type"].ToString() is { Length: > 0 } type ? type : "ALL",
+                $"{c.Request.Scheme}://{c.Request.Host}{c.Request.PathBase}{BasePath}")));
+        app.MapGet(BasePath + "/v3/billdownload/file", (HttpContext c) => DownloadAsync(c, network));
         app.MapLedgerAndFaults(BasePath, () => network.Ledger, faults);
+        app.MapSettlementFaults(BasePath, network.Settlement);
         return app;
     }
 
@@ -85,6 +91,21 @@ public static class WeChatPayEndpoints
             return;
         }
         await WriteAsync(context, network, answer, fault);
+    }
+
+    /// <summary>The bill download: signed like every request; the answer is the file itself, unsigned (its SHA1 came in the signed answer).</summary>
+    private static async Task DownloadAsync(HttpContext context, WeChatPaySimulator network)
+    {
+        var merchant = Authenticate(context, "", network, out var refusal);
+        var file = merchant is null ? null : network.DownloadBill(merchant, context.Request.Query["token"].ToString());
+        if (file is null)
+        {
+            await WriteAsync(context, network, merchant is null ? WeChatPayAnswer.Error(401, "SIGN_ERROR", refusal) : WeChatPayAnswer.Error(404, "RESOURCE_NOT_EXISTS", "账单不存在"),
+                new FaultDecision(FaultKind.None, 0, null));
+            return;
+        }
+        context.Response.ContentType = "text/csv; charset=utf-8";
+        await context.Response.Body.WriteAsync(file, context.RequestAborted);
     }
 
     /// <summary>Checks the WECHATPAY2-SHA256-RSA2048 Authorization header; the merchant, or null with the reason.</summary>

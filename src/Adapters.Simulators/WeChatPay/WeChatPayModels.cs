@@ -42,4 +42,6 @@ public sealed record WeChatPayRefund(string OutRefundNo, string RefundId, string
 /// <param name="Kind"><c>charge</c> or <c>refund</c>.</param>
 /// <param name="AmountFen">The amount in fen.</param>
 /// <param name="Time">When.</param>
-public sealed record WeChatPayLedgerEntry(string OutTradeNo, string TransactionId, string Kind, long AmountFen, DateTimeOffset Time);
+/// <param name="OutRefundNo">A refund's <c>out_refund_no</c>.</param>
+/// <param name="RefundId">A refund's <c>refund_id</c>.</param>
+public sealed record WeChatPayLedgerEntry(string OutTradeNo, string TransactionId, string Kind, long AmountFen, DateTimeOffset Time, string? OutRefundNo = null, string? RefundId = null);

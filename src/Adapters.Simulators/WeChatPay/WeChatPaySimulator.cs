@@ -280,7 +280,7 @@ public sealed partial class WeChatPaySimulator : IDisposable
         _refunds[(refund.MchId, refund.OutRefundNo)] = settled;
         if (status == "SUCCESS")
         {
-            _ledger.Add(new WeChatPayLedgerEntry(refund.OutTradeNo, refund.TransactionId, "refund", refund.RefundFen, now));
+            _ledger.Add(new WeChatPayLedgerEntry(refund.OutTradeNo, refund.TransactionId, "refund", refund.RefundFen, now, refund.OutRefundNo, refund.RefundId));
         }
         else if (_orders.TryGetValue((refund.MchId, refund.OutTradeNo), out var order))
         {

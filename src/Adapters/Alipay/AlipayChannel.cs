@@ -11,14 +11,14 @@ using Paygate.Adapters.Money;
 namespace Paygate.Adapters.Alipay;
 
 /// <summary>The Alipay channel: OpenAPI gateway calls signed with RSA2, responses verified over the raw node.</summary>
-public sealed class AlipayChannel : IPaymentChannel, IDisposable
+public sealed class AlipayChannel : IPaymentChannel, ISettlementChannel, IDisposable
 {
     public const string ChannelId = "alipay";
     internal const string HttpClientName = "paygate.alipay";
 
     private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
     // The OpenAPI methods that only read: the HTTP layer may send them again on a transient failure (all calls are POSTs).
-    private static readonly HashSet<string> Reads = new(StringComparer.Ordinal) { "alipay.trade.query", "alipay.trade.fastpay.refund.query" };
+    private static readonly HashSet<string> Reads = new(StringComparer.Ordinal) { "alipay.trade.query", "alipay.trade.fastpay.refund.query", "alipay.data.dataservice.bill.downloadurl.query" };
     private readonly IHttpClientFactory _httpClients;
     private readonly TimeProvider _clock;
     private readonly ILogger<AlipayChannel> _logger;
@@ -193,6 +193,29 @@ public sealed class AlipayChannel : IPaymentChannel, IDisposable
 
     public NotificationReply NotificationReply(bool accepted) =>
         accepted ? new(200, "text/plain", "success") : new(400, "text/plain", "fail");
+
+    public TimeSpan SettlementDayOffset => BeijingOffset;
+
+    /// <summary>
+    /// Asks for the trade bill's download address (<c>alipay.data.dataservice.bill.downloadurl.query</c>, signed and verified
+    /// as every call), then downloads the zip from it: the address itself is the credential (short-lived, issued to this app).
+    /// </summary>
+    public async Task<SettlementFile> FetchSettlementAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var biz = new Dictionary<string, object> { ["bill_type"] = "trade", ["bill_date"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
+        var (response, failure) = await CallAsync("alipay.data.dataservice.bill.downloadurl.query", biz, null, cancellationToken);
+        if (failure is not null)
+        {
+            throw new SettlementFetchException($"bill download address not had: {failure.NativeCode} {failure.NativeMessage}");
+        }
+        if (response!.Code != "10000" || string.IsNullOrEmpty(response.Field("bill_download_url")))
+        {
+            throw new SettlementFetchException($"bill download address refused: {NativeCodeOf(response)} {(string.IsNullOrEmpty(response.SubMessage) ? response.Message : response.SubMessage)}");
+        }
+        var url = new Uri(response.Field("bill_download_url")!);
+        var (zip, name) = await SettlementDownload.BytesAsync(_httpClients.CreateClient(HttpClientName), url, TimeSpan.FromSeconds(_options.TimeoutSeconds), cancellationToken);
+        return AlipayTradeBill.Read(zip, name, date);
+    }
 
     private static ChannelResult Classify(AlipayResponse response)
     {

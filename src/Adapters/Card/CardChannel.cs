@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -16,7 +17,7 @@ namespace Paygate.Adapters.Card;
 /// ISO 8583 response codes, HMAC-signed responses and webhooks). The card number goes to the acquirer and nowhere else.
 /// </summary>
 public sealed partial class CardChannel(IHttpClientFactory httpClients, IOptions<CardOptions> options, TimeProvider clock, ILogger<CardChannel> logger)
-    : IPaymentChannel, IPayerAuthenticationChannel
+    : IPaymentChannel, IPayerAuthenticationChannel, ISettlementChannel
 {
     public const string ChannelId = "card";
     internal const string HttpClientName = "paygate.card";
@@ -216,6 +217,35 @@ public sealed partial class CardChannel(IHttpClientFactory httpClients, IOptions
             "failed" => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelBusinessFailure, NativeCode = Str(refund, "response_code") ?? status, NativeMessage = "refund failed" },
             _ => ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, status, $"unrecognised refund status '{status}'"),
         };
+    }
+
+    public TimeSpan SettlementDayOffset => TimeSpan.Zero;
+
+    /// <summary>
+    /// Downloads the merchant account's settlement report of <paramref name="date"/> (UTC day) as CSV; the answer carries the
+    /// acquirer's HMAC signature over its body like every answer, and is refused unsigned.
+    /// </summary>
+    public async Task<SettlementFile> FetchSettlementAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{_options.BaseUrl.TrimEnd('/')}/v1/settlement-reports/{day}").WithRetry(HttpRetry.Transient);
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _options.ApiKey);
+        request.Headers.TryAddWithoutValidation("Accept", "text/csv");
+        var (response, failure) = await ChannelHttp.SendAsync(httpClients.CreateClient(HttpClientName), request, TimeSpan.FromSeconds(_options.TimeoutSeconds), logger,
+            "Card GET /v1/settlement-reports", cancellationToken);
+        if (failure is not null)
+        {
+            throw new SettlementFetchException($"settlement report not had: {failure.NativeCode} {failure.NativeMessage}");
+        }
+        if (response!.Status != HttpStatusCode.OK)
+        {
+            throw new SettlementFetchException($"settlement report refused: HTTP {(int)response.Status}");
+        }
+        if (HmacSignature.Refusal(CardHeader, response.Headers, response.Body, _options.SigningSecret, clock.GetUtcNow(), _options.MaxClockSkewSeconds) is { } refusal)
+        {
+            throw new SettlementFetchException($"settlement report refused: {refusal}");
+        }
+        return CardSettlementReport.Read(response.Body, $"settlement_{day}.csv", date);
     }
 
     /// <summary>One call: bearer key, idempotency key on writes, the response's HMAC signature verified before use.</summary>

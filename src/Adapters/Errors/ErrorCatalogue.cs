@@ -147,6 +147,13 @@ public static class ErrorCatalogue
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "No more evidence can be added to this dispute.");
     public static readonly ErrorCode DisputeRefundFailed = new("PM-6057", "The dispute's refund failed at the channel; the dispute stays as it was (the failure is in its history). Try again or decide otherwise.",
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The refund could not be made.");
+    // Settlement reconciliation (docs/settlement.md).
+    public static readonly ErrorCode SettlementNotOffered = new("PM-6061", "The channel publishes no settlement files the gateway can read.",
+        StatusCode.InvalidArgument, ErrorDecision.DoNotRetry, "The request is not possible for this channel.");
+    public static readonly ErrorCode SettlementFileUnavailable = new("PM-6062", "The channel's settlement file could not be had (refused, not answered, or its signature or hash did not verify); nothing was changed. Run the day again later.",
+        StatusCode.Unavailable, ErrorDecision.RetrySame, "The settlement file is not available yet. Please try again later.");
+    public static readonly ErrorCode SettlementFileMalformed = new("PM-6063", "The channel's settlement file does not parse (the run names the line); nothing of it was applied.",
+        StatusCode.DataLoss, ErrorDecision.DoNotRetry, "The settlement file could not be read.");
 
     /// <summary>Every code, in code order.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } = typeof(ErrorCatalogue)

@@ -16,13 +16,14 @@ namespace Paygate.Adapters.UnionPay;
 /// <c>frontTransReq.do</c>; query and refund go server to server; every answer is verified against the
 /// certificate it carries, which must have been issued by UnionPay's intermediate certificate under the configured root.
 /// </summary>
-public sealed class UnionPayChannel : IPaymentChannel, IDisposable
+public sealed class UnionPayChannel : IPaymentChannel, ISettlementChannel, IDisposable
 {
     public const string ChannelId = "unionpay";
     internal const string HttpClientName = "paygate.unionpay";
     internal const string FrontPath = "/gateway/api/frontTransReq.do";
     internal const string BackPath = "/gateway/api/backTransReq.do";
     internal const string QueryPath = "/gateway/api/queryTrans.do";
+    internal const string FileTransferPath = "/gateway/api/fileTransfer.do";
 
     private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
     private readonly IHttpClientFactory _httpClients;
@@ -194,6 +195,41 @@ public sealed class UnionPayChannel : IPaymentChannel, IDisposable
         return long.TryParse(answer.GetValueOrDefault("txnAmt"), NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
             ? result with { ReportedAmountMinor = amount }
             : result;
+    }
+
+    public TimeSpan SettlementDayOffset => BeijingOffset;
+
+    /// <summary>
+    /// Fetches the settlement file of <paramref name="date"/> by file transfer (<c>txnType=76</c>, <c>fileType=00</c>,
+    /// <c>settleDate=MMDD</c>), signed and verified as every call; the answer carries the file in <c>fileContent</c>.
+    /// </summary>
+    public async Task<SettlementFile> FetchSettlementAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["version"] = "5.1.0",
+            ["encoding"] = "UTF-8",
+            ["signMethod"] = "01",
+            ["txnType"] = "76",
+            ["txnSubType"] = "01",
+            ["bizType"] = "000000",
+            ["accessType"] = "0",
+            ["merId"] = _options.MerId,
+            ["settleDate"] = date.ToString("MMdd", CultureInfo.InvariantCulture),
+            ["txnTime"] = Beijing(_clock.GetUtcNow()),
+            ["fileType"] = "00",
+            ["certId"] = _certId,
+        };
+        var (answer, failure) = await PostAsync(FileTransferPath, fields, "file transfer", HttpRetry.Transient, cancellationToken);
+        if (answer is null)
+        {
+            throw new SettlementFetchException($"settlement file not had: {failure!.NativeCode} {failure.NativeMessage}");
+        }
+        if (answer.GetValueOrDefault("respCode") != "00" || string.IsNullOrEmpty(answer.GetValueOrDefault("fileContent")))
+        {
+            throw new SettlementFetchException($"settlement file refused: {answer.GetValueOrDefault("respCode")} {answer.GetValueOrDefault("respMsg")}");
+        }
+        return UnionPaySettlementFile.Read(answer["fileContent"], answer.GetValueOrDefault("fileName", $"settle_{fields["settleDate"]}"), date);
     }
 
     private static ChannelResult FromCode(string code, string message, string? queryId)

@@ -14,7 +14,7 @@ using Paygate.Adapters.Money;
 namespace Paygate.Adapters.WeChatPay;
 
 /// <summary>The WeChat Pay channel: API v3 Native (QR) payments, signed requests, verified responses and notifications.</summary>
-public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
+public sealed class WeChatPayChannel : IPaymentChannel, ISettlementChannel, IDisposable
 {
     public const string ChannelId = "wechatpay";
     internal const string HttpClientName = "paygate.wechatpay";
@@ -229,6 +229,38 @@ public sealed class WeChatPayChannel : IPaymentChannel, IDisposable
             "ABNORMAL" => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.PayerAccountRestricted, NativeCode = status, NativeMessage = "refund abnormal: the payer's account cannot receive it" },
             _ => ChannelResult.Unknown(ErrorCatalogue.OutcomeUnknown, status, $"unrecognised refund status '{status}'"),
         };
+    }
+
+    public TimeSpan SettlementDayOffset => BeijingOffset;
+
+    /// <summary>
+    /// Applies for the day's trade bill (<c>GET /v3/bill/tradebill?bill_type=ALL</c>, signed and verified as every call),
+    /// downloads it from <c>download_url</c> with a signed GET (the download's answer is not signed), and checks it against
+    /// the <c>hash_value</c> (SHA1) the signed answer gave before reading a line of it.
+    /// </summary>
+    public async Task<SettlementFile> FetchSettlementAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var (answer, failure) = await CallAsync(HttpMethod.Get, $"/v3/bill/tradebill?bill_date={day}&bill_type=ALL", null, cancellationToken);
+        if (failure is not null)
+        {
+            throw new SettlementFetchException($"trade bill not had: {failure.NativeCode} {failure.NativeMessage}");
+        }
+        var (url, hashType, hash) = (Str(answer!.Json, "download_url"), Str(answer.Json, "hash_type"), Str(answer.Json, "hash_value"));
+        if (url is null || hashType != "SHA1" || hash is null)
+        {
+            throw new SettlementFetchException("the trade bill answer lacks download_url or a SHA1 hash_value");
+        }
+        var download = new Uri(url);
+        var (body, _) = await SettlementDownload.BytesAsync(_httpClients.CreateClient(HttpClientName), download, TimeSpan.FromSeconds(_options.TimeoutSeconds), cancellationToken,
+            request => request.Headers.TryAddWithoutValidation("Authorization", WeChatPaySignature.Authorization("GET", download.PathAndQuery, "", _options.MchId,
+                _options.MerchantSerialNo, _merchantKey, _clock.GetUtcNow().ToUnixTimeSeconds(), _nonce.Next())));
+        var actual = Convert.ToHexStringLower(SHA1.HashData(body));
+        if (!string.Equals(actual, hash, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SettlementFetchException($"the downloaded bill's SHA1 {actual} is not the hash_value {hash} the signed answer gave");
+        }
+        return WeChatPayTradeBill.Read(Encoding.UTF8.GetString(body), $"tradebill_{_options.MchId}_{day}.csv", date);
     }
 
     private sealed record Answer(HttpStatusCode Status, JsonElement Json);

@@ -31,6 +31,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<EvidenceGrpcService>();
         app.MapGrpcService<RiskGrpcService>();
         app.MapGrpcService<DisputeGrpcService>().ForBrowsers();
+        app.MapGrpcService<SettlementGrpcService>();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {

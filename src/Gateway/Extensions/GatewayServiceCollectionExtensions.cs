@@ -16,6 +16,7 @@ using Paygate.Gateway.Risk.Indicators;
 using Paygate.Gateway.Risk.Verification;
 using Paygate.Gateway.Routing;
 using Paygate.Gateway.Security;
+using Paygate.Gateway.Settlement;
 using Paygate.Gateway.Storage;
 using Paygate.Gateway.Webhooks;
 
@@ -88,6 +89,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<BankStatementWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<BankStatementWorker>());
         services.AddDisputes();
+        services.AddPaygateSettlement();
 
         services.AddGrpc(options =>
         {

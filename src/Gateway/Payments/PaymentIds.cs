@@ -22,6 +22,8 @@ public static class PaymentIds
 
     public static string NewApiKeyId(TimeProvider clock) => "key_" + NewBody(clock);
 
+    public static string NewSettlementRunId(TimeProvider clock) => "sr_" + NewBody(clock);
+
     /// <summary>
     /// The channel order number of an attempt: letters and digits only, 29 characters, so it fits every
     /// network's rule (Alipay 64, WeChat Pay 6-32, UnionPay 8-40 without '-' or '_').

@@ -5,6 +5,7 @@ using Paygate.Gateway.Observability;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
 using Paygate.Gateway.Risk;
+using Paygate.Gateway.Settlement;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -50,6 +51,7 @@ public static class StoreRegistration
             services.AddSingleton<IEvidenceStore, PostgresEvidenceStore>();
             services.AddSingleton<IRiskRuleStore, PostgresRiskRuleStore>();
             services.AddSingleton<IDisputeStore, PostgresDisputeStore>();
+            services.AddSingleton<ISettlementStore, PostgresSettlementStore>();
             return services;
         }
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -66,6 +68,7 @@ public static class StoreRegistration
         services.AddSingleton<IEvidenceStore, SqliteEvidenceStore>();
         services.AddSingleton<IRiskRuleStore, SqliteRiskRuleStore>();
         services.AddSingleton<IDisputeStore, SqliteDisputeStore>();
+        services.AddSingleton<ISettlementStore, SqliteSettlementStore>();
         return services;
     }
 }

@@ -272,5 +272,66 @@ internal static class PostgresSchema
             CREATE INDEX ix_dispute_screenings_customer ON dispute_screenings (merchant_id, customer_id, success_time DESC);
             CREATE INDEX ix_payments_state_update ON payments (state, update_time);
             """),
+        (8, """
+            -- Settlement reconciliation (src/Gateway/Settlement, docs/settlement.md): each run of a channel's day, the attempts and
+            -- refunds a settlement file confirmed, and the mismatches of each day's latest run.
+            CREATE TABLE settlement_runs (
+                sequence bigserial PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                channel text NOT NULL,
+                settle_date text NOT NULL,
+                state bigint NOT NULL,
+                file_name text,
+                lines bigint NOT NULL,
+                settled bigint NOT NULL,
+                mismatches bigint NOT NULL,
+                resolved bigint NOT NULL,
+                error_code text,
+                error_message text,
+                error_line bigint NOT NULL,
+                actor text NOT NULL,
+                start_time bigint NOT NULL,
+                finish_time bigint NOT NULL
+            );
+            CREATE INDEX ix_settlement_runs_channel ON settlement_runs (channel, sequence);
+            CREATE TABLE settlement_marks (
+                channel text NOT NULL,
+                kind bigint NOT NULL,
+                reference text NOT NULL,
+                payment_id text NOT NULL,
+                target_id text NOT NULL,
+                settle_date text NOT NULL,
+                amount_minor bigint NOT NULL,
+                currency text NOT NULL,
+                fee_minor bigint NOT NULL,
+                file_name text NOT NULL,
+                run_id text NOT NULL,
+                PRIMARY KEY (channel, kind, reference)
+            );
+            CREATE INDEX ix_settlement_marks_day ON settlement_marks (channel, settle_date);
+            CREATE INDEX ix_settlement_marks_payment ON settlement_marks (payment_id);
+            CREATE TABLE settlement_mismatches (
+                sequence bigserial PRIMARY KEY,
+                run_id text NOT NULL,
+                channel text NOT NULL,
+                settle_date text NOT NULL,
+                kind bigint NOT NULL,
+                line_kind bigint NOT NULL,
+                reference text NOT NULL,
+                refund_reference text,
+                payment_id text,
+                refund_id text,
+                channel_amount_minor bigint NOT NULL,
+                gateway_amount_minor bigint NOT NULL,
+                currency text NOT NULL,
+                channel_state text,
+                gateway_state text,
+                line bigint NOT NULL,
+                resolved bigint NOT NULL,
+                note text NOT NULL
+            );
+            CREATE INDEX ix_settlement_mismatches_day ON settlement_mismatches (channel, settle_date);
+            CREATE INDEX ix_settlement_mismatches_transaction ON settlement_mismatches (channel, line_kind, reference);
+            """),
     ];
 }

@@ -296,5 +296,66 @@ internal static class SqliteSchema
             CREATE INDEX ix_dispute_screenings_customer ON dispute_screenings (merchant_id, customer_id, success_time DESC);
             CREATE INDEX ix_payments_state_update ON payments (state, update_time);
             """),
+        (17, """
+            -- Settlement reconciliation (src/Gateway/Settlement, docs/settlement.md): each run of a channel's day, the attempts and
+            -- refunds a settlement file confirmed, and the mismatches of each day's latest run.
+            CREATE TABLE settlement_runs (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                channel TEXT NOT NULL,
+                settle_date TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                file_name TEXT,
+                lines INTEGER NOT NULL,
+                settled INTEGER NOT NULL,
+                mismatches INTEGER NOT NULL,
+                resolved INTEGER NOT NULL,
+                error_code TEXT,
+                error_message TEXT,
+                error_line INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                start_time INTEGER NOT NULL,
+                finish_time INTEGER NOT NULL
+            );
+            CREATE INDEX ix_settlement_runs_channel ON settlement_runs (channel, sequence);
+            CREATE TABLE settlement_marks (
+                channel TEXT NOT NULL,
+                kind INTEGER NOT NULL,
+                reference TEXT NOT NULL,
+                payment_id TEXT NOT NULL,
+                target_id TEXT NOT NULL,
+                settle_date TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                fee_minor INTEGER NOT NULL,
+                file_name TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                PRIMARY KEY (channel, kind, reference)
+            );
+            CREATE INDEX ix_settlement_marks_day ON settlement_marks (channel, settle_date);
+            CREATE INDEX ix_settlement_marks_payment ON settlement_marks (payment_id);
+            CREATE TABLE settlement_mismatches (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                settle_date TEXT NOT NULL,
+                kind INTEGER NOT NULL,
+                line_kind INTEGER NOT NULL,
+                reference TEXT NOT NULL,
+                refund_reference TEXT,
+                payment_id TEXT,
+                refund_id TEXT,
+                channel_amount_minor INTEGER NOT NULL,
+                gateway_amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                channel_state TEXT,
+                gateway_state TEXT,
+                line INTEGER NOT NULL,
+                resolved INTEGER NOT NULL,
+                note TEXT NOT NULL
+            );
+            CREATE INDEX ix_settlement_mismatches_day ON settlement_mismatches (channel, settle_date);
+            CREATE INDEX ix_settlement_mismatches_transaction ON settlement_mismatches (channel, line_kind, reference);
+            """),
     ];
 }

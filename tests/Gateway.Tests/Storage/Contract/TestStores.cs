@@ -8,6 +8,7 @@ using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Retention;
 using Paygate.Gateway.Risk;
+using Paygate.Gateway.Settlement;
 using Paygate.Gateway.Storage.Postgres;
 using Paygate.Gateway.Storage.Sqlite;
 
@@ -52,6 +53,7 @@ public sealed class TestStores : IAsyncDisposable
     public string? SqlitePath { get; private set; }
     public IRiskRuleStore RiskRules { get; private set; } = null!;
     public IDisputeStore Disputes { get; private set; } = null!;
+    public ISettlementStore Settlement { get; private set; } = null!;
 
     /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
     public string? ConnectionString { get; private set; }
@@ -79,6 +81,7 @@ public sealed class TestStores : IAsyncDisposable
             stores.Evidence = new SqliteEvidenceStore(database);
             stores.RiskRules = new SqliteRiskRuleStore(database);
             stores.Disputes = new SqliteDisputeStore(database);
+            stores.Settlement = new SqliteSettlementStore(database);
             await stores.Payments.InitializeAsync(CancellationToken.None);
             return stores;
         }
@@ -116,6 +119,7 @@ public sealed class TestStores : IAsyncDisposable
         Evidence = new PostgresEvidenceStore(database);
         RiskRules = new PostgresRiskRuleStore(database);
         Disputes = new PostgresDisputeStore(database);
+        Settlement = new PostgresSettlementStore(database);
         return Task.CompletedTask;
     }
 
