@@ -30,6 +30,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcService<EvidenceGrpcService>();
         app.MapGrpcService<RiskGrpcService>();
+        app.MapGrpcService<GroupGrpcService>().ForBrowsers();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {

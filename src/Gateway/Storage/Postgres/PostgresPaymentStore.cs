@@ -120,7 +120,7 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         await ReadPaymentsAsync($"""
             SELECT body, version FROM payments
             WHERE pending_refund = 1
-               OR (state IN ({(int)PaymentState.Processing}, {(int)PaymentState.RequiresAction}, {(int)PaymentState.Failed}) AND next_check_time <= @now
+               OR (state IN ({(int)PaymentState.Processing}, {(int)PaymentState.RequiresAction}, {(int)PaymentState.Failed}, {(int)PaymentState.AwaitingApproval}) AND next_check_time <= @now
                    AND (expire_time <= @now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= @pending)))
             ORDER BY expire_time LIMIT @limit
             """, cancellationToken, ("now", now.ToUnixTimeMilliseconds()), ("pending", pendingBefore.ToUnixTimeMilliseconds()), ("limit", limit));

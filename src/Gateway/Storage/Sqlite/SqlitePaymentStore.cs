@@ -125,11 +125,11 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         Task.FromResult<IReadOnlyList<Payment>>(ReadPayments("""
             SELECT body, version FROM payments
             WHERE pending_refund = 1
-               OR (state IN ($processing, $action, $failed) AND next_check_time <= $now
+               OR (state IN ($processing, $action, $failed, $awaiting) AND next_check_time <= $now
                    AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending)))
             ORDER BY expire_time LIMIT $limit
             """,
-            ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed),
+            ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed), ("$awaiting", (int)PaymentState.AwaitingApproval),
             ("$now", now.ToUnixTimeMilliseconds()), ("$pending", pendingBefore.ToUnixTimeMilliseconds()), ("$limit", limit)));
 
     public Task DeferChecksAsync(string paymentId, long version, DateTimeOffset until, CancellationToken cancellationToken) =>
