@@ -50,6 +50,7 @@ public sealed class TestStores : IAsyncDisposable
     /// <summary>The SQLite file (null for PostgreSQL).</summary>
     public string? SqlitePath { get; private set; }
     public IRiskRuleStore RiskRules { get; private set; } = null!;
+    public Paygate.Gateway.Groups.IGroupStore Groups { get; private set; } = null!;
 
     /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
     public string? ConnectionString { get; private set; }
@@ -76,6 +77,7 @@ public sealed class TestStores : IAsyncDisposable
             stores.Retention = new SqliteRetentionStore(database);
             stores.Evidence = new SqliteEvidenceStore(database);
             stores.RiskRules = new SqliteRiskRuleStore(database);
+            stores.Groups = new SqliteGroupStore(database);
             await stores.Payments.InitializeAsync(CancellationToken.None);
             return stores;
         }
@@ -112,6 +114,7 @@ public sealed class TestStores : IAsyncDisposable
         Retention = new PostgresRetentionStore(database);
         Evidence = new PostgresEvidenceStore(database);
         RiskRules = new PostgresRiskRuleStore(database);
+        Groups = new PostgresGroupStore(database);
         return Task.CompletedTask;
     }
 
