@@ -20,8 +20,12 @@ public sealed class ApprovalTransitionsTests
 
     private Attempt First(Payment payment) => new()
     {
-        Id = PaymentIds.NewAttemptId(_clock), Number = 1, Channel = "alipay", Reference = PaymentIds.AttemptReference(payment.Id, 1),
-        State = AttemptState.Pending, CreateTime = _clock.GetUtcNow(),
+        Id = PaymentIds.NewAttemptId(_clock),
+        Number = 1,
+        Channel = "alipay",
+        Reference = PaymentIds.AttemptReference(payment.Id, 1),
+        State = AttemptState.Pending,
+        CreateTime = _clock.GetUtcNow(),
     };
 
     private static void AssertRefused(ErrorCode code, Action act) => Assert.Equal(code, Assert.Throws<PaymentException>(act).Code);

@@ -117,8 +117,16 @@ public sealed class GroupStoreContractTests
         var account = await AccountAsync(stores.Groups, budget: 5_000);
         var change = new BudgetChange
         {
-            Id = GroupIds.NewBudgetChangeId(_clock), AccountId = account.Id, GroupId = account.GroupId, MerchantId = account.MerchantId, BudgetMinor = 9_000,
-            ApprovalThresholdMinor = 100, RequestedBy = "mem_1", State = BudgetChangeState.Pending, Steps = [new ApprovalStep("mem_1")], CreateTime = _clock.GetUtcNow(),
+            Id = GroupIds.NewBudgetChangeId(_clock),
+            AccountId = account.Id,
+            GroupId = account.GroupId,
+            MerchantId = account.MerchantId,
+            BudgetMinor = 9_000,
+            ApprovalThresholdMinor = 100,
+            RequestedBy = "mem_1",
+            State = BudgetChangeState.Pending,
+            Steps = [new ApprovalStep("mem_1")],
+            CreateTime = _clock.GetUtcNow(),
         };
         await stores.Groups.InsertBudgetChangeAsync(change, Audit("budget_change.requested"), CancellationToken.None);
         var read = await stores.Groups.GetBudgetChangeAsync(change.Id, CancellationToken.None);
