@@ -81,8 +81,7 @@ public sealed class GroupAdministration(IGroupStore store, TimeProvider clock)
     /// <summary>What counts against the sub-account's budget this month.</summary>
     public Task<long> UsedThisMonthAsync(SubAccount account, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        return store.UsedAsync(account.Id, BudgetPeriod.Of(now), now - GroupBookings.UnwrittenHoldCounts, cancellationToken);
+        return store.UsedAsync(account.Id, BudgetPeriod.Of(clock.GetUtcNow()), cancellationToken);
     }
 
     public async Task<IReadOnlyList<SubAccount>> ListAccountsAsync(string merchantId, string groupId, string? afterId, int limit, CancellationToken cancellationToken)

@@ -11,17 +11,14 @@ public sealed record Booking(GroupBooking Group, PaymentApproval? Approval);
 
 /// <summary>
 /// The group side of creating a payment that names a sub-account (<c>customer.account</c>): the sub-account must be the merchant's,
-/// the payment in its budget's currency (other currencies are refused, not converted: a budget is one currency's money), and
-/// within the month's budget with what is in flight, which is held atomically before the payment is written. Above the
-/// threshold, the payment waits for the sub-account's approvers.
+/// and the payment in its budget's currency (other currencies are refused, not converted: a budget is one currency's money).
+/// Above the threshold, the payment waits for the sub-account's approvers. The budget itself is held by the payment store, in
+/// the payment's own write (<see cref="BudgetHold"/>).
 /// </summary>
 public sealed class GroupBookings(IGroupStore store)
 {
-    /// <summary>How long a hold whose payment was never written (a crash between the two writes) still counts.</summary>
-    public static readonly TimeSpan UnwrittenHoldCounts = TimeSpan.FromMinutes(2);
-
-    /// <summary>Books payment <paramref name="paymentId"/> to its sub-account; refused (nothing written) when unknown, another merchant's or over budget.</summary>
-    public async Task<Booking> BookAsync(string merchantId, string paymentId, CreatePaymentCommand command, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Books a new payment to its sub-account; refused (nothing written) when unknown, another merchant's, in another currency, or a card payment needing approval.</summary>
+    public async Task<Booking> BookAsync(string merchantId, CreatePaymentCommand command, CancellationToken cancellationToken)
     {
         var accountId = command.Customer.Account!;
         var account = await store.GetAccountAsync(accountId, cancellationToken);
@@ -43,26 +40,8 @@ public sealed class GroupBookings(IGroupStore store)
                 $"payment of {command.Amount} is above sub-account {account.Id}'s approval threshold and cannot wait for approval by card",
                 metadata: new Dictionary<string, string> { ["account_id"] = account.Id });
         }
-        // Every booked payment holds, even without a limit: what a sub-account used is then known when a budget is set later.
-        var limit = account.BudgetMinor > 0 ? account.BudgetMinor : long.MaxValue;
-        var hold = new BudgetHold(paymentId, account.Id, BudgetPeriod.Of(now), command.Amount.AmountMinor, now);
-        if (await store.TryHoldAsync(hold, limit, now - UnwrittenHoldCounts, cancellationToken) is { } used)
-        {
-            throw new PaymentException(ErrorCatalogue.OverBudget,
-                $"sub-account {account.Id} has {Math.Max(0, account.BudgetMinor - used)} of its {account.BudgetMinor} {account.BudgetCurrency} minor units left for {hold.Period}; the payment needs {hold.AmountMinor}",
-                metadata: new Dictionary<string, string>
-                {
-                    ["account_id"] = account.Id,
-                    ["period"] = hold.Period,
-                    ["budget_minor"] = account.BudgetMinor.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["used_minor"] = used.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                });
-        }
         return new Booking(new GroupBooking(account.GroupId, account.Id, account.DepartmentCode), approval);
     }
-
-    /// <summary>Lets go of the hold of a payment whose write failed.</summary>
-    public Task ReleaseAsync(string paymentId) => store.ReleaseHoldAsync(paymentId, CancellationToken.None);
 
     /// <summary>
     /// A risk challenge of a payment that must wait for approval, made a block: the payer's code and the approvers cannot both be

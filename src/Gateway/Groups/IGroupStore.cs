@@ -3,7 +3,8 @@ using Paygate.Gateway.Merchants;
 namespace Paygate.Gateway.Groups;
 
 /// <summary>
-/// The durable home of groups, members, sub-accounts, budget holds and budget changes, in the payments' database (SQLite or
+/// The durable home of groups, members, sub-accounts and budget changes (a payment's budget hold is written by the payment store
+/// with the payment: <see cref="BudgetHold"/>), in the payments' database (SQLite or
 /// PostgreSQL, the same contract). Reads of another merchant's resources are the callers' to refuse: every record carries its
 /// merchant (or group).
 /// </summary>
@@ -25,18 +26,8 @@ public interface IGroupStore
     /// <summary>A group's sub-accounts in id order, after <paramref name="afterId"/> when given.</summary>
     Task<IReadOnlyList<SubAccount>> ListAccountsAsync(string groupId, string? afterId, int limit, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Takes <paramref name="hold"/> if the sub-account's holds that count in its period, with it, stay within <paramref name="limitMinor"/>;
-    /// atomically: two holds at once cannot both pass the last of a budget. Returns null when taken, else what is in use already.
-    /// Holds without their payment count only when taken after <paramref name="unwrittenSince"/>.
-    /// </summary>
-    Task<long?> TryHoldAsync(BudgetHold hold, long limitMinor, DateTimeOffset unwrittenSince, CancellationToken cancellationToken);
-
-    /// <summary>Lets go of a hold whose payment was not written (its write failed).</summary>
-    Task ReleaseHoldAsync(string paymentId, CancellationToken cancellationToken);
-
-    /// <summary>What counts against the sub-account's budget in <paramref name="period"/>.</summary>
-    Task<long> UsedAsync(string accountId, string period, DateTimeOffset unwrittenSince, CancellationToken cancellationToken);
+    /// <summary>What counts against the sub-account's budget in <paramref name="period"/> (<see cref="BudgetHold"/>).</summary>
+    Task<long> UsedAsync(string accountId, string period, CancellationToken cancellationToken);
 
     Task InsertBudgetChangeAsync(BudgetChange change, AuditEntry audit, CancellationToken cancellationToken);
 

@@ -117,8 +117,8 @@ public sealed class PaymentLifecycle
             Metadata = new Dictionary<string, string>(command.Metadata),
             ReturnUrl = command.ReturnUrl,
         };
-        // A payment booked to a group sub-account holds its budget first (refused over budget, nothing written).
-        var booking = await BookAsync(merchantId, id, command, now, cancellationToken);
+        // A payment booked to a group sub-account: the sub-account checked and the approval decided (its budget is held by the write).
+        var booking = await BookAsync(merchantId, command, cancellationToken);
         payment.Group = booking?.Group;
         if (booking?.Approval is not null && assessment is { Outcome: RiskOutcome.Challenge })
         {
@@ -182,7 +182,7 @@ public sealed class PaymentLifecycle
     }
 
     /// <summary>The payment's booking to its group sub-account (budget held, approval decided), or null when it names none.</summary>
-    private async Task<Groups.Booking?> BookAsync(string merchantId, string id, CreatePaymentCommand command, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Groups.Booking?> BookAsync(string merchantId, CreatePaymentCommand command, CancellationToken cancellationToken)
     {
         if (command.Customer.Account is null)
         {
@@ -190,20 +190,22 @@ public sealed class PaymentLifecycle
         }
         return bookings is null
             ? throw Groups.GroupBookings.AccountNotFound(command.Customer.Account)
-            : await bookings.BookAsync(merchantId, id, command, now, cancellationToken);
+            : await bookings.BookAsync(merchantId, command, cancellationToken);
     }
 
-    /// <summary>Writes a new payment; when the write fails, the budget its booking held is let go (its payment does not exist).</summary>
+    /// <summary>
+    /// Writes a new payment. One booked to a sub-account holds its budget in the same write, atomically with every other
+    /// payment's: over budget, nothing is written and the caller hears <c>PM-3101</c>.
+    /// </summary>
     private async Task InsertAsync(Payment payment, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
     {
         try
         {
             await store.InsertAsync(payment, change, idempotency, cancellationToken);
         }
-        catch when (payment.Group is not null && bookings is not null)
+        catch (Groups.BudgetExceededException over)
         {
-            await bookings.ReleaseAsync(payment.Id);
-            throw;
+            throw over.ToPaymentException();
         }
     }
 

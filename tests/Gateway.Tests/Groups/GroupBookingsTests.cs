@@ -9,7 +9,7 @@ using Paygate.Gateway.Tests.Storage.Contract;
 
 namespace Paygate.Gateway.Tests.Groups;
 
-/// <summary>A payment's booking to its sub-account on creation: whose it must be, which currency, the budget held, the approval decided.</summary>
+/// <summary>A payment's booking to its sub-account on creation: whose it must be, which currency, the approval decided.</summary>
 public sealed class GroupBookingsTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
@@ -31,41 +31,33 @@ public sealed class GroupBookingsTests
     private static async Task<ErrorCode> RefusedAsync(Func<Task> act) => (await Assert.ThrowsAsync<PaymentException>(act)).Code;
 
     [Fact]
-    public async Task Book_WithinBudget_HoldsIt_AboveTheThreshold_WaitsForTheApproversInOrder()
+    public async Task Book_AboveTheThreshold_WaitsForTheApproversInOrder_AtOrBelowIt_DoesNot()
     {
         await using var stores = await TestStores.OpenAsync(TestStores.Sqlite, _clock);
         var account = await AccountAsync(stores.Groups, budget: 10_000, threshold: 5_000, "mem_a", "mem_b");
         var bookings = new GroupBookings(stores.Groups);
 
-        var small = await bookings.BookAsync(TestPayments.Merchant, PaymentIds.NewPaymentId(_clock), Command(account.Id, 4_000), _clock.GetUtcNow(), CancellationToken.None);
-        var large = await bookings.BookAsync(TestPayments.Merchant, PaymentIds.NewPaymentId(_clock), Command(account.Id, 6_000), _clock.GetUtcNow(), CancellationToken.None);
+        var small = await bookings.BookAsync(TestPayments.Merchant, Command(account.Id, 5_000), CancellationToken.None);
+        var large = await bookings.BookAsync(TestPayments.Merchant, Command(account.Id, 5_001), CancellationToken.None);
 
         Assert.Equal(new GroupBooking(account.GroupId, account.Id, "FIN"), small.Group);
         Assert.Null(small.Approval);
         Assert.Equal(["mem_a", "mem_b"], large.Approval!.Steps.Select(s => s.Approver));
-        Assert.Equal(10_000, await stores.Groups.UsedAsync(account.Id, "2026-11", _clock.GetUtcNow() - GroupBookings.UnwrittenHoldCounts, CancellationToken.None));
-        Assert.Equal(ErrorCatalogue.OverBudget, await RefusedAsync(() =>
-            bookings.BookAsync(TestPayments.Merchant, PaymentIds.NewPaymentId(_clock), Command(account.Id, 1), _clock.GetUtcNow(), CancellationToken.None)));
+        Assert.All(large.Approval.Steps, s => Assert.Null(s.Decision));
     }
 
     [Fact]
-    public async Task Book_AnotherMerchantsAccount_OtherCurrency_CardNeedingApproval_RefusedAndNothingHeld()
+    public async Task Book_AnotherMerchantsAccount_OtherCurrency_CardNeedingApproval_Refused()
     {
         await using var stores = await TestStores.OpenAsync(TestStores.Sqlite, _clock);
         var account = await AccountAsync(stores.Groups, budget: 0, threshold: 5_000, "mem_a");
         var bookings = new GroupBookings(stores.Groups);
         var card = new PaymentCard("4242424242424242", 12, 2031, "123", null);
 
-        Assert.Equal(ErrorCatalogue.SubAccountNotFound, await RefusedAsync(() =>
-            bookings.BookAsync("mch_01JOTHERMERCHANT000000000", PaymentIds.NewPaymentId(_clock), Command(account.Id, 100), _clock.GetUtcNow(), CancellationToken.None)));
-        Assert.Equal(ErrorCatalogue.BudgetCurrencyDiffers, await RefusedAsync(() =>
-            bookings.BookAsync(TestPayments.Merchant, PaymentIds.NewPaymentId(_clock), Command(account.Id, 100, Currency.USD), _clock.GetUtcNow(), CancellationToken.None)));
-        Assert.Equal(ErrorCatalogue.ApprovalNeedsNoCard, await RefusedAsync(() =>
-            bookings.BookAsync(TestPayments.Merchant, PaymentIds.NewPaymentId(_clock), Command(account.Id, 6_000, card: card), _clock.GetUtcNow(), CancellationToken.None)));
-
-        Assert.Equal(0, await stores.Groups.UsedAsync(account.Id, "2026-11", _clock.GetUtcNow() - GroupBookings.UnwrittenHoldCounts, CancellationToken.None));
-        // No budget: every payment passes, and is still counted.
-        await bookings.BookAsync(TestPayments.Merchant, PaymentIds.NewPaymentId(_clock), Command(account.Id, 4_000, card: card), _clock.GetUtcNow(), CancellationToken.None);
-        Assert.Equal(4_000, await stores.Groups.UsedAsync(account.Id, "2026-11", _clock.GetUtcNow() - GroupBookings.UnwrittenHoldCounts, CancellationToken.None));
+        Assert.Equal(ErrorCatalogue.SubAccountNotFound, await RefusedAsync(() => bookings.BookAsync("mch_01JOTHERMERCHANT000000000", Command(account.Id, 100), CancellationToken.None)));
+        Assert.Equal(ErrorCatalogue.SubAccountNotFound, await RefusedAsync(() => bookings.BookAsync(TestPayments.Merchant, Command("acc_missing", 100), CancellationToken.None)));
+        Assert.Equal(ErrorCatalogue.BudgetCurrencyDiffers, await RefusedAsync(() => bookings.BookAsync(TestPayments.Merchant, Command(account.Id, 100, Currency.USD), CancellationToken.None)));
+        Assert.Equal(ErrorCatalogue.ApprovalNeedsNoCard, await RefusedAsync(() => bookings.BookAsync(TestPayments.Merchant, Command(account.Id, 6_000, card: card), CancellationToken.None)));
+        Assert.Null((await bookings.BookAsync(TestPayments.Merchant, Command(account.Id, 5_000, card: card), CancellationToken.None)).Approval);
     }
 }

@@ -7,19 +7,12 @@ using static Paygate.Gateway.Storage.Postgres.PostgresDatabase;
 namespace Paygate.Gateway.Storage.Postgres;
 
 /// <summary>
-/// Groups in the shared database (schema v6). A budget hold locks its sub-account's row first (<c>FOR UPDATE</c>), so holds for
-/// one sub-account from any instance are decided one after the other, each statement seeing the holds committed before it.
+/// Groups in the shared database (schema v6). A payment's budget hold is written with the payment, in its transaction, after
+/// locking its sub-account's row (<see cref="HoldAsync"/>).
 /// </summary>
 public sealed class PostgresGroupStore(PostgresDatabase database) : IGroupStore
 {
     private const string AccountColumns = "id, group_id, merchant_id, department_code, display_name, budget_currency, budget_minor, approval_threshold_minor, approvers, create_time";
-
-    private static readonly string UsedSql = $"""
-        SELECT COALESCE(SUM(h.amount_minor), 0) FROM budget_holds h LEFT JOIN payments p ON p.id = h.payment_id
-        WHERE h.account_id = @acc AND h.period = @period
-          AND ((p.id IS NULL AND h.create_time > @unwritten)
-               OR p.state IN ({(int)PaymentState.Processing}, {(int)PaymentState.RequiresAction}, {(int)PaymentState.Succeeded}, {(int)PaymentState.AwaitingApproval}))
-        """;
 
     public Task InsertGroupAsync(Group group, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, tx) =>
@@ -72,30 +65,42 @@ public sealed class PostgresGroupStore(PostgresDatabase database) : IGroupStore
             $"SELECT {AccountColumns} FROM group_accounts WHERE group_id = @g AND id > @after ORDER BY id LIMIT @limit", Account, cancellationToken,
             ("g", groupId), ("after", afterId ?? ""), ("limit", limit)), cancellationToken);
 
-    public Task<long?> TryHoldAsync(BudgetHold hold, long limitMinor, DateTimeOffset unwrittenSince, CancellationToken cancellationToken) =>
-        database.WriteAsync<long?>(async (connection, tx) =>
+    public Task<long> UsedAsync(string accountId, string period, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => UsedAsync(connection, null, accountId, period, cancellationToken), cancellationToken);
+
+    /// <summary>What counts against the sub-account's budget in the period (<see cref="BudgetHold"/>).</summary>
+    internal static async Task<long> UsedAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string accountId, string period, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, tx, BudgetHold.UsedSql("@"), cancellationToken, ("acc", accountId), ("period", period)),
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Checks a new booked payment against its sub-account's budget in the payment's transaction, after locking the sub-account's
+    /// row (<c>FOR UPDATE</c>: payments for one sub-account from any instance are decided one after the other, each seeing what was
+    /// committed before it, and the lock is held until the payment's commit); throws <see cref="BudgetExceededException"/> when it
+    /// does not fit. Returns the hold's insert, for the payment's batch.
+    /// </summary>
+    internal static async Task<NpgsqlBatchCommand> HoldAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Payment payment, CancellationToken cancellationToken)
+    {
+        var booking = payment.Group!;
+        var period = BudgetPeriod.Of(payment.CreateTime);
+        var account = (await QueryAsync(connection, tx, "SELECT budget_minor, budget_currency FROM group_accounts WHERE id = @acc FOR UPDATE",
+            r => (Budget: r.GetInt64(0), Currency: r.GetString(1)), cancellationToken, ("acc", booking.AccountId))).SingleOrDefault();
+        if (BudgetHold.MustFit(payment.State) && account.Budget > 0)
         {
-            // One at a time per sub-account, across instances; the sum below is a new statement, so it sees the holds committed meanwhile.
-            await ExecuteAsync(connection, tx, "SELECT 1 FROM group_accounts WHERE id = @acc FOR UPDATE", cancellationToken, ("acc", hold.AccountId));
-            var used = Convert.ToInt64(await ScalarAsync(connection, tx, UsedSql, cancellationToken,
-                ("acc", hold.AccountId), ("period", hold.Period), ("unwritten", unwrittenSince.ToUnixTimeMilliseconds())), System.Globalization.CultureInfo.InvariantCulture);
-            if (used > limitMinor - hold.AmountMinor)
+            var used = await UsedAsync(connection, tx, booking.AccountId, period, cancellationToken);
+            if (used > account.Budget - payment.AmountMinor)
             {
-                return used;
+                throw new BudgetExceededException(booking.AccountId, period, account.Currency, account.Budget, used, payment.AmountMinor);
             }
-            await ExecuteAsync(connection, tx, "INSERT INTO budget_holds (payment_id, account_id, period, amount_minor, create_time) VALUES (@pid, @acc, @period, @amount, @t)",
-                cancellationToken, ("pid", hold.PaymentId), ("acc", hold.AccountId), ("period", hold.Period), ("amount", hold.AmountMinor),
-                ("t", hold.CreateTime.ToUnixTimeMilliseconds()));
-            return null;
-        }, cancellationToken);
-
-    public Task ReleaseHoldAsync(string paymentId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, tx) => await ExecuteAsync(connection, tx, "DELETE FROM budget_holds WHERE payment_id = @pid", cancellationToken, ("pid", paymentId)),
-            cancellationToken);
-
-    public Task<long> UsedAsync(string accountId, string period, DateTimeOffset unwrittenSince, CancellationToken cancellationToken) =>
-        database.ReadAsync(async connection => Convert.ToInt64(await ScalarAsync(connection, null, UsedSql, cancellationToken,
-            ("acc", accountId), ("period", period), ("unwritten", unwrittenSince.ToUnixTimeMilliseconds())), System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        }
+        var insert = new NpgsqlBatchCommand("INSERT INTO budget_holds (payment_id, account_id, period, amount_minor, create_time) VALUES (@pid, @acc, @period, @amount, @t)");
+        insert.Parameters.AddWithValue("pid", payment.Id);
+        insert.Parameters.AddWithValue("acc", booking.AccountId);
+        insert.Parameters.AddWithValue("period", period);
+        insert.Parameters.AddWithValue("amount", payment.AmountMinor);
+        insert.Parameters.AddWithValue("t", payment.CreateTime.ToUnixTimeMilliseconds());
+        return insert;
+    }
 
     public Task InsertBudgetChangeAsync(BudgetChange change, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, tx) =>

@@ -7,20 +7,12 @@ using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
 namespace Paygate.Gateway.Storage.Sqlite;
 
 /// <summary>
-/// Groups in the embedded database (schema v15). A budget hold is one unit of the single writer that sums what counts and
-/// inserts only when the budget still covers it, so two holds at once are decided one after the other.
+/// Groups in the embedded database (schema v15). A payment's budget hold is written with the payment, in its unit of the single
+/// writer (<see cref="Hold"/>), so two payments at once are decided one after the other.
 /// </summary>
 public sealed class SqliteGroupStore(SqliteDatabase database) : IGroupStore
 {
     private const string AccountColumns = "id, group_id, merchant_id, department_code, display_name, budget_currency, budget_minor, approval_threshold_minor, approvers, create_time";
-
-    /// <summary>What counts of a sub-account's holds in a period: holds of payments in flight, waiting or paid, and recent unwritten ones.</summary>
-    private static readonly string UsedSql = $"""
-        SELECT COALESCE(SUM(h.amount_minor), 0) FROM budget_holds h LEFT JOIN payments p ON p.id = h.payment_id
-        WHERE h.account_id = $acc AND h.period = $period
-          AND ((p.id IS NULL AND h.create_time > $unwritten)
-               OR p.state IN ({(int)PaymentState.Processing}, {(int)PaymentState.RequiresAction}, {(int)PaymentState.Succeeded}, {(int)PaymentState.AwaitingApproval}))
-        """;
 
     public Task InsertGroupAsync(Group group, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>
@@ -71,26 +63,34 @@ public sealed class SqliteGroupStore(SqliteDatabase database) : IGroupStore
             $"SELECT {AccountColumns} FROM group_accounts WHERE group_id = $g AND id > $after ORDER BY id LIMIT $limit", Account,
             ("$g", groupId), ("$after", afterId ?? ""), ("$limit", limit))));
 
-    public Task<long?> TryHoldAsync(BudgetHold hold, long limitMinor, DateTimeOffset unwrittenSince, CancellationToken cancellationToken) =>
-        database.WriteAsync<long?>((connection, tx) =>
+    public Task<long> UsedAsync(string accountId, string period, CancellationToken cancellationToken) =>
+        Task.FromResult(database.Read(connection => Used(connection, null, accountId, period)));
+
+    /// <summary>What counts against the sub-account's budget in the period (<see cref="BudgetHold"/>).</summary>
+    internal static long Used(SqliteConnection connection, SqliteTransaction? tx, string accountId, string period) =>
+        Convert.ToInt64(Scalar(connection, tx, BudgetHold.UsedSql("$"), ("$acc", accountId), ("$period", period)), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Holds a new booked payment's amount against its sub-account's budget, in the payment's unit (the single writer decides one
+    /// unit at a time); throws <see cref="BudgetExceededException"/> when it does not fit, which rolls the unit back.
+    /// </summary>
+    internal static void Hold(SqliteConnection connection, SqliteTransaction tx, Payment payment)
+    {
+        var booking = payment.Group!;
+        var period = BudgetPeriod.Of(payment.CreateTime);
+        if (BudgetHold.MustFit(payment.State)
+            && Query(connection, tx, "SELECT budget_minor, budget_currency FROM group_accounts WHERE id = $acc", r => (r.GetInt64(0), r.GetString(1)), ("$acc", booking.AccountId))
+                .SingleOrDefault() is ( > 0 and var budget, var currency))
         {
-            (string, object?)[] parameters = [("$acc", hold.AccountId), ("$period", hold.Period), ("$unwritten", unwrittenSince.ToUnixTimeMilliseconds())];
-            var used = Convert.ToInt64(Scalar(connection, tx, UsedSql, parameters), System.Globalization.CultureInfo.InvariantCulture);
-            if (used > limitMinor - hold.AmountMinor)
+            var used = Used(connection, tx, booking.AccountId, period);
+            if (used > budget - payment.AmountMinor)
             {
-                return used;
+                throw new BudgetExceededException(booking.AccountId, period, currency, budget, used, payment.AmountMinor);
             }
-            Execute(connection, tx, "INSERT INTO budget_holds (payment_id, account_id, period, amount_minor, create_time) VALUES ($pid, $acc, $period, $amount, $t)",
-                ("$pid", hold.PaymentId), ("$acc", hold.AccountId), ("$period", hold.Period), ("$amount", hold.AmountMinor), ("$t", hold.CreateTime.ToUnixTimeMilliseconds()));
-            return null;
-        });
-
-    public Task ReleaseHoldAsync(string paymentId, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, tx) => Execute(connection, tx, "DELETE FROM budget_holds WHERE payment_id = $pid", ("$pid", paymentId)));
-
-    public Task<long> UsedAsync(string accountId, string period, DateTimeOffset unwrittenSince, CancellationToken cancellationToken) =>
-        Task.FromResult(database.Read(connection => Convert.ToInt64(Scalar(connection, null, UsedSql,
-            ("$acc", accountId), ("$period", period), ("$unwritten", unwrittenSince.ToUnixTimeMilliseconds())), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        Execute(connection, tx, "INSERT INTO budget_holds (payment_id, account_id, period, amount_minor, create_time) VALUES ($pid, $acc, $period, $amount, $t)",
+            ("$pid", payment.Id), ("$acc", booking.AccountId), ("$period", period), ("$amount", payment.AmountMinor), ("$t", payment.CreateTime.ToUnixTimeMilliseconds()));
+    }
 
     public Task InsertBudgetChangeAsync(BudgetChange change, AuditEntry audit, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, tx) =>

@@ -36,6 +36,11 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
                 INSERT INTO payments (id, merchant_id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time, group_id)
                 VALUES ($id, $merchant, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer, $group)
                 """, [.. row.Parameters, ("$merchant", payment.MerchantId), ("$group", payment.Group?.GroupId)]);
+            if (payment.Group is not null)
+            {
+                // Booked to a sub-account: its budget is held in this same unit (or the unit rolls back, over budget).
+                SqliteGroupStore.Hold(connection, tx, payment);
+            }
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
             database.EvidenceChain.Append(connection, tx, payment, change.Type);
             return true;

@@ -6,8 +6,8 @@ using Paygate.Gateway.Payments;
 namespace Paygate.Gateway.Tests.Storage.Contract;
 
 /// <summary>
-/// Groups on both stores: budget holds decided one at a time (concurrent holds never pass the last of a budget, across instances
-/// on PostgreSQL), holds counting by their payment's state, unique department codes, budget changes saved once per version and
+/// Groups on both stores: booked payments held against their budget in their own write, one at a time (concurrent ones never pass
+/// the last of a budget, across instances on PostgreSQL), holds counting by their payment's state, unique department codes, budget changes saved once per version and
 /// applied with their last approval.
 /// </summary>
 public sealed class GroupStoreContractTests
@@ -27,26 +27,49 @@ public sealed class GroupStoreContractTests
         return account;
     }
 
-    private BudgetHold Hold(SubAccount account, long amount, string? paymentId = null) =>
-        new(paymentId ?? PaymentIds.NewPaymentId(_clock), account.Id, BudgetPeriod.Of(_clock.GetUtcNow()), amount, _clock.GetUtcNow());
+    private Payment Booked(SubAccount account, long amount, PaymentState state = PaymentState.Processing)
+    {
+        var payment = TestPayments.New(_clock, state, amount: amount);
+        payment.Group = new GroupBooking(account.GroupId, account.Id, account.DepartmentCode);
+        return payment;
+    }
 
-    private DateTimeOffset Unwritten => _clock.GetUtcNow() - GroupBookings.UnwrittenHoldCounts;
+    private static Task InsertAsync(IPaymentStore store, Payment payment) =>
+        store.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), null, CancellationToken.None);
+
+    private string Period => BudgetPeriod.Of(_clock.GetUtcNow());
 
     [Theory]
     [MemberData(nameof(Providers))]
-    public async Task TryHold_ManyAtOnce_NeverPassTheLastOfTheBudget(string provider)
+    public async Task InsertBooked_ManyAtOnce_NeverPassTheLastOfTheBudget_AndARefusedOneWritesNothing(string provider)
     {
         await using var stores = await TestStores.OpenAsync(provider, _clock);
         var account = await AccountAsync(stores.Groups, budget: 5_000);
-        // On PostgreSQL half the holds come from a second instance (its own pool): the lock is the database's, not a process's.
-        var other = provider == TestStores.Postgres ? (await stores.AnotherInstanceAsync()).Groups : stores.Groups;
+        // On PostgreSQL half the payments come from a second instance (its own pool): the lock is the database's, not a process's.
+        var other = provider == TestStores.Postgres ? (await stores.AnotherInstanceAsync()).Payments : stores.Payments;
+        var payments = Enumerable.Range(0, 24).Select(_ => Booked(account, 1_000)).ToArray();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() =>
-            (i % 2 == 0 ? stores.Groups : other).TryHoldAsync(Hold(account, 1_000), 5_000, Unwritten, CancellationToken.None))));
+        var results = await Task.WhenAll(payments.Select((p, i) => Task.Run(async () =>
+        {
+            try
+            {
+                await InsertAsync(i % 2 == 0 ? stores.Payments : other, p);
+                return (long?)null;
+            }
+            catch (BudgetExceededException over)
+            {
+                return long.Parse(over.ToPaymentException().Metadata["used_minor"], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        })));
 
         Assert.Equal(5, results.Count(r => r is null));
         Assert.All(results.Where(r => r is not null), used => Assert.Equal(5_000, used));
-        Assert.Equal(5_000, await stores.Groups.UsedAsync(account.Id, BudgetPeriod.Of(_clock.GetUtcNow()), Unwritten, CancellationToken.None));
+        Assert.Equal(5_000, await stores.Groups.UsedAsync(account.Id, Period, CancellationToken.None));
+        var refused = payments.Where((_, i) => results[i] is not null).ToList();
+        foreach (var payment in refused)
+        {
+            Assert.Null(await stores.Payments.GetAsync(payment.Id, CancellationToken.None));
+        }
     }
 
     [Theory]
@@ -54,8 +77,7 @@ public sealed class GroupStoreContractTests
     public async Task Holds_CountWhileTheirPaymentIsInFlightWaitingOrPaid_NotOnceItFailedCanceledOrExpired(string provider)
     {
         await using var stores = await TestStores.OpenAsync(provider, _clock);
-        var account = await AccountAsync(stores.Groups, budget: 100_000);
-        var period = BudgetPeriod.Of(_clock.GetUtcNow());
+        var account = await AccountAsync(stores.Groups, budget: 1_111);
         long expected = 0;
         foreach (var (state, amount, counts) in new[]
         {
@@ -64,28 +86,22 @@ public sealed class GroupStoreContractTests
             (PaymentState.Expired, 40_000L, false),
         })
         {
-            var payment = TestPayments.New(_clock, state, amount: amount);
-            payment.Group = new GroupBooking(account.GroupId, account.Id, account.DepartmentCode);
-            Assert.Null(await stores.Groups.TryHoldAsync(Hold(account, amount, payment.Id), 100_000, Unwritten, CancellationToken.None));
-            await stores.Payments.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), null, CancellationToken.None);
+            // A payment written in a state that does not count (risk control's FAILED) is not checked against the budget either.
+            await InsertAsync(stores.Payments, Booked(account, amount, state));
             expected += counts ? amount : 0;
         }
-        Assert.Equal(expected, await stores.Groups.UsedAsync(account.Id, period, Unwritten, CancellationToken.None));
+        Assert.Equal(1_111, expected);
+        Assert.Equal(expected, await stores.Groups.UsedAsync(account.Id, Period, CancellationToken.None));
+        await Assert.ThrowsAsync<BudgetExceededException>(() => InsertAsync(stores.Payments, Booked(account, 1)));
 
-        // A hold whose payment was never written counts for a while, then not; a released one not at all.
-        var unwritten = Hold(account, 7);
-        await stores.Groups.TryHoldAsync(unwritten, 100_000, Unwritten, CancellationToken.None);
-        Assert.Equal(expected + 7, await stores.Groups.UsedAsync(account.Id, period, Unwritten, CancellationToken.None));
-        _clock.Advance(GroupBookings.UnwrittenHoldCounts + TimeSpan.FromSeconds(1));
-        Assert.Equal(expected, await stores.Groups.UsedAsync(account.Id, period, Unwritten, CancellationToken.None));
-        var released = Hold(account, 3);
-        await stores.Groups.TryHoldAsync(released, 100_000, Unwritten, CancellationToken.None);
-        await stores.Groups.ReleaseHoldAsync(released.PaymentId, CancellationToken.None);
-        Assert.Equal(expected, await stores.Groups.UsedAsync(account.Id, period, Unwritten, CancellationToken.None));
-        Assert.Equal(0, await stores.Groups.UsedAsync(account.Id, "2026-12", Unwritten, CancellationToken.None));
-
-        // The payments waiting for approval are listed for their group.
-        Assert.Single(await stores.Groups.ListAwaitingApprovalAsync(account.GroupId, 10, CancellationToken.None));
+        // A payment that ends gives its budget back with the write that ends it.
+        var waiting = (await stores.Groups.ListAwaitingApprovalAsync(account.GroupId, 10, CancellationToken.None)).Single();
+        var payment = (await stores.Payments.GetAsync(waiting, CancellationToken.None))!;
+        payment.State = PaymentState.Expired;
+        Assert.True(await stores.Payments.TryUpdateAsync(payment, payment.Version, new PaymentChange(PaymentEventTypes.Expired), null, CancellationToken.None));
+        Assert.Equal(111, await stores.Groups.UsedAsync(account.Id, Period, CancellationToken.None));
+        await InsertAsync(stores.Payments, Booked(account, 1_000));
+        Assert.Equal(0, await stores.Groups.UsedAsync(account.Id, "2026-12", CancellationToken.None));
     }
 
     [Theory]
