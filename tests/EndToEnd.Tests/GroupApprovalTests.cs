@@ -234,6 +234,56 @@ public sealed class GroupApprovalTests(GatewayFixture fixture) : IClassFixture<G
     }
 
     [Fact]
+    public async Task PaymentAwaitingApproval_CanBeCanceled_AndLeavesThePendingList()
+    {
+        var department = await DepartmentAsync(budgetMinor: 200_000);
+        var created = await Gateway.Payments.CreatePaymentAsync(Booked(department.AccountId, 150_000));
+        await ApproveAsync(created.Id, department.Approvers[0]);
+        var forSecond = await Groups.ListPendingApprovalsAsync(new ListPendingApprovalsRequest { GroupId = department.GroupId, MemberId = department.Approvers[1] });
+        var forFirst = await Groups.ListPendingApprovalsAsync(new ListPendingApprovalsRequest { GroupId = department.GroupId, MemberId = department.Approvers[0] });
+        Assert.Equal([created.Id], forSecond.Payments.Select(p => p.Id));
+        Assert.Empty(forFirst.Payments);
+
+        var canceled = await Gateway.Payments.CancelPaymentAsync(new CancelPaymentRequest { Id = created.Id });
+
+        Assert.Equal(Payment.Types.State.Canceled, canceled.State);
+        Assert.Empty((await Groups.ListPendingApprovalsAsync(new ListPendingApprovalsRequest { GroupId = department.GroupId })).Payments);
+        Assert.Equal(0, (await Groups.GetSubAccountAsync(new GetSubAccountRequest { Id = department.AccountId })).UsedMinor);
+        var (code, info, _) = await RpcErrors.CatchAsync(() => ApproveAsync(created.Id, department.Approvers[1]));
+        Assert.Equal((StatusCode.FailedPrecondition, "PM-6047"), (code, info.Reason));
+    }
+
+    [Fact]
+    public async Task SubAccounts_ListedByPage_DepartmentCodeUnique_ApproversMustMayApprove()
+    {
+        var department = await DepartmentAsync();
+        var existing = await Groups.GetSubAccountAsync(new GetSubAccountRequest { Id = department.AccountId });
+        foreach (var code in new[] { "OPS", "HR" })
+        {
+            await Groups.CreateSubAccountAsync(new CreateSubAccountRequest { GroupId = department.GroupId, DepartmentCode = code, BudgetCurrency = "CNY" });
+        }
+        var (taken, takenInfo, _) = await RpcErrors.CatchAsync(() =>
+            Groups.CreateSubAccountAsync(new CreateSubAccountRequest { GroupId = department.GroupId, DepartmentCode = "HR", BudgetCurrency = "CNY" }).ResponseAsync);
+        Assert.Equal((StatusCode.AlreadyExists, "PM-6049"), (taken, takenInfo.Reason));
+        var (viewer, _, bad) = await RpcErrors.CatchAsync(() => Groups.CreateSubAccountAsync(new CreateSubAccountRequest
+        {
+            GroupId = department.GroupId,
+            DepartmentCode = "LEGAL",
+            BudgetCurrency = "CNY",
+            ApprovalThresholdMinor = 1,
+            Approvers = { department.Viewer },
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, viewer);
+        Assert.Equal("approvers[0]", Assert.Single(bad!.FieldViolations).Field);
+
+        var first = await Groups.ListSubAccountsAsync(new ListSubAccountsRequest { GroupId = department.GroupId, PageSize = 2 });
+        var second = await Groups.ListSubAccountsAsync(new ListSubAccountsRequest { GroupId = department.GroupId, PageSize = 2, PageToken = first.NextPageToken });
+        var codes = first.Accounts.Concat(second.Accounts).Select(a => a.DepartmentCode).ToList();
+        Assert.Equal(new[] { existing.DepartmentCode, "OPS", "HR" }.Order(StringComparer.Ordinal), codes.Order(StringComparer.Ordinal));
+        Assert.Equal("", second.NextPageToken);
+    }
+
+    [Fact]
     public async Task Groups_OfAnotherMerchant_AreNotFound_AndItsPaymentsCannotBookThem()
     {
         var department = await DepartmentAsync();
