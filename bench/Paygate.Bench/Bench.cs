@@ -113,6 +113,10 @@ internal static class Bench
         {
             return await RiskBench.RunAsync(settings, output);
         }
+        if (figure == "groups")
+        {
+            return await GroupBench.RunAsync(settings, output);
+        }
         var folder = Directory.CreateTempSubdirectory("paygate-bench-");
         try
         {

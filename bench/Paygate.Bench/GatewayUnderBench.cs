@@ -18,14 +18,19 @@ internal sealed class GatewayUnderBench : IAsyncDisposable
     {
         _app = app;
         _channel = channel;
-        Payments = new PaymentService.PaymentServiceClient(channel.Intercept(headers =>
+        var merchant = channel.Intercept(headers =>
         {
             headers.Add("authorization", "Bearer " + merchantKey);
             return headers;
-        }));
+        });
+        Payments = new PaymentService.PaymentServiceClient(merchant);
+        Groups = new GroupService.GroupServiceClient(merchant);
     }
 
     public PaymentService.PaymentServiceClient Payments { get; }
+
+    /// <summary>The merchant's group accounts (the group bench makes its sub-accounts through them).</summary>
+    public GroupService.GroupServiceClient Groups { get; }
 
     /// <summary>The gateway's services (the risk bench puts rule sets in force through them).</summary>
     public IServiceProvider Services => _app.Services;

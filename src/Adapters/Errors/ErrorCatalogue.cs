@@ -154,6 +154,35 @@ public static class ErrorCatalogue
         StatusCode.Unavailable, ErrorDecision.RetrySame, "The settlement file is not available yet. Please try again later.");
     public static readonly ErrorCode SettlementFileMalformed = new("PM-6063", "The channel's settlement file does not parse (the run names the line); nothing of it was applied.",
         StatusCode.DataLoss, ErrorDecision.DoNotRetry, "The settlement file could not be read.");
+    // Group accounts (docs/groups.md): budgets and approvals of a payment booked to a sub-account (customer.account).
+    public static readonly ErrorCode OverBudget = new("PM-3101", "The payment would take its group sub-account over its budget for the month (payments in flight and waiting for approval count); nothing was written.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "Your department's budget for this month does not cover this payment.");
+    public static readonly ErrorCode ApprovalRejected = new("PM-3102", "An approver of the payment's group sub-account rejected it; it cannot be paid again.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment was not approved by your organisation.");
+    public static readonly ErrorCode ApprovalLapsed = new("PM-3103", "The payment expired while waiting for its approvers.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment was not approved in time. Please start a new payment.");
+    public static readonly ErrorCode BudgetCurrencyDiffers = new("PM-3104", "The payment's currency is not its group sub-account's budget currency; nothing was written.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment must be made in your department's budget currency.");
+    public static readonly ErrorCode ApprovalNeedsNoCard = new("PM-3105", "A card payment cannot wait for approval (the gateway keeps card details in memory only): pay by another method, or have the threshold raised.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment needs approval and cannot be made by card.");
+    public static readonly ErrorCode GroupNotFound = new("PM-6041", "No group has that id.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The group could not be found.");
+    public static readonly ErrorCode SubAccountNotFound = new("PM-6042", "No group sub-account has that id (customer.account, or the account named).",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The account could not be found.");
+    public static readonly ErrorCode GroupMemberNotFound = new("PM-6043", "No member of the group has that id.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The member could not be found.");
+    public static readonly ErrorCode ApprovalAlreadyDecided = new("PM-6044", "The member already decided this approval; nothing changed.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "You have already decided this approval.");
+    public static readonly ErrorCode ApprovalOutOfOrder = new("PM-6045", "It is not this approver's turn: an earlier step is still open; nothing changed.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "An earlier approver must decide first.");
+    public static readonly ErrorCode NotAnApprover = new("PM-6046", "The member is not an approver of this approval; nothing changed.",
+        StatusCode.PermissionDenied, ErrorDecision.DoNotRetry, "You are not an approver of this request.");
+    public static readonly ErrorCode ApprovalNotPending = new("PM-6047", "Nothing waits for approval here any more: the payment or change was decided, ended or expired; nothing changed.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This request no longer waits for approval.");
+    public static readonly ErrorCode BudgetChangeNotFound = new("PM-6048", "No budget change has that id.",
+        StatusCode.NotFound, ErrorDecision.DoNotRetry, "The budget change could not be found.");
+    public static readonly ErrorCode DepartmentCodeTaken = new("PM-6049", "The group already has a sub-account with that department code.",
+        StatusCode.AlreadyExists, ErrorDecision.DoNotRetry, "That department already exists.");
 
     /// <summary>Every code, in code order.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } = typeof(ErrorCatalogue)

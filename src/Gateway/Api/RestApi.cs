@@ -57,7 +57,7 @@ public static class RestApi
             {
                 Title = "Paygate merchant API",
                 Version = "v1",
-                Description = "REST/JSON face of paygate.v1.PaymentService and WebhookService (gRPC JSON transcoding). "
+                Description = "REST/JSON face of paygate.v1.PaymentService, WebhookService and GroupService (gRPC JSON transcoding). "
                 + "Every call carries a merchant key: `authorization: Bearer sk_...`. Errors are a JSON google.rpc.Status "
                 + "whose details carry an ErrorInfo (reason = PM-NNNN code), a BadRequest for invalid fields and a RetryInfo when retrying may help.",
             });

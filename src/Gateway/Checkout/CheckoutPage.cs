@@ -126,6 +126,7 @@ public static class CheckoutPage
             PaymentState.Expired => "state.expired",
             PaymentState.RequiresAction when payment.Challenge is not null => "verify.status",
             PaymentState.RequiresAction => "state.requires_action",
+            PaymentState.AwaitingApproval => "state.awaiting_approval",
             _ => "state.processing",
         };
         html.Append(CultureInfo.InvariantCulture, $"<section class=\"card status status-{state.ToString().ToLowerInvariant()}\" role=\"status\" aria-live=\"polite\"><p id=\"status\">{H(text[key])}</p>");

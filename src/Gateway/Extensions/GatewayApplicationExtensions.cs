@@ -32,6 +32,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<RiskGrpcService>();
         app.MapGrpcService<DisputeGrpcService>().ForBrowsers();
         app.MapGrpcService<SettlementGrpcService>();
+        app.MapGrpcService<GroupGrpcService>().ForBrowsers();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {

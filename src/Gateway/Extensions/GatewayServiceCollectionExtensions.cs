@@ -56,6 +56,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IPaymentObserver>(sp => sp.GetRequiredService<RiskEngine>());
         services.AddHostedService<RiskRuleRefresher>();
         services.AddSingleton<PaymentLifecycle>();
+        services.AddSingleton<Groups.GroupBookings>();
+        services.AddSingleton<Groups.GroupAdministration>();
         services.AddSingleton<CreatePaymentValidator>();
         services.AddSingleton<RecoveryWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RecoveryWorker>());

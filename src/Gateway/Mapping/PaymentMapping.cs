@@ -40,6 +40,10 @@ public static class PaymentMapping
         proto.AmountRefundedMinor = payment.RefundedMinor;
         proto.Reversed = payment.Reversed;
         proto.ReturnUrl = payment.ReturnUrl ?? "";
+        if (payment.Approval is { } approval)
+        {
+            proto.Approval = GroupMapping.ToProto(approval);
+        }
         if (payment.PayerContext is { } payerContext)
         {
             proto.Payer = new Proto.PayerContext { Ip = payerContext.Ip ?? "", Location = payerContext.Location?.ToProto(), DeviceId = payerContext.DeviceId ?? "" };

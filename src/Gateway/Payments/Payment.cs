@@ -74,6 +74,8 @@ public sealed class Payment
     public string? ReturnUrl { get; init; }
     /// <summary>The group sub-account the payment is booked to, when its customer named one; null otherwise.</summary>
     public GroupBooking? Group { get; set; }
+    /// <summary>The approval the payment needs from its sub-account's approvers (above the threshold); null otherwise.</summary>
+    public Groups.PaymentApproval? Approval { get; set; }
     /// <summary>Set when money arrived for a payment that had already ended: an operator (or the refund worker) must act.</summary>
     public bool Flagged { get; set; }
     /// <summary>

@@ -57,4 +57,12 @@ public static class PaymentEventTypes
     public const string RiskChallengeFailed = "risk.challenge_failed";
     /// <summary>An alert rule of risk control fired; the event's detail carries the alert.</summary>
     public const string RiskAlert = "risk.alert";
+    /// <summary>Above its sub-account's threshold: written AWAITING_APPROVAL, no channel called.</summary>
+    public const string AwaitingApproval = "approval.awaiting";
+    /// <summary>One approver approved; later steps are still open.</summary>
+    public const string ApprovalStepApproved = "approval.step_approved";
+    /// <summary>The last approver approved: on to routing and the first attempt (PROCESSING).</summary>
+    public const string Approved = "approval.approved";
+    /// <summary>An approver rejected the payment (FAILED, <c>PM-3102</c>).</summary>
+    public const string ApprovalRejected = "approval.rejected";
 }

@@ -60,7 +60,7 @@ public static class PaymentIds
     private static bool HasShape(string? id, string prefix) =>
         id is not null && id.Length == prefix.Length + 26 && id.StartsWith(prefix, StringComparison.Ordinal) && id[prefix.Length..].All(c => Alphabet.Contains(c));
 
-    private static string NewBody(TimeProvider clock)
+    internal static string NewBody(TimeProvider clock)
     {
         Span<byte> bytes = stackalloc byte[16];
         var ms = (ulong)clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -19,6 +19,7 @@ public sealed class PaymentLifecycle
     private const string CancelScope = "cancel";
     private const string RetryScope = "retry";
     private const string ConfirmScope = "confirm";
+    private const string ApproveScope = "approve";
     private readonly IPaymentStore store;
     private readonly ChannelRegistry channels;
     private readonly PaymentRouter router;
@@ -34,6 +35,7 @@ public sealed class PaymentLifecycle
     private readonly PaymentRecovery recovery;
     private readonly PaymentRefunds refunds;
     private readonly PaymentChallenges challenges;
+    private readonly Groups.GroupBookings? bookings;
 
     public PaymentLifecycle(
         IPaymentStore store,
@@ -50,8 +52,10 @@ public sealed class PaymentLifecycle
         Risk.IRiskEngine? risk = null,
         Risk.Verification.VerificationCodes? verificationCodes = null,
         Risk.Verification.IVerificationSender? verificationSender = null,
-        IOptions<Risk.Verification.ChallengeOptions>? challengeOptions = null)
+        IOptions<Risk.Verification.ChallengeOptions>? challengeOptions = null,
+        Groups.GroupBookings? bookings = null)
     {
+        this.bookings = bookings;
         this.store = store;
         this.channels = channels;
         this.router = router;
@@ -113,14 +117,32 @@ public sealed class PaymentLifecycle
             Metadata = new Dictionary<string, string>(command.Metadata),
             ReturnUrl = command.ReturnUrl,
         };
+        // A payment booked to a group sub-account: the sub-account checked and the approval decided (its budget is held by the write).
+        var booking = await BookAsync(merchantId, command, cancellationToken);
+        payment.Group = booking?.Group;
+        if (booking?.Approval is not null && assessment is { Outcome: RiskOutcome.Challenge })
+        {
+            // Fail closed: a payment cannot wait for its approvers and for the payer's code at once.
+            payment.Risk = assessment = Groups.GroupBookings.ChallengeUnderApproval(assessment);
+        }
         if (assessment is { Outcome: not RiskOutcome.Allow })
         {
             return await CreateUnderRiskAsync(payment, assessment, command, key);
         }
+        if (booking?.Approval is { } approval)
+        {
+            // Above the sub-account's threshold: written waiting for its approvers; no channel hears of it until the last approves.
+            payment.State = PaymentState.AwaitingApproval;
+            payment.Approval = approval;
+            await InsertAsync(payment, new PaymentChange(PaymentEventTypes.AwaitingApproval), key?.RecordFor(id, now), cancellationToken);
+            signals.Saved(payment, null, PaymentEventTypes.AwaitingApproval);
+            Observability.PaymentStateMetrics.Saved(payment, null);
+            return payment;
+        }
         payment.Attempts.Add(FirstAttempt(payment, routing, now));
         var idempotency = key?.RecordFor(id, now);
         // Durable before the channel hears of it: a crash from here on leaves an attempt the recovery worker resolves.
-        await store.InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), idempotency, cancellationToken);
+        await InsertAsync(payment, new PaymentChange(PaymentEventTypes.Created), idempotency, cancellationToken);
         signals.Saved(payment, null, PaymentEventTypes.Created);
         Observability.PaymentStateMetrics.Saved(payment, null);
         logger.Created(id, command.Amount, routing.Candidates, routing.Reason);
@@ -148,7 +170,7 @@ public sealed class PaymentLifecycle
             payment.State = PaymentState.RequiresAction;
             eventType = PaymentEventTypes.RiskChallenged;
         }
-        await store.InsertAsync(payment, new PaymentChange(eventType), key?.RecordFor(payment.Id, payment.CreateTime), CancellationToken.None);
+        await InsertAsync(payment, new PaymentChange(eventType), key?.RecordFor(payment.Id, payment.CreateTime), CancellationToken.None);
         signals.Saved(payment, null, eventType);
         Observability.PaymentStateMetrics.Saved(payment, null);
         logger.RiskDecided(payment.Id, assessment.Outcome, RiskTransitions.Summary(assessment), assessment.RuleSetVersion);
@@ -157,6 +179,34 @@ public sealed class PaymentLifecycle
             await challenges.SendAsync(payment, code, command.Contact, command.Card);
         }
         return payment;
+    }
+
+    /// <summary>The payment's booking to its group sub-account (budget held, approval decided), or null when it names none.</summary>
+    private async Task<Groups.Booking?> BookAsync(string merchantId, CreatePaymentCommand command, CancellationToken cancellationToken)
+    {
+        if (command.Customer.Account is null)
+        {
+            return null;
+        }
+        return bookings is null
+            ? throw Groups.GroupBookings.AccountNotFound(command.Customer.Account)
+            : await bookings.BookAsync(merchantId, command, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a new payment. One booked to a sub-account holds its budget in the same write, atomically with every other
+    /// payment's: over budget, nothing is written and the caller hears <c>PM-3101</c>.
+    /// </summary>
+    private async Task InsertAsync(Payment payment, PaymentChange change, IdempotencyRecord? idempotency, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.InsertAsync(payment, change, idempotency, cancellationToken);
+        }
+        catch (Groups.BudgetExceededException over)
+        {
+            throw over.ToPaymentException();
+        }
     }
 
     /// <summary>
@@ -268,12 +318,49 @@ public sealed class PaymentLifecycle
         {
             throw PaymentChallenges.CardNeeded(id);
         }
-        var routing = RouteAgain(payment, challenge.PreferredChannel, payWith);
-        var first = FirstAttempt(payment, routing, now);
-        var passed = await changes.MutateAsync(id, p => RiskTransitions.Pass(p, challenge, first, clock.GetUtcNow()), key?.RecordFor(id, now));
-        logger.ChallengeSettled(id, "passed");
-        logger.PaidAgain(id, first.Number, routing.Candidates);
-        return await attempts.RunAttemptsAsync(id, routing.Candidates, payWith, deadline, written: passed);
+        return await ContinueToRoutingAsync(payment, challenge.PreferredChannel, payWith, (p, first, at) => RiskTransitions.Pass(p, challenge, first, at),
+            key?.RecordFor(id, now), deadline, () => logger.ChallengeSettled(id, "passed"));
+    }
+
+    /// <summary>
+    /// The one way a payment that waited (for the payer's code, for its approvers) goes on: routed afresh, its first attempt
+    /// written by <paramref name="transition"/> with the change that ends the wait, then run as creation would have run it.
+    /// </summary>
+    private async Task<Payment> ContinueToRoutingAsync(Payment payment, string? preferredChannel, PaymentCard? card, Func<Payment, Attempt, DateTimeOffset, string> transition,
+        IdempotencyRecord? record, DateTimeOffset? deadline, Action settled)
+    {
+        var routing = RouteAgain(payment, preferredChannel, card);
+        var first = FirstAttempt(payment, routing, clock.GetUtcNow());
+        var moved = await changes.MutateAsync(payment.Id, p => transition(p, first, clock.GetUtcNow()), record);
+        settled();
+        logger.PaidAgain(payment.Id, first.Number, routing.Candidates);
+        return await attempts.RunAttemptsAsync(payment.Id, routing.Candidates, card, deadline, written: moved);
+    }
+
+    /// <summary>
+    /// <paramref name="memberId"/> approves their step of a payment waiting for approval; the last step sends it on to routing and
+    /// its first attempt (<see cref="ContinueToRoutingAsync"/>). Refusals change nothing (<see cref="Groups.ApprovalTransitions"/>).
+    /// </summary>
+    public async Task<Payment> ApproveAsync(string merchantId, string id, string memberId, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        var payment = await changes.GetOwnedAsync(merchantId, id, cancellationToken);
+        Groups.ApprovalTransitions.Pending(payment, clock.GetUtcNow());
+        if (!Groups.ApprovalTransitions.IsLast(payment, memberId))
+        {
+            return await changes.MutateAsync(id, p => Groups.ApprovalTransitions.Approve(p, memberId, null, clock.GetUtcNow()), null);
+        }
+        using (await AdmitAsync(ApproveScope, deadline, cancellationToken))
+        {
+            return await ContinueToRoutingAsync(payment, payment.PreferredChannel, null, (p, first, at) => Groups.ApprovalTransitions.Approve(p, memberId, first, at),
+                null, deadline, () => logger.Approved(id, memberId));
+        }
+    }
+
+    /// <summary><paramref name="memberId"/> rejects their step: the payment fails with <c>PM-3102</c>. Refusals change nothing.</summary>
+    public async Task<Payment> RejectAsync(string merchantId, string id, string memberId, string? reason, CancellationToken cancellationToken)
+    {
+        await changes.GetOwnedAsync(merchantId, id, cancellationToken);
+        return await changes.MutateAsync(id, p => Groups.ApprovalTransitions.Reject(p, memberId, reason, clock.GetUtcNow()), null);
     }
 
     /// <summary>Fails a challenge whose code lapsed or whose tries are spent: FAILED with <c>PM-3005</c>.</summary>

@@ -65,4 +65,7 @@ internal static partial class PaymentLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId}: risk challenge {Outcome}")]
     public static partial void ChallengeSettled(this ILogger logger, string paymentId, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId}: approved by its last approver {MemberId}; on to routing")]
+    public static partial void Approved(this ILogger logger, string paymentId, string memberId);
 }

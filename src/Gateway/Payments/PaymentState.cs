@@ -9,6 +9,8 @@ public enum PaymentState
     Failed = 4,
     Canceled = 5,
     Expired = 6,
+    /// <summary>Above its group sub-account's approval threshold: waits for the approvers in order; no channel called yet.</summary>
+    AwaitingApproval = 7,
 }
 
 /// <summary>One attempt's state; the same names as the API's <c>Attempt.State</c>.</summary>
@@ -34,6 +36,8 @@ public static class PaymentStateRules
         [PaymentState.Succeeded] = [],
         [PaymentState.Canceled] = [],
         [PaymentState.Expired] = [],
+        // Approved: on to routing; rejected: failed; or canceled, or expired unapproved.
+        [PaymentState.AwaitingApproval] = [PaymentState.Processing, PaymentState.Failed, PaymentState.Canceled, PaymentState.Expired],
     };
 
     public static bool CanMove(PaymentState from, PaymentState to) => Allowed[from].Contains(to);

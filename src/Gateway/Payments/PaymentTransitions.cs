@@ -179,6 +179,11 @@ public static class PaymentTransitions
         {
             throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} expired at {payment.ExpireTime:O} and can no longer be paid");
         }
+        if (payment.Approval is { Rejected: true })
+        {
+            // Paying again would route what its approvers refused.
+            throw new PaymentException(ErrorCatalogue.ApprovalRejected, $"payment {payment.Id} was rejected by its approvers and cannot be paid again");
+        }
     }
 
     /// <summary>Records that the network confirmed the automatic refund of a duplicate success.</summary>
@@ -234,6 +239,8 @@ public static class PaymentTransitions
     /// <summary>Ends an unpaid payment at its expiry; every attempt must already be closed. <paramref name="reason"/>: why, when more is known than the time.</summary>
     public static string Expire(Payment payment, DateTimeOffset now, PaymentError? reason = null)
     {
+        // A payment nobody approved in time says so (PM-3103).
+        reason ??= payment.State == PaymentState.AwaitingApproval ? Groups.ApprovalTransitions.Lapsed() : null;
         var change = End(payment, PaymentState.Expired, now, PaymentEventTypes.Expired);
         payment.Error = reason ?? payment.Error;
         return change;

@@ -52,12 +52,14 @@ public static class StoreRegistration
             services.AddSingleton<IRiskRuleStore, PostgresRiskRuleStore>();
             services.AddSingleton<IDisputeStore, PostgresDisputeStore>();
             services.AddSingleton<ISettlementStore, PostgresSettlementStore>();
+            services.AddSingleton<Groups.IGroupStore, PostgresGroupStore>();
             return services;
         }
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton(sp => new DataFolder(Path.GetDirectoryName(sp.GetRequiredService<SqliteDatabase>().Path)!));
         services.AddSingleton<IPaymentStore, SqlitePaymentStore>();
+        services.AddSingleton<Groups.IGroupStore, SqliteGroupStore>();
         services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.AddSingleton<IMerchantStore, SqliteMerchantStore>();
         services.AddSingleton<IBankCreditStore, SqliteBankCreditStore>();

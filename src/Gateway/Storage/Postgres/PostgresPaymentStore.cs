@@ -33,6 +33,8 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         var row = new PaymentRow(payment, version: 1, _payerQueries, "");
         await database.WriteAsync(async (connection, tx) =>
         {
+            // Booked to a sub-account: its budget is checked under a lock on it first, in this transaction (over budget: nothing written).
+            var hold = payment.Group is null ? null : await PostgresGroupStore.HoldAsync(connection, tx, payment, cancellationToken);
             await using var batch = new NpgsqlBatch(connection, tx);
             if (idempotency is not null)
             {
@@ -42,6 +44,10 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
                 INSERT INTO payments (id, merchant_id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time, group_id)
                 VALUES (@id, @merchant, @state, @ct, @ut, @et, @open, @refund, @version, @body, @payer, @group)
                 """, [.. row.Parameters, ("merchant", payment.MerchantId), ("group", payment.Group?.GroupId)]));
+            if (hold is not null)
+            {
+                batch.BatchCommands.Add(hold);
+            }
             AddAttemptsAndEvent(batch, payment, row, change);
             batch.BatchCommands.Add(CommitInBatch());
             await ExecuteIdempotentAsync(batch, idempotency, cancellationToken);
@@ -120,7 +126,7 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         await ReadPaymentsAsync($"""
             SELECT body, version FROM payments
             WHERE pending_refund = 1
-               OR (state IN ({(int)PaymentState.Processing}, {(int)PaymentState.RequiresAction}, {(int)PaymentState.Failed}) AND next_check_time <= @now
+               OR (state IN ({(int)PaymentState.Processing}, {(int)PaymentState.RequiresAction}, {(int)PaymentState.Failed}, {(int)PaymentState.AwaitingApproval}) AND next_check_time <= @now
                    AND (expire_time <= @now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= @pending)))
             ORDER BY expire_time LIMIT @limit
             """, cancellationToken, ("now", now.ToUnixTimeMilliseconds()), ("pending", pendingBefore.ToUnixTimeMilliseconds()), ("limit", limit));

@@ -220,6 +220,45 @@ internal static class PostgresSchema
             ALTER TABLE payments ADD COLUMN group_id text;
             CREATE INDEX ix_payments_group ON payments (group_id, create_time) WHERE group_id IS NOT NULL;
             """),
+        (6, """
+            -- Group accounts (docs/groups.md): groups, members, sub-accounts, budget holds and budget changes.
+            CREATE TABLE enterprise_groups (id text PRIMARY KEY, merchant_id text NOT NULL, display_name text NOT NULL, create_time bigint NOT NULL);
+            CREATE TABLE group_members (id text PRIMARY KEY, group_id text NOT NULL, display_name text NOT NULL, role bigint NOT NULL, create_time bigint NOT NULL);
+            CREATE TABLE group_accounts (
+                id text PRIMARY KEY,
+                group_id text NOT NULL,
+                merchant_id text NOT NULL,
+                department_code text NOT NULL,
+                display_name text NOT NULL,
+                budget_currency text NOT NULL,
+                budget_minor bigint NOT NULL,
+                approval_threshold_minor bigint NOT NULL,
+                approvers text NOT NULL,
+                create_time bigint NOT NULL,
+                UNIQUE (group_id, department_code)
+            );
+            -- A payment's hold on its sub-account's budget; whether it counts is read from its payment's state.
+            CREATE TABLE budget_holds (
+                payment_id text PRIMARY KEY,
+                account_id text NOT NULL,
+                period text NOT NULL,
+                amount_minor bigint NOT NULL,
+                create_time bigint NOT NULL
+            );
+            CREATE INDEX ix_budget_holds_account ON budget_holds (account_id, period);
+            CREATE TABLE budget_changes (
+                id text PRIMARY KEY,
+                group_id text NOT NULL,
+                state bigint NOT NULL,
+                version bigint NOT NULL,
+                body text NOT NULL
+            );
+            CREATE INDEX ix_budget_changes_pending ON budget_changes (group_id, state);
+            CREATE INDEX ix_payments_group_state ON payments (group_id, state, create_time) WHERE group_id IS NOT NULL;
+            -- The recovery worker expires payments waiting for approval too (state 7).
+            CREATE INDEX ix_payments_attention_v6 ON payments (expire_time) WHERE state IN (1, 2, 4, 7);
+            DROP INDEX ix_payments_attention;
+            """),
         (7, """
             -- Disputes (src/Gateway/Disputes, docs/disputes.md): one document per dispute, with the columns its lists and workers need.
             CREATE TABLE disputes (

@@ -36,6 +36,11 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
                 INSERT INTO payments (id, merchant_id, state, create_time, update_time, expire_time, open_attempt, pending_refund, version, body, payer_query_time, group_id)
                 VALUES ($id, $merchant, $state, $ct, $ut, $et, $open, $refund, $version, $body, $payer, $group)
                 """, [.. row.Parameters, ("$merchant", payment.MerchantId), ("$group", payment.Group?.GroupId)]);
+            if (payment.Group is not null)
+            {
+                // Booked to a sub-account: its budget is held in this same unit (or the unit rolls back, over budget).
+                SqliteGroupStore.Hold(connection, tx, payment);
+            }
             WriteAttemptsAndEvent(connection, tx, payment, row, change);
             database.EvidenceChain.Append(connection, tx, payment, change.Type);
             return true;
@@ -125,11 +130,11 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         Task.FromResult<IReadOnlyList<Payment>>(ReadPayments("""
             SELECT body, version FROM payments
             WHERE pending_refund = 1
-               OR (state IN ($processing, $action, $failed) AND next_check_time <= $now
+               OR (state IN ($processing, $action, $failed, $awaiting) AND next_check_time <= $now
                    AND (expire_time <= $now OR open_attempt = 2 OR (open_attempt = 1 AND update_time <= $pending)))
             ORDER BY expire_time LIMIT $limit
             """,
-            ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed),
+            ("$processing", (int)PaymentState.Processing), ("$action", (int)PaymentState.RequiresAction), ("$failed", (int)PaymentState.Failed), ("$awaiting", (int)PaymentState.AwaitingApproval),
             ("$now", now.ToUnixTimeMilliseconds()), ("$pending", pendingBefore.ToUnixTimeMilliseconds()), ("$limit", limit)));
 
     public Task DeferChecksAsync(string paymentId, long version, DateTimeOffset until, CancellationToken cancellationToken) =>

@@ -244,6 +244,42 @@ internal static class SqliteSchema
             ALTER TABLE payments ADD COLUMN group_id TEXT;
             CREATE INDEX ix_payments_group ON payments (group_id, create_time) WHERE group_id IS NOT NULL;
             """),
+        (15, """
+            -- Group accounts (docs/groups.md): groups, members, sub-accounts, budget holds and budget changes.
+            CREATE TABLE enterprise_groups (id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL, display_name TEXT NOT NULL, create_time INTEGER NOT NULL);
+            CREATE TABLE group_members (id TEXT PRIMARY KEY, group_id TEXT NOT NULL, display_name TEXT NOT NULL, role INTEGER NOT NULL, create_time INTEGER NOT NULL);
+            CREATE TABLE group_accounts (
+                id TEXT PRIMARY KEY,
+                group_id TEXT NOT NULL,
+                merchant_id TEXT NOT NULL,
+                department_code TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                budget_currency TEXT NOT NULL,
+                budget_minor INTEGER NOT NULL,
+                approval_threshold_minor INTEGER NOT NULL,
+                approvers TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                UNIQUE (group_id, department_code)
+            );
+            -- A payment's hold on its sub-account's budget; whether it counts is read from its payment's state.
+            CREATE TABLE budget_holds (
+                payment_id TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL,
+                period TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL,
+                create_time INTEGER NOT NULL
+            );
+            CREATE INDEX ix_budget_holds_account ON budget_holds (account_id, period);
+            CREATE TABLE budget_changes (
+                id TEXT PRIMARY KEY,
+                group_id TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX ix_budget_changes_pending ON budget_changes (group_id, state);
+            CREATE INDEX ix_payments_group_state ON payments (group_id, state, create_time) WHERE group_id IS NOT NULL;
+            """),
         (16, """
             -- Disputes (src/Gateway/Disputes, docs/disputes.md): one document per dispute, with the columns its lists and workers need.
             CREATE TABLE disputes (

@@ -54,6 +54,7 @@ public sealed class TestStores : IAsyncDisposable
     public IRiskRuleStore RiskRules { get; private set; } = null!;
     public IDisputeStore Disputes { get; private set; } = null!;
     public ISettlementStore Settlement { get; private set; } = null!;
+    public Paygate.Gateway.Groups.IGroupStore Groups { get; private set; } = null!;
 
     /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
     public string? ConnectionString { get; private set; }
@@ -82,6 +83,7 @@ public sealed class TestStores : IAsyncDisposable
             stores.RiskRules = new SqliteRiskRuleStore(database);
             stores.Disputes = new SqliteDisputeStore(database);
             stores.Settlement = new SqliteSettlementStore(database);
+            stores.Groups = new SqliteGroupStore(database);
             await stores.Payments.InitializeAsync(CancellationToken.None);
             return stores;
         }
@@ -120,6 +122,7 @@ public sealed class TestStores : IAsyncDisposable
         RiskRules = new PostgresRiskRuleStore(database);
         Disputes = new PostgresDisputeStore(database);
         Settlement = new PostgresSettlementStore(database);
+        Groups = new PostgresGroupStore(database);
         return Task.CompletedTask;
     }
 
