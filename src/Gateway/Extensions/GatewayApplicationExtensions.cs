@@ -1,3 +1,4 @@
+using Paygate.Gateway.Reports;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Checkout;
 using Paygate.Gateway.Notifications;
@@ -30,6 +31,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcService<EvidenceGrpcService>();
         app.MapGrpcService<RiskGrpcService>();
+        app.MapPaygateReports();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {

@@ -1,3 +1,4 @@
+using Paygate.Gateway.Reports;
 using Paygate.Gateway.Evidence;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -102,6 +103,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddGrpcHealthChecks().AddCheck<StoreHealth>("store");
         services.AddPaygateObservability(configuration);
         services.AddPaygateCheckout();
+        services.AddPaygateReports();
         return services;
     }
 
