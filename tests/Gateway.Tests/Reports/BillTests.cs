@@ -112,15 +112,28 @@ public sealed class BillTests
         var a = payment.Attempts[0];
         payment.Attempts[0] = new Attempt
         {
-            Id = a.Id, Number = 1, Channel = a.Channel, Reference = a.Reference, State = a.State, CreateTime = a.CreateTime, UpdateTime = a.UpdateTime,
+            Id = a.Id,
+            Number = 1,
+            Channel = a.Channel,
+            Reference = a.Reference,
+            State = a.State,
+            CreateTime = a.CreateTime,
+            UpdateTime = a.UpdateTime,
             Conversion = new AttemptConversion("fxq_1", settled, currency, rate, a.CreateTime, a.CreateTime.AddMinutes(10)),
         };
     }
 
     private static Refund Refund(Payment payment, int number, long amount, RefundState state) => new()
     {
-        Id = $"re_{payment.Id[4..]}{number}", Number = number, Channel = payment.Attempts[0].Channel, PaymentReference = payment.Attempts[0].Reference,
-        Reference = PaymentIds.RefundReference(payment.Attempts[0].Reference, number), AmountMinor = amount, Reason = "returned", State = state,
-        CreateTime = payment.CreateTime, UpdateTime = payment.CreateTime,
+        Id = $"re_{payment.Id[4..]}{number}",
+        Number = number,
+        Channel = payment.Attempts[0].Channel,
+        PaymentReference = payment.Attempts[0].Reference,
+        Reference = PaymentIds.RefundReference(payment.Attempts[0].Reference, number),
+        AmountMinor = amount,
+        Reason = "returned",
+        State = state,
+        CreateTime = payment.CreateTime,
+        UpdateTime = payment.CreateTime,
     };
 }

@@ -14,7 +14,13 @@ internal static class ReportData
         var attempt = payment.Attempts[0];
         payment.Attempts[0] = new Attempt
         {
-            Id = attempt.Id, Number = 1, Channel = channel, Reference = attempt.Reference, State = attempt.State, CreateTime = created, UpdateTime = created,
+            Id = attempt.Id,
+            Number = 1,
+            Channel = channel,
+            Reference = attempt.Reference,
+            State = attempt.State,
+            CreateTime = created,
+            UpdateTime = created,
         };
         payment.Group = new GroupBooking("grp_acme", "acc_ops", department);
         payment.UpdateTime = created + (took ?? TimeSpan.FromSeconds(30));
@@ -25,7 +31,19 @@ internal static class ReportData
     /// <summary>The payment in another currency (Currency is init-only).</summary>
     private static Payment Recurrency(Payment p, string currency) => new()
     {
-        Id = p.Id, MerchantId = p.MerchantId, State = p.State, AmountMinor = p.AmountMinor, Currency = currency, Description = p.Description, Customer = p.Customer,
-        Routing = p.Routing, CreateTime = p.CreateTime, UpdateTime = p.UpdateTime, ExpireTime = p.ExpireTime, Attempts = p.Attempts, Group = p.Group, Error = p.Error,
+        Id = p.Id,
+        MerchantId = p.MerchantId,
+        State = p.State,
+        AmountMinor = p.AmountMinor,
+        Currency = currency,
+        Description = p.Description,
+        Customer = p.Customer,
+        Routing = p.Routing,
+        CreateTime = p.CreateTime,
+        UpdateTime = p.UpdateTime,
+        ExpireTime = p.ExpireTime,
+        Attempts = p.Attempts,
+        Group = p.Group,
+        Error = p.Error,
     };
 }
