@@ -14,6 +14,7 @@ namespace Paygate.Cli.Reports;
 public static class HealthReportPage
 {
     private const int BarWidth = 360;
+    private const int LabelWidth = 170;
 
     public static string Render(HealthReport report)
     {
@@ -86,7 +87,7 @@ public static class HealthReportPage
         var height = Math.Max(1, rows.Count) * row + 8;
         var max = fixedMax ?? Math.Max(1e-9, rows.Select(r => r.Value).DefaultIfEmpty(0).Max());
         html.Append($"<div class=\"chart\"><h3>{E(title)}</h3>\n");
-        html.Append($"<svg data-chart=\"{name}\" role=\"img\" aria-label=\"{E(title)}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{120 + BarWidth + 260}\" height=\"{height}\">\n");
+        html.Append($"<svg data-chart=\"{name}\" role=\"img\" aria-label=\"{E(title)}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{LabelWidth + BarWidth + 260}\" height=\"{height}\">\n");
         if (rows.Count == 0)
         {
             html.Append("<text x=\"4\" y=\"16\">none</text>\n");
@@ -98,8 +99,8 @@ public static class HealthReportPage
             var width = Math.Max(1, value / max * BarWidth);
             html.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{y + 14}\">{E(key)}</text>");
             html.Append(CultureInfo.InvariantCulture,
-                $"<rect data-key=\"{E(key)}\" data-value=\"{value:0.###}\" x=\"120\" y=\"{y}\" width=\"{width:0.#}\" height=\"{row - 6}\" fill=\"#4a7bd0\"><title>{E(key)}: {E(caption)}</title></rect>");
-            html.Append(CultureInfo.InvariantCulture, $"<text x=\"{120 + width + 6:0.#}\" y=\"{y + 14}\">{E(caption)}</text>\n");
+                $"<rect data-key=\"{E(key)}\" data-value=\"{value:0.###}\" x=\"{LabelWidth}\" y=\"{y}\" width=\"{width:0.#}\" height=\"{row - 6}\" fill=\"#4a7bd0\"><title>{E(key)}: {E(caption)}</title></rect>");
+            html.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + width + 6:0.#}\" y=\"{y + 14}\">{E(caption)}</text>\n");
         }
         html.Append("</svg></div>\n");
     }
@@ -131,9 +132,9 @@ public static class HealthReportPage
         const int step = 70, chart = 140;
         var points = forecast.History.Select(h => (h.Month, (double)h.PaymentCount)).Append((forecast.Month, (double)forecast.PaymentCount)).ToList();
         var max = Math.Max(1, points.Max(p => p.Item2));
-        (double X, double Y) At(int i) => (40 + i * step, 10 + chart - points[i].Item2 / max * chart);
+        (double X, double Y) At(int i) => (40 + i * step, 24 + chart - points[i].Item2 / max * chart);
         html.Append($"<div class=\"chart\"><h3>Payments per month, and the forecast for {E(forecast.Month)}</h3>\n");
-        html.Append($"<svg data-chart=\"forecast\" role=\"img\" aria-label=\"Volume forecast\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{points.Count * step + 40}\" height=\"{chart + 40}\">\n");
+        html.Append($"<svg data-chart=\"forecast\" role=\"img\" aria-label=\"Volume forecast\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{points.Count * step + 40}\" height=\"{chart + 54}\">\n");
         var history = string.Join(' ', Enumerable.Range(0, points.Count - 1).Select(i => string.Create(CultureInfo.InvariantCulture, $"{At(i).X:0.#},{At(i).Y:0.#}")));
         html.Append($"<polyline data-series=\"history\" points=\"{history}\" fill=\"none\" stroke=\"#4a7bd0\" stroke-width=\"2\"/>\n");
         var last = At(points.Count - 2);
@@ -146,7 +147,7 @@ public static class HealthReportPage
             var colour = i == points.Count - 1 ? "#d0834a" : "#4a7bd0";
             html.Append(CultureInfo.InvariantCulture,
                 $"<circle data-key=\"{E(points[i].Month)}\" data-value=\"{points[i].Item2:0}\" cx=\"{x:0.#}\" cy=\"{y:0.#}\" r=\"4\" fill=\"{colour}\"><title>{E(points[i].Month)}: {points[i].Item2:0}</title></circle>");
-            html.Append(CultureInfo.InvariantCulture, $"<text x=\"{x - 20:0.#}\" y=\"{chart + 30}\">{E(points[i].Month)}</text>");
+            html.Append(CultureInfo.InvariantCulture, $"<text x=\"{x - 20:0.#}\" y=\"{chart + 44}\">{E(points[i].Month)}</text>");
             html.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + 6:0.#}\" y=\"{y - 6:0.#}\">{points[i].Item2:0}</text>\n");
         }
         html.Append("</svg>\n");
