@@ -82,6 +82,9 @@ public interface IPaymentStore
     /// </summary>
     Task<IReadOnlyList<Payment>> ListCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, PageCursor? after, int limit,
         CancellationToken cancellationToken);
+
+    /// <summary>How many payments <see cref="ListCreatedBetweenAsync"/> would list from the start (a count, without reading them).</summary>
+    Task<long> CountCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
 
 /// <summary>A used idempotency key: whose, which operation, the request's fingerprint and the payment it produced.</summary>

@@ -5,8 +5,8 @@ namespace Paygate.Gateway.Reports;
 
 /// <summary>
 /// Builds a month's payment health report for a merchant or one of its groups: the month's payments tallied
-/// (<see cref="HealthTally"/>), the month before tallied too (for the channel switches), and the months before that counted
-/// (for the forecast). Each month is walked a store page at a time.
+/// (<see cref="HealthTally"/>), the month before tallied too (for the channel switches), and the months before that counted by the
+/// store (for the forecast). Each month is walked a store page at a time.
 /// </summary>
 public sealed class HealthReports(ReportPayments payments, IOptions<ReportOptions> options)
 {
@@ -31,7 +31,7 @@ public sealed class HealthReports(ReportPayments payments, IOptions<ReportOption
         for (var back = settings.ForecastMonths; back >= 2; back--)
         {
             var name = Name(first.AddMonths(-back));
-            history.Add(new MonthVolume(name, await CountAsync(merchantId, groupId, ReportPeriod.Month(name, settings.UtcOffset), cancellationToken)));
+            history.Add(new MonthVolume(name, await payments.CountAsync(merchantId, groupId, ReportPeriod.Month(name, settings.UtcOffset), cancellationToken)));
         }
         history.Add(new MonthVolume(Name(first.AddMonths(-1)), previous.Count));
         history.Add(new MonthVolume(month, current.Count));
@@ -52,16 +52,6 @@ public sealed class HealthReports(ReportPayments payments, IOptions<ReportOption
             tally.Add(payment);
         }
         return tally;
-    }
-
-    private async Task<long> CountAsync(string merchantId, string? groupId, ReportPeriod period, CancellationToken cancellationToken)
-    {
-        long count = 0;
-        await foreach (var _ in payments.ReadAsync(merchantId, groupId, period, null, cancellationToken))
-        {
-            count++;
-        }
-        return count;
     }
 
     private static string Name(DateOnly month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);

@@ -32,6 +32,10 @@ public sealed class ReportPayments(IPaymentStore store, IOptions<ReportOptions> 
         }
     }
 
+    /// <summary>How many payments <see cref="ReadAsync"/> would give for the period (counted by the store, not read).</summary>
+    public Task<long> CountAsync(string merchantId, string? groupId, ReportPeriod period, CancellationToken cancellationToken) =>
+        store.CountCreatedBetweenAsync(merchantId, groupId, period.Start, period.End, cancellationToken);
+
     /// <summary>
     /// Checks that <paramref name="groupId"/> is one of the merchant's groups: that a payment of the merchant's was booked to it.
     /// Unknown groups and other merchants' groups are the same NOT_FOUND (PM-6071), so that a group id reveals nothing.

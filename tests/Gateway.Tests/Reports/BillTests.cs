@@ -98,6 +98,21 @@ public sealed class BillTests
         Assert.Contains(",\"'=HYPERLINK(\"\"x\"\"), 1\",", row);
     }
 
+    [Fact]
+    public void PageToken_IsBoundToTheMerchantGroupAndPeriod()
+    {
+        var period = ReportPeriod.Month("2026-10", TimeSpan.FromHours(8));
+        var cursor = new PageCursor(Created, "pay_01JABCDEFGHJKMNPQRSTVWXYZ0");
+        var token = BillPageTokens.Encode(cursor, "mch_a", "grp_a", period);
+
+        Assert.Equal(cursor, BillPageTokens.Decode(token, "mch_a", "grp_a", period));
+        Assert.Null(BillPageTokens.Decode("", "mch_a", "grp_a", period));
+        foreach (var (merchant, group, other) in new[] { ("mch_b", "grp_a", period), ("mch_a", "grp_b", period), ("mch_a", "grp_a", ReportPeriod.Month("2026-11", TimeSpan.FromHours(8))) })
+        {
+            Assert.Equal("page_token", Assert.Throws<PaymentException>(() => BillPageTokens.Decode(token, merchant, group, other)).Violations.Single().Field);
+        }
+    }
+
     private static async IAsyncEnumerable<BillLine> Lines(params Payment[] payments)
     {
         await Task.Yield();

@@ -138,6 +138,18 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         return await ReadPaymentsAsync(sql, cancellationToken, [.. parameters]);
     }
 
+    public async Task<long> CountCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        (string, object?)[] parameters = [("merchant", merchantId), ("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds())];
+        var sql = "SELECT COUNT(*) FROM payments WHERE merchant_id = @merchant AND create_time >= @from AND create_time < @to";
+        if (groupId is not null)
+        {
+            sql += " AND group_id = @group";
+            parameters = [.. parameters, ("group", groupId)];
+        }
+        return (long)(await database.ReadAsync(connection => ScalarAsync(connection, null, sql, cancellationToken, parameters), cancellationToken))!;
+    }
+
     public async Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken) =>
         // The states are literals so that the planner can use the partial indexes.
         await ReadPaymentsAsync($"""

@@ -144,6 +144,18 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         return Task.FromResult<IReadOnlyList<Payment>>(ReadPayments(sql, [.. parameters]));
     }
 
+    public Task<long> CountCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        (string, object?)[] parameters = [("$merchant", merchantId), ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds())];
+        var sql = "SELECT COUNT(*) FROM payments WHERE merchant_id = $merchant AND create_time >= $from AND create_time < $to";
+        if (groupId is not null)
+        {
+            sql += " AND group_id = $group";
+            parameters = [.. parameters, ("$group", groupId)];
+        }
+        return Task.FromResult((long)database.Read(connection => Scalar(connection, null, sql, parameters))!);
+    }
+
     public Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Payment>>(ReadPayments("""
             SELECT body, version FROM payments

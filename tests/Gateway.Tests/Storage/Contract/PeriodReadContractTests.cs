@@ -14,7 +14,7 @@ public sealed class PeriodReadContractTests
 
     [Theory]
     [MemberData(nameof(Providers))]
-    public async Task ListCreatedBetween_Group_GivesOnlyTheGroupsPaymentsOfTheMerchantInThePeriod_OldestFirst(string provider)
+    public async Task ListAndCountCreatedBetween_Group_GiveOnlyTheGroupsPaymentsOfTheMerchantInThePeriod_OldestFirst(string provider)
     {
         await using var stores = await TestStores.OpenAsync(provider, _clock);
         var before = await InsertAsync(stores, "grp_acme");                 // an hour before the period
@@ -33,6 +33,9 @@ public sealed class PeriodReadContractTests
         Assert.Equal([first.Id, second.Id], found.Select(p => p.Id));
         Assert.Equal("OPS-01", found[0].Group!.DepartmentCode);
         Assert.DoesNotContain(before.Id, found.Select(p => p.Id));
+        Assert.Equal(2, await stores.Payments.CountCreatedBetweenAsync(TestPayments.Merchant, "grp_acme", Start, Start.AddDays(30).AddMinutes(1), CancellationToken.None));
+        Assert.Equal(4, await stores.Payments.CountCreatedBetweenAsync(TestPayments.Merchant, null, Start, Start.AddDays(30).AddMinutes(1), CancellationToken.None));
+        Assert.Equal(0, await stores.Payments.CountCreatedBetweenAsync("mch_01JNOBODY00000000000000000", "grp_acme", Start, Start.AddDays(31), CancellationToken.None));
     }
 
     [Theory]
