@@ -26,9 +26,9 @@ public sealed record ReportPeriod(DateTimeOffset Start, DateTimeOffset End)
     {
         if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first) || month.Length != 7)
         {
-            throw new PaymentException(ErrorCatalogue.ReportPeriodInvalid, $"{field}: must be a month as YYYY-MM", [new FieldViolation(field, "must be a month as YYYY-MM")]);
+            throw Invalid(field, "must be a month as YYYY-MM");
         }
-        return first;
+        return InRange(first, field);
     }
 
     /// <summary>
@@ -63,7 +63,11 @@ public sealed record ReportPeriod(DateTimeOffset Start, DateTimeOffset End)
     }
 
     private static DateOnly ParseDay(string value, string field) =>
-        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : throw Invalid(field, "must be a day as YYYY-MM-DD");
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? InRange(day, field) : throw Invalid(field, "must be a day as YYYY-MM-DD");
+
+    /// <summary>Years a payment can have been made in (which also keeps a period and the months around it representable).</summary>
+    private static DateOnly InRange(DateOnly day, string field) =>
+        day.Year is >= 2000 and <= 2999 ? day : throw Invalid(field, "must be in the years 2000 to 2999");
 
     private static PaymentException Invalid(string field, string reason) =>
         new(ErrorCatalogue.ReportPeriodInvalid, $"{field}: {reason}", [new FieldViolation(field, reason)]);

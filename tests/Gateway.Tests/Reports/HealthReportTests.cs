@@ -141,6 +141,9 @@ public sealed class HealthReportTests
     [InlineData("", "2026-01-01", "2027-01-02", "to_date")]
     [InlineData("", "2026-11-01", "2026-11-31", "to_date")]
     [InlineData("", "", "", "from_date")]
+    [InlineData("9999-12", "", "", "month")]
+    [InlineData("0001-01", "", "", "month")]
+    [InlineData("", "2026-01-01", "9999-12-31", "to_date")]
     public void Period_BadInput_IsRefusedNamingTheField(string month, string from, string to, string field)
     {
         var refusal = Assert.Throws<PaymentException>(() => ReportPeriod.ForBill(month, from, to, TimeSpan.FromHours(8), 366));
