@@ -39,6 +39,7 @@ public sealed class PaygateClient : IDisposable
         Refunds = new RefundsClient(calls, payments);
         Events = new EventsClient(calls, payments);
         Webhooks = new WebhooksClient(calls, new WebhookService.WebhookServiceClient(connection.Invoker));
+        Reports = new ReportsClient(calls, new ReportService.ReportServiceClient(connection.Invoker));
     }
 
     /// <summary>Create, read, list, cancel, pay again and watch payments.</summary>
@@ -52,6 +53,9 @@ public sealed class PaygateClient : IDisposable
 
     /// <summary>Webhook endpoints and their deliveries.</summary>
     public WebhooksClient Webhooks { get; }
+
+    /// <summary>A group's consolidated bill and the monthly payment health report.</summary>
+    public ReportsClient Reports { get; }
 
     /// <summary>Closes the connection the client opened (one the caller gave it is the caller's to close).</summary>
     public void Dispose() => _ownChannel?.Dispose();

@@ -68,6 +68,8 @@ export class Gateway {
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });
     const gateway = new Gateway(child, data, `http://127.0.0.1:${http}`, secret, () => output);
+    // The gRPC port (HTTP/2), for the paygate command line.
+    gateway.grpcBase = `http://127.0.0.1:${grpc}`;
     try {
       gateway.simulators = await until('the sandbox simulators', async () => {
         if (child.exitCode !== null) throw new Error(`the gateway exited: ${output}`);

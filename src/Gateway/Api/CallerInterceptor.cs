@@ -49,7 +49,7 @@ public sealed class CallerInterceptor(ApiKeyAuthenticator authenticator, CallerR
     public static KeyRole? RequiredRole(string method) => Service(method) switch
     {
         "grpc.health.v1.Health" or "grpc.reflection.v1alpha.ServerReflection" or "grpc.reflection.v1.ServerReflection" => null,
-        "paygate.v1.PaymentService" or "paygate.v1.WebhookService" or "paygate.v1.DisputeService" or "paygate.v1.GroupService" => KeyRole.Merchant,
+        "paygate.v1.PaymentService" or "paygate.v1.WebhookService" or "paygate.v1.DisputeService" or "paygate.v1.GroupService" or "paygate.v1.ReportService" => KeyRole.Merchant,
         _ => KeyRole.Operator,
     };
 

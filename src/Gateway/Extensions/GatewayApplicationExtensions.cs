@@ -1,3 +1,4 @@
+using Paygate.Gateway.Reports;
 using Paygate.Gateway.Api;
 using Paygate.Gateway.Checkout;
 using Paygate.Gateway.Notifications;
@@ -33,6 +34,7 @@ public static class GatewayApplicationExtensions
         app.MapGrpcService<DisputeGrpcService>().ForBrowsers();
         app.MapGrpcService<SettlementGrpcService>();
         app.MapGrpcService<GroupGrpcService>().ForBrowsers();
+        app.MapPaygateReports();
         app.MapGrpcHealthChecksService();
         if (app.Configuration.GetValue(ReflectionSetting, true))
         {

@@ -1,4 +1,5 @@
 using Paygate.Gateway.Disputes;
+using Paygate.Gateway.Reports;
 using Paygate.Gateway.Evidence;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -108,6 +109,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddGrpcHealthChecks().AddCheck<StoreHealth>("store");
         services.AddPaygateObservability(configuration);
         services.AddPaygateCheckout();
+        services.AddPaygateReports();
         return services;
     }
 

@@ -74,6 +74,17 @@ public interface IPaymentStore
     /// sequence it saw misses nothing.
     /// </summary>
     Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(string merchantId, long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A merchant's payments created in [<paramref name="from"/>, <paramref name="to"/>), only those booked to
+    /// <paramref name="groupId"/> when given, oldest first (by creation time, then id), after <paramref name="after"/> when given:
+    /// bills and reports read a period page by page this way, never all at once.
+    /// </summary>
+    Task<IReadOnlyList<Payment>> ListCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, PageCursor? after, int limit,
+        CancellationToken cancellationToken);
+
+    /// <summary>How many payments <see cref="ListCreatedBetweenAsync"/> would list from the start (a count, without reading them).</summary>
+    Task<long> CountCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
 
 /// <summary>A used idempotency key: whose, which operation, the request's fingerprint and the payment it produced.</summary>

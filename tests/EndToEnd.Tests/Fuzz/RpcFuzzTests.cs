@@ -34,6 +34,9 @@ public sealed class RpcFuzzTests(GatewayFixture fixture) : IClassFixture<Gateway
     [Fact]
     public Task ChannelService_AnyRequest_IsAnsweredCleanly() => FuzzAsync(ChannelService.Descriptor, seed: 3);
 
+    [Fact]
+    public Task ReportService_AnyRequest_IsAnsweredCleanly() => FuzzAsync(ReportService.Descriptor, seed: 5);
+
     private async Task FuzzAsync(ServiceDescriptor service, int seed)
     {
         var inputs = new FuzzInputs(seed, await KnownIdsAsync());

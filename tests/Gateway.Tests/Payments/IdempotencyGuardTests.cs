@@ -98,5 +98,7 @@ public sealed class IdempotencyGuardTests : LifecycleTestBase
         public Task<bool> NotificationSeenAsync(string channel, string notificationId, CancellationToken cancellationToken) => inner.NotificationSeenAsync(channel, notificationId, cancellationToken);
         public Task RecordNotificationAsync(NotificationReceipt receipt, CancellationToken cancellationToken) => inner.RecordNotificationAsync(receipt, cancellationToken);
         public Task<IReadOnlyList<PaymentEvent>> AllEventsAsync(string merchantId, long afterSequence, int limit, CancellationToken cancellationToken) => inner.AllEventsAsync(merchantId, afterSequence, limit, cancellationToken);
+        public Task<IReadOnlyList<Payment>> ListCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, PageCursor? after, int limit, CancellationToken cancellationToken) => inner.ListCreatedBetweenAsync(merchantId, groupId, from, to, after, limit, cancellationToken);
+        public Task<long> CountCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => inner.CountCreatedBetweenAsync(merchantId, groupId, from, to, cancellationToken);
     }
 }

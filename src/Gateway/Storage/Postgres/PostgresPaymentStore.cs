@@ -121,6 +121,41 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         return await ReadPaymentsAsync(sql, cancellationToken, [.. parameters]);
     }
 
+    public async Task<IReadOnlyList<Payment>> ListCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, PageCursor? after,
+        int limit, CancellationToken cancellationToken)
+    {
+        var where = new List<string> { "merchant_id = @merchant", "create_time >= @from", "create_time < @to" };
+        var parameters = new List<(string, object?)>
+        {
+            ("limit", limit), ("merchant", merchantId), ("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()),
+        };
+        if (groupId is not null)
+        {
+            where.Add("group_id = @group");
+            parameters.Add(("group", groupId));
+        }
+        if (after is not null)
+        {
+            where.Add("(create_time, id) > (@act, @aid)");
+            parameters.Add(("act", after.CreateTime.ToUnixTimeMilliseconds()));
+            parameters.Add(("aid", after.Id));
+        }
+        var sql = "SELECT body, version FROM payments WHERE " + string.Join(" AND ", where) + " ORDER BY create_time, id LIMIT @limit";
+        return await ReadPaymentsAsync(sql, cancellationToken, [.. parameters]);
+    }
+
+    public async Task<long> CountCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        (string, object?)[] parameters = [("merchant", merchantId), ("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds())];
+        var sql = "SELECT COUNT(*) FROM payments WHERE merchant_id = @merchant AND create_time >= @from AND create_time < @to";
+        if (groupId is not null)
+        {
+            sql += " AND group_id = @group";
+            parameters = [.. parameters, ("group", groupId)];
+        }
+        return (long)(await database.ReadAsync(connection => ScalarAsync(connection, null, sql, cancellationToken, parameters), cancellationToken))!;
+    }
+
     public async Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken) =>
         // The states are literals so that the planner can use the partial indexes.
         await ReadPaymentsAsync($"""

@@ -126,6 +126,41 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         return Task.FromResult<IReadOnlyList<Payment>>(ReadPayments(sql, [.. parameters]));
     }
 
+    public Task<IReadOnlyList<Payment>> ListCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, PageCursor? after, int limit,
+        CancellationToken cancellationToken)
+    {
+        var where = new List<string> { "merchant_id = $merchant", "create_time >= $from", "create_time < $to" };
+        var parameters = new List<(string, object?)>
+        {
+            ("$limit", limit), ("$merchant", merchantId), ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds()),
+        };
+        if (groupId is not null)
+        {
+            where.Add("group_id = $group");
+            parameters.Add(("$group", groupId));
+        }
+        if (after is not null)
+        {
+            where.Add("(create_time > $act OR (create_time = $act AND id > $aid))");
+            parameters.Add(("$act", after.CreateTime.ToUnixTimeMilliseconds()));
+            parameters.Add(("$aid", after.Id));
+        }
+        var sql = "SELECT body, version FROM payments WHERE " + string.Join(" AND ", where) + " ORDER BY create_time, id LIMIT $limit";
+        return Task.FromResult<IReadOnlyList<Payment>>(ReadPayments(sql, [.. parameters]));
+    }
+
+    public Task<long> CountCreatedBetweenAsync(string merchantId, string? groupId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        (string, object?)[] parameters = [("$merchant", merchantId), ("$from", from.ToUnixTimeMilliseconds()), ("$to", to.ToUnixTimeMilliseconds())];
+        var sql = "SELECT COUNT(*) FROM payments WHERE merchant_id = $merchant AND create_time >= $from AND create_time < $to";
+        if (groupId is not null)
+        {
+            sql += " AND group_id = $group";
+            parameters = [.. parameters, ("$group", groupId)];
+        }
+        return Task.FromResult((long)database.Read(connection => Scalar(connection, null, sql, parameters))!);
+    }
+
     public Task<IReadOnlyList<Payment>> ListNeedingAttentionAsync(DateTimeOffset now, DateTimeOffset pendingBefore, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Payment>>(ReadPayments("""
             SELECT body, version FROM payments
