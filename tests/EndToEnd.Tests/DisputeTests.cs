@@ -54,8 +54,15 @@ public sealed class DisputeTests(DisputeFixture fixture) : IClassFixture<Dispute
             dispute = page.Disputes.SingleOrDefault(d => d.AcquirerDisputeId == raised.Id);
             return dispute is not null && (until ?? (_ => true))(dispute);
         }, TimeSpan.FromSeconds(20), $"the acquirer's {stage} applied to {payment.Id}");
-        var sent = fixture.Simulators.Card.Notifier.Deliveries.Last(d => d.OutTradeNo == reference && d.Acknowledged).Request!;
-        return (dispute!, sent);
+        // The acquirer records its delivery once the gateway answered: wait for that notice's acknowledgement.
+        SentRequest? sent = null;
+        await GatewayUnderTest.WaitUntilAsync(() =>
+        {
+            sent = fixture.Simulators.Card.Notifier.Deliveries.LastOrDefault(d => d.OutTradeNo == reference && d.Acknowledged
+                && d.Request!.Body.Contains($"\"id\":\"{raised.Id}\"", StringComparison.Ordinal) && d.Request.Body.Contains($"\"stage\":\"{stage}\"", StringComparison.Ordinal))?.Request;
+            return Task.FromResult(sent is not null);
+        }, TimeSpan.FromSeconds(20), $"the acquirer's {stage} acknowledged");
+        return (dispute!, sent!);
     }
 
     private static async Task<(int Status, string Body)> PostAsync(HttpRequestMessage message)

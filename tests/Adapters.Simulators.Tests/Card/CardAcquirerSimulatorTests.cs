@@ -168,4 +168,34 @@ public sealed class CardAcquirerSimulatorTests : IAsyncLifetime
         await _services.DisposeAsync();
         await _host.DisposeAsync();
     }
+
+    [Fact]
+    public async Task SandboxDispute_SendsSignedNotices_ThatTheAdapterReads_KeepingTheDisputeIdThroughItsStages()
+    {
+        Assert.Equal(ChannelOutcome.Succeeded, (await Channel.CreateAsync(Charge("CARDDSPA01", "4242424242424242"), CancellationToken.None)).Outcome);
+        using var http = new HttpClient();
+
+        using var chargeback = await http.PostAsync(_host.CardBaseUrl + "/sandbox/disputes",
+            new StringContent("{\"reference\":\"CARDDSPA01\",\"stage\":\"chargeback\",\"reason_code\":\"13.1\",\"amount\":5000}", Encoding.UTF8, "application/json"));
+        using var preArbitration = await http.PostAsync(_host.CardBaseUrl + "/sandbox/disputes",
+            new StringContent("{\"reference\":\"CARDDSPA01\",\"stage\":\"pre_arbitration\"}", Encoding.UTF8, "application/json"));
+        using var unknown = await http.PostAsync(_host.CardBaseUrl + "/sandbox/disputes",
+            new StringContent("{\"reference\":\"NOSUCH\",\"stage\":\"chargeback\"}", Encoding.UTF8, "application/json"));
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.NotFound), (chargeback.StatusCode, preArbitration.StatusCode, unknown.StatusCode));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_host.Card.Notifier.Deliveries.Count(d => d.OutTradeNo == "CARDDSPA01" && d.Request?.Body.Contains("\"dispute.", StringComparison.Ordinal) == true) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the dispute notices were not sent");
+            await Task.Delay(20);
+        }
+        var notices = _host.Card.Notifier.Deliveries.Where(d => d.OutTradeNo == "CARDDSPA01" && d.Request!.Body.Contains("\"dispute.", StringComparison.Ordinal))
+            .Select(d => Channel.ParseDisputeNotice(d.Request!.Headers, d.Request.Body)).ToList();
+        Assert.Equal([ChannelDisputeStage.Chargeback, ChannelDisputeStage.PreArbitration], notices.Select(n => n.Stage));
+        Assert.Equal(("CARDDSPA01", 5000L, "USD", "13.1"), (notices[0].PaymentReference, notices[0].AmountMinor, notices[0].Currency, notices[0].ReasonCode));
+        Assert.Equal(12000, notices[1].AmountMinor);
+        Assert.Equal(notices[0].DisputeId, notices[1].DisputeId);
+        Assert.NotEqual(notices[0].NotificationId, notices[1].NotificationId);
+        Assert.InRange(notices[0].RespondBy!.Value - DateTimeOffset.UtcNow, TimeSpan.FromDays(29), TimeSpan.FromDays(30));
+    }
 }
