@@ -217,7 +217,7 @@ public sealed class SettlementTests(SettlementFixture fixture) : IClassFixture<S
         var unknown = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "nosuch", SettleDate = Today("alipay") }).ResponseAsync);
         Assert.Equal((StatusCode.InvalidArgument, "PM-6001", "channel"), (unknown.Code, unknown.Info.Reason, unknown.BadRequest?.FieldViolations[0].Field));
         var noFiles = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "banktransfer", SettleDate = Today("alipay") }).ResponseAsync);
-        Assert.Equal((StatusCode.InvalidArgument, "channel"), (noFiles.Code, noFiles.BadRequest?.FieldViolations[0].Field));
+        Assert.Equal((StatusCode.InvalidArgument, "PM-6061", "channel"), (noFiles.Code, noFiles.Info.Reason, noFiles.BadRequest?.FieldViolations[0].Field));
         var badDate = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "alipay", SettleDate = "2026/11/28" }).ResponseAsync);
         Assert.Equal((StatusCode.InvalidArgument, "settle_date"), (badDate.Code, badDate.BadRequest?.FieldViolations[0].Field));
         var future = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "alipay", SettleDate = "2099-01-01" }).ResponseAsync);

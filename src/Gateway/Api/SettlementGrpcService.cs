@@ -2,6 +2,7 @@ using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Paygate.Adapters.Contract;
+using Paygate.Adapters.Errors;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Settlement;
 using Paygate.V1;
@@ -22,9 +23,14 @@ public sealed class SettlementGrpcService(SettlementReconciliation reconciliatio
         {
             throw PaymentException.InvalidField("channel", "required");
         }
+        if (!reconciliation.IsConfigured(request.Channel))
+        {
+            throw PaymentException.InvalidField("channel", "not a configured channel");
+        }
         if (reconciliation.Find(request.Channel) is not { } channel)
         {
-            throw PaymentException.InvalidField("channel", "not a configured channel that publishes settlement files");
+            throw new PaymentException(ErrorCatalogue.SettlementNotOffered, $"channel {request.Channel} publishes no settlement files",
+                [new FieldViolation("channel", "publishes no settlement files")]);
         }
         var date = Date(request.SettleDate, "settle_date") ?? throw PaymentException.InvalidField("settle_date", "required, YYYY-MM-DD");
         if (date > DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(channel.SettlementDayOffset).DateTime))

@@ -19,6 +19,9 @@ public sealed partial class SettlementReconciliation(IEnumerable<IPaymentChannel
     /// <summary>The channel's settlement side, or null when it publishes no settlement files.</summary>
     public ISettlementChannel? Find(string channel) => channels.FirstOrDefault(c => c.Id == channel) as ISettlementChannel;
 
+    /// <summary>Whether <paramref name="channel"/> is a configured channel at all.</summary>
+    public bool IsConfigured(string channel) => channels.Any(c => c.Id == channel);
+
     /// <summary>The channels that publish settlement files.</summary>
     public IEnumerable<string> Channels => channels.Where(c => c is ISettlementChannel).Select(c => c.Id);
 
