@@ -231,66 +231,10 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     private static long ParseCny(string amount) => long.Parse(amount.Replace(".", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
 
     private GatewayPayment Seed(string group, DateTimeOffset created, long amount = 10_000, string channel = "alipay", string department = "OPS-01",
-        PaymentState state = PaymentState.Succeeded, (long Amount, string Currency, decimal Rate)? converted = null)
-    {
-        var clock = new FixedClock(created);
-        var id = PaymentIds.NewPaymentId(clock);
-        return new GatewayPayment
-        {
-            Id = id,
-            MerchantId = Gateway.MerchantId,
-            State = state,
-            AmountMinor = amount,
-            Currency = "CNY",
-            Description = "Cloud server, 1 month",
-            Customer = new CustomerInfo("enterprise", "CN", "enterprise", Account: "acc_" + department, Project: "migration"),
-            Routing = new RoutingDecision([channel], "seeded"),
-            CreateTime = created,
-            UpdateTime = created.AddSeconds(20),
-            ExpireTime = created.AddHours(24),
-            Group = new GroupBooking(group, "acc_" + department, department),
-            Error = state == PaymentState.Failed ? new PaymentError("PM-1001", "Insufficient balance.", channel, "NOT_ENOUGH") : null,
-            Attempts =
-            [
-                new Attempt
-                {
-                    Id = PaymentIds.NewAttemptId(clock), Number = 1, Channel = channel, Reference = PaymentIds.AttemptReference(id, 1),
-                    State = state == PaymentState.Succeeded ? AttemptState.Succeeded : AttemptState.Declined, CreateTime = created, UpdateTime = created.AddSeconds(20),
-                    Conversion = converted is { } c ? new AttemptConversion("fxq_seeded", c.Amount, c.Currency, c.Rate, created, created.AddMinutes(10)) : null,
-                },
-            ],
-        };
-    }
+        PaymentState state = PaymentState.Succeeded, (long Amount, string Currency, decimal Rate)? converted = null) =>
+        ReportSeeds.Payment(Gateway.MerchantId, group, created, amount, channel, department, state, converted);
 
-    private static void AddRefund(GatewayPayment payment, long amount)
-    {
-        var attempt = payment.Attempts[0];
-        payment.Refunds.Add(new Refund
-        {
-            Id = PaymentIds.NewRefundId(new FixedClock(payment.CreateTime.AddHours(1))),
-            Number = payment.Refunds.Count + 1,
-            Channel = attempt.Channel,
-            PaymentReference = attempt.Reference,
-            Reference = PaymentIds.RefundReference(attempt.Reference, payment.Refunds.Count + 1),
-            AmountMinor = amount,
-            Reason = "returned",
-            State = RefundState.Succeeded,
-            CreateTime = payment.CreateTime.AddHours(1),
-            UpdateTime = payment.CreateTime.AddHours(1),
-        });
-    }
+    private static void AddRefund(GatewayPayment payment, long amount) => ReportSeeds.AddRefund(payment, amount);
 
-    private async Task InsertAsync(IReadOnlyList<GatewayPayment> payments)
-    {
-        foreach (var chunk in payments.Chunk(200))
-        {
-            await Task.WhenAll(chunk.Select(p => Gateway.Store.InsertAsync(p, PaymentEventTypes.Created, null, CancellationToken.None)));
-        }
-    }
-}
-
-/// <summary>A clock stopped at one instant, for ids made at a seeded payment's time.</summary>
-internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
+    private Task InsertAsync(IReadOnlyList<GatewayPayment> payments) => ReportSeeds.InsertAsync(Gateway.Store, payments);
 }

@@ -35,6 +35,9 @@ public sealed class CommandContext(ParseResult parsed, CliHost host, GlobalOptio
     /// <summary>The operators' EvidenceService (the evidence chain), with the operator key.</summary>
     public EvidenceClient Evidence => _evidence ??= OpenOperatorClient("the EvidenceService", (address, key) => new EvidenceClient(address, key));
 
+    /// <summary>The merchant key, for the few calls that are plain HTTP downloads (the bill's CSV); <see cref="Client"/> checks it first.</summary>
+    public string MerchantKey => parsed.GetValue(options.Key) ?? host.Variable("PAYGATE_API_KEY") ?? "";
+
     /// <summary>Whether an operator key was given (option or environment), for commands that can do without one.</summary>
     public bool HasOperatorKey => !string.IsNullOrEmpty(OperatorKey);
 

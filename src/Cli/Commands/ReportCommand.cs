@@ -59,7 +59,7 @@ public static class ReportCommand
             }
             return verdict == "down" ? ExitCodes.Unavailable : ExitCodes.Ok;
         });
-        return new Command("report", "Reports built from the gateway's own calls.") { health, PaymentHealthCommand.Create(commands) };
+        return new Command("report", "Reports built from the gateway's own calls.") { health, PaymentHealthCommand.Create(commands), BillCommand.Create(commands) };
     }
 
     private static string Verdict(HealthCheckResponse.Types.ServingStatus serving, List<Channel>? channels) =>
