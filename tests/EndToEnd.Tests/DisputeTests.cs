@@ -138,7 +138,8 @@ public sealed class DisputeTests(DisputeFixture fixture) : IClassFixture<Dispute
     public async Task Accept_WithAPartialRefund_RefundsThroughTheCardAcquirer_AndClosesTheDispute_AndBadRequestsChangeNothing()
     {
         var payment = await PaidByCardAsync(20_000);
-        var (dispute, _) = await RaiseAsync(payment, "chargeback");
+        // An inquiry: the acquirer has taken nothing back yet, so accepting it refunds.
+        var (dispute, _) = await RaiseAsync(payment, "inquiry");
 
         var over = await RpcErrors.CatchAsync(() => Merchant.AcceptDisputeAsync(new AcceptDisputeRequest { Id = dispute.Id, AmountMinor = 20_001 }).ResponseAsync);
         Assert.Equal((StatusCode.InvalidArgument, "PM-6055", "amount_minor"), (over.Code, over.Info.Reason, over.BadRequest?.FieldViolations.Single().Field));
@@ -210,6 +211,50 @@ public sealed class DisputeTests(DisputeFixture fixture) : IClassFixture<Dispute
         var all = await Operator.ListDisputesAsync(new ListDisputesRequest { State = Dispute.Types.State.Arbitrated, PageSize = 100 });
         Assert.Contains(all.Disputes, d => d.Id == dispute.Id);
         Assert.Equal(decided.Arbitration, (await Merchant.GetDisputeAsync(new GetDisputeRequest { Id = dispute.Id })).Arbitration);
+    }
+
+    [Fact]
+    public async Task AcceptedChargeback_RefundsNothing_AtTheAcquirer_AndRecordsTheLoss()
+    {
+        var payment = await PaidByCardAsync(16_000);
+        var (dispute, _) = await RaiseAsync(payment, "chargeback");
+
+        var accepted = await Merchant.AcceptDisputeAsync(new AcceptDisputeRequest { Id = dispute.Id, Reason = "we cannot prove delivery" });
+
+        Assert.Equal((Dispute.Types.State.Accepted, 16_000L), (accepted.State, accepted.ChargebackMinor));
+        Assert.Empty(accepted.RefundIds);
+        Assert.Equal(["dispute.opened", "dispute.accepted"], accepted.History.Select(h => h.Type));
+        Assert.Empty((await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = payment.Id })).Refunds);
+        var reference = payment.Attempts.Single(a => a.State == Attempt.Types.State.Succeeded).ChannelReference;
+        Assert.DoesNotContain(fixture.Simulators.Card.Ledger, e => e.Reference == reference && e.Kind == "refund");
+    }
+
+    [Fact]
+    public async Task AChargebackAfterAnAcceptedInquiry_ReopensTheDispute_WithAnEventAndWebhook()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var endpoint = await new WebhookService.WebhookServiceClient(Gateway.Merchant).CreateWebhookEndpointAsync(new CreateWebhookEndpointRequest
+        {
+            Url = receiver.Url,
+            Description = "reopened disputes",
+            EventTypes = { "dispute.updated" },
+        });
+        receiver.Secret = endpoint.Secret;
+        var payment = await PaidByCardAsync(17_000);
+        var (inquiry, _) = await RaiseAsync(payment, "inquiry");
+        var accepted = await Merchant.AcceptDisputeAsync(new AcceptDisputeRequest { Id = inquiry.Id, AmountMinor = 7_000 });
+        Assert.Equal(Dispute.Types.State.Accepted, accepted.State);
+
+        var (reopened, _) = await RaiseAsync(payment, "chargeback", d => d.Source == Dispute.Types.Source.CardChargeback);
+
+        Assert.Equal((inquiry.Id, Dispute.Types.State.Open, true), (reopened.Id, reopened.State, reopened.Complex));
+        Assert.Equal(["dispute.opened", "dispute.accepted", "dispute.updated"], reopened.History.Select(h => h.Type));
+        Assert.Contains("reopened (it was ACCEPTED)", reopened.History[^1].Note, StringComparison.Ordinal);
+        await receiver.WaitUntilAsync(r => r.Acknowledged.Any(a => a.Event.Type == "dispute.updated" && a.Event.Dispute.Id == inquiry.Id));
+        // The chargeback is then accepted as a loss: the inquiry's refund stays the only refund.
+        var lost = await Merchant.AcceptDisputeAsync(new AcceptDisputeRequest { Id = inquiry.Id });
+        Assert.Equal((Dispute.Types.State.Accepted, 17_000L), (lost.State, lost.ChargebackMinor));
+        Assert.Single((await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = payment.Id })).Refunds);
     }
 
     [Fact]

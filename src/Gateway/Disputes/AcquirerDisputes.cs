@@ -6,8 +6,9 @@ namespace Paygate.Gateway.Disputes;
 /// <summary>
 /// Opens and moves disputes on the card acquirer's verified notices. A dispute is the acquirer's dispute id: the first notice opens
 /// it (an inquiry is ordinary, a chargeback complex, a pre-arbitration goes straight to arbitration), a later stage moves it on (a
-/// new due time, reopened for the merchant's answer; pre-arbitration escalates), and a notice of a stage it is at or past changes
-/// nothing. So a resent or replayed notice is applied once.
+/// new due time, reopened for the merchant's answer, also when it was closed, e.g. a chargeback after an accepted inquiry, since the
+/// money moves again; pre-arbitration escalates), and a notice of a stage it is at or past changes nothing. So a resent or replayed
+/// notice is applied once.
 /// </summary>
 public sealed class AcquirerDisputes(IDisputeStore store, IPaymentStore payments, DisputeDesk desk, ILogger<AcquirerDisputes> logger)
 {
@@ -38,11 +39,13 @@ public sealed class AcquirerDisputes(IDisputeStore store, IPaymentStore payments
         }
         await desk.ChangeAsync(DisputeActor.Acquirer, existing.Id, (dispute, now) =>
         {
-            if (dispute.Closed || source <= dispute.Source)
+            if (source <= dispute.Source)
             {
                 logger.NoticeChangesNothing(notice.Stage.ToString(), dispute.Id, dispute.Source, dispute.State);
                 return null;
             }
+            // A later stage of a closed dispute (e.g. a chargeback after an accepted inquiry) moves money again: it reopens the dispute.
+            var closed = dispute.Closed ? dispute.State : (DisputeState?)null;
             dispute.Source = source;
             dispute.Complex = true;
             if (notice.ReasonCode.Length > 0)
@@ -53,7 +56,17 @@ public sealed class AcquirerDisputes(IDisputeStore store, IPaymentStore payments
             dispute.DueTime = desk.DueTime(now, complex: true, notice.RespondBy);
             dispute.DueBreached = false;
             dispute.Record(DisputeEventTypes.Updated, DisputeActor.Acquirer.Actor, $"the acquirer reports the {Describe(notice.Stage)}"
-                + (notice.ReasonCode.Length > 0 ? $" (reason code {notice.ReasonCode})" : ""), now);
+                + (notice.ReasonCode.Length > 0 ? $" (reason code {notice.ReasonCode})" : "")
+                + (closed is { } was ? $"; reopened (it was {was.ToString().ToUpperInvariant()})" : ""), now);
+            if (closed is not null)
+            {
+                dispute.State = DisputeState.Open;
+            }
+            if (dispute.State == DisputeState.RefundPending)
+            {
+                // A decision's refund is under way: it settles the dispute, and reopens it then for this stage (see DisputeDesk).
+                return null;
+            }
             if (notice.Stage == ChannelDisputeStage.PreArbitration && dispute.State != DisputeState.Escalated)
             {
                 dispute.State = DisputeState.Escalated;

@@ -8,6 +8,11 @@ public enum DisputeState
     Accepted = 3,
     Escalated = 4,
     Arbitrated = 5,
+    /// <summary>
+    /// A decision (accept, or an arbitration's refund) is carrying out its refund: reserved on the dispute before the refund path
+    /// heard of it, and not closed until the refund settles (the worker follows a refund the channel left PENDING).
+    /// </summary>
+    RefundPending = 6,
 }
 
 /// <summary>The three levels: opened automatically, handled by a person, arbitrated (numbered as <c>Dispute.Level</c>).</summary>
@@ -63,6 +68,12 @@ public sealed class Dispute
     public string? EscalationReason { get; set; }
     public ArbitrationDecision? Arbitration { get; set; }
     public List<string> RefundIds { get; init; } = [];
+    /// <summary>The refund a decision reserved and is carrying out (state <see cref="DisputeState.RefundPending"/>); null otherwise.</summary>
+    public DisputeRefundPlan? PendingRefund { get; set; }
+    /// <summary>How many refunds were reserved for it: numbers the next one's request id, so a repeat of one reuses it and a new one after a failure is new.</summary>
+    public int RefundAttempts { get; set; }
+    /// <summary>What the acquirer took back by chargeback, recorded when a card chargeback is accepted (no refund is made: the money went back already).</summary>
+    public long ChargebackMinor { get; set; }
     /// <summary>Ids of the payouts made for it (the records themselves are in the store's payouts).</summary>
     public List<string> PayoutIds { get; init; } = [];
     public List<DisputeChange> History { get; init; } = [];
@@ -104,6 +115,22 @@ public sealed record DisputeEvidenceContent(string EvidenceId, string DisputeId,
 /// <summary>An arbitration's decision.</summary>
 public sealed record ArbitrationDecision(ArbitrationOutcome Outcome, IReadOnlyList<string> Parties, long AmountMinor, string Note, string DecidedBy, DateTimeOffset DecideTime,
     string? RefundId, string? PayoutId);
+
+/// <summary>
+/// A refund a decision reserved on the dispute before sending it through the payment's refund path. Its request id depends only on the
+/// dispute and <see cref="Dispute.RefundAttempts"/>, never on the version, so a repeat (after a crash, a retry, the worker) gets the same refund.
+/// </summary>
+/// <param name="RequestId">The refund path's request id, e.g. <c>dp_.../refund</c> (<c>dp_.../refund/2</c> after a failed one).</param>
+/// <param name="AmountMinor">How much.</param>
+/// <param name="Reason">The refund's reason (part of the request's fingerprint: a repeat sends the same).</param>
+/// <param name="Purpose"><c>accept</c> or <c>arbitration</c>.</param>
+/// <param name="Actor">Who decided.</param>
+/// <param name="ResumeState">Where the dispute goes back to when the refund fails.</param>
+/// <param name="PlannedSource">The source when it was reserved: a later stage from the acquirer meanwhile reopens it instead of closing it.</param>
+/// <param name="Decision">For an arbitration: the decision, recorded once the refund succeeded.</param>
+/// <param name="RefundId">The refund, once the refund path made it.</param>
+public sealed record DisputeRefundPlan(string RequestId, long AmountMinor, string Reason, string Purpose, string Actor, DisputeState ResumeState, DisputeSource PlannedSource,
+    ArbitrationDecision? Decision, string? RefundId = null);
 
 /// <summary>Compensation paid for a dispute: its own record, not a refund of the payment.</summary>
 public sealed record DisputePayout(string Id, string DisputeId, string MerchantId, string Payee, long AmountMinor, string Currency, DateTimeOffset CreateTime);

@@ -18,6 +18,8 @@ public sealed class DisputeDesk(IDisputeStore store, DisputeEvents events, Payme
 {
     private readonly DisputeOptions _options = options.Value;
     private const int MaxText = 1000;
+    private const string AcceptPurpose = "accept";
+    private const string ArbitrationPurpose = "arbitration";
     private static readonly HashSet<string> EvidenceKinds = new(StringComparer.Ordinal) { "receipt", "shipping", "correspondence", "refund_policy", "other" };
 
     public DisputeOptions Options => _options;
@@ -144,7 +146,7 @@ public sealed class DisputeDesk(IDisputeStore store, DisputeEvents events, Payme
         return ChangeAsync(actor, id, (dispute, now) =>
         {
             RefuseClosed(dispute);
-            if (dispute.State == DisputeState.Escalated)
+            if (dispute.State is DisputeState.Escalated or DisputeState.RefundPending)
             {
                 throw StateForbids(dispute, "escalated");
             }
@@ -154,8 +156,11 @@ public sealed class DisputeDesk(IDisputeStore store, DisputeEvents events, Payme
     }
 
     /// <summary>
-    /// Accepts: refunds <paramref name="amountMinor"/> (0: the disputed amount) through the payment's normal refund path, then closes the
-    /// dispute. The refund's request id is the dispute's and its version, so that a repeat after a crash gets the same refund.
+    /// Accepts. An inquiry or a screening's dispute: refunds <paramref name="amountMinor"/> (0: the disputed amount) through the payment's
+    /// normal refund path, reserved on the dispute first (<see cref="DisputeState.RefundPending"/>) so that a repeat, a concurrent call or
+    /// the worker carries out the same refund, and closed as ACCEPTED once the refund succeeded. A card chargeback (or pre-arbitration):
+    /// the acquirer took the money back already, so nothing is refunded; the loss is recorded (<see cref="Dispute.ChargebackMinor"/>).
+    /// An escalated dispute is the arbitration's to decide.
     /// </summary>
     public async Task<Dispute> AcceptAsync(DisputeActor actor, string id, long amountMinor, string reason, CancellationToken cancellationToken)
     {
@@ -169,26 +174,48 @@ public sealed class DisputeDesk(IDisputeStore store, DisputeEvents events, Payme
         }
         var dispute = await GetAsync(actor, id, cancellationToken);
         RefuseClosed(dispute);
-        var amount = amountMinor == 0 ? dispute.AmountMinor : amountMinor;
-        var refundId = await RefundAsync(dispute, amount, "amount_minor", reason.Length > 0 ? reason : $"dispute {dispute.Id} accepted", "accept", cancellationToken);
-        return await ChangeAsync(actor, id, (d, now) =>
+        if (dispute.PendingRefund is null && !IsChargeback(dispute.Source))
         {
-            if (!d.RefundIds.Contains(refundId))
+            RefuseEscalated(dispute);
+            await RefundableAsync(dispute, amountMinor == 0 ? dispute.AmountMinor : amountMinor, "amount_minor", cancellationToken);
+        }
+        var decided = await ChangeAsync(actor, id, (d, now) =>
+        {
+            RefuseClosed(d);
+            if (d.PendingRefund is { } planned)
             {
-                d.RefundIds.Add(refundId);
+                // A repeat (or a concurrent call) of an accept under way carries out the same refund; an arbitration's is not an accept's.
+                return planned.Purpose == AcceptPurpose ? null : throw StateForbids(d, "accepted while the arbitration's refund is under way");
             }
-            if (d.Closed)
+            RefuseEscalated(d);
+            if (IsChargeback(d.Source))
             {
+                if (amountMinor != 0 && amountMinor != d.AmountMinor)
+                {
+                    throw PaymentException.InvalidField("amount_minor", $"must be 0 or {d.AmountMinor}: the acquirer took the disputed amount back by chargeback");
+                }
+                d.ChargebackMinor = d.AmountMinor;
+                d.State = DisputeState.Accepted;
+                Handled(d);
+                d.Record(DisputeEventTypes.Accepted, actor.Actor,
+                    $"chargeback of {DisputeScreening.Format(d.AmountMinor, d.Currency)} accepted: the acquirer took it back, nothing refunded", now);
                 return null;
             }
-            d.State = DisputeState.Accepted;
-            Handled(d);
-            d.Record(DisputeEventTypes.Accepted, actor.Actor, $"refund {refundId} of {DisputeScreening.Format(amount, d.Currency)}", now);
+            var amount = amountMinor == 0 ? d.AmountMinor : amountMinor;
+            if (amount > d.AmountMinor)
+            {
+                throw AmountExceeded(d, amount, "amount_minor");
+            }
+            Reserve(d, amount, reason.Length > 0 ? reason : $"dispute {d.Id} accepted", AcceptPurpose, actor, null);
             return null;
         }, null, cancellationToken);
+        return decided.PendingRefund is null ? decided : await CarryOutAsync(decided, throwOnFailure: true, cancellationToken);
     }
 
-    /// <summary>Records an arbitration's decision (operators only) and carries it out: a refund, a payout, or nothing.</summary>
+    /// <summary>
+    /// Records an arbitration's decision (operators only) and carries it out: a refund (reserved on the dispute first, as an accept's, and
+    /// recorded once it succeeded), a payout, or nothing. A decided (closed) dispute is refused and nothing changes.
+    /// </summary>
     public async Task<Dispute> ArbitrateAsync(DisputeActor actor, string id, ArbitrationOutcome outcome, IReadOnlyList<string> parties, long amountMinor, string payee,
         string note, CancellationToken cancellationToken)
     {
@@ -216,52 +243,60 @@ public sealed class DisputeDesk(IDisputeStore store, DisputeEvents events, Payme
         }
         var dispute = await GetAsync(actor, id, cancellationToken);
         RefuseClosed(dispute);
-        if (dispute.State != DisputeState.Escalated)
+        if (dispute.PendingRefund is null)
         {
-            throw StateForbids(dispute, "decided by arbitration before it is escalated");
-        }
-        if (amountMinor > dispute.AmountMinor)
-        {
-            throw new PaymentException(ErrorCatalogue.DisputeAmountExceeded, $"{DisputeScreening.Format(amountMinor, dispute.Currency)} is more than the disputed "
-                + DisputeScreening.Format(dispute.AmountMinor, dispute.Currency), [new FieldViolation("amount_minor", $"must be at most {dispute.AmountMinor}")]);
-        }
-        string? refundId = null;
-        if (outcome == ArbitrationOutcome.Refund)
-        {
-            refundId = await RefundAsync(dispute, amountMinor, "amount_minor", $"dispute {dispute.Id}: arbitration", "arbitration", cancellationToken);
-        }
-        var now = clock.GetUtcNow();
-        var payout = outcome == ArbitrationOutcome.Compensation
-            ? new DisputePayout(DisputeIds.NewPayoutId(), dispute.Id, dispute.MerchantId, payee, amountMinor, dispute.Currency, now)
-            : null;
-        return await ChangeAsync(actor, id, (d, time) =>
-        {
-            if (refundId is not null && !d.RefundIds.Contains(refundId))
+            RefuseUnlessEscalated(dispute);
+            if (amountMinor > dispute.AmountMinor)
             {
-                d.RefundIds.Add(refundId);
+                throw AmountExceeded(dispute, amountMinor, "amount_minor");
             }
-            if (d.Closed)
+            if (outcome == ArbitrationOutcome.Refund)
             {
+                await RefundableAsync(dispute, amountMinor, "amount_minor", cancellationToken);
+            }
+        }
+        var payout = outcome == ArbitrationOutcome.Compensation
+            ? new DisputePayout(DisputeIds.NewPayoutId(), dispute.Id, dispute.MerchantId, payee, amountMinor, dispute.Currency, clock.GetUtcNow())
+            : null;
+        var decided = await ChangeAsync(actor, id, (d, time) =>
+        {
+            RefuseClosed(d);
+            if (d.PendingRefund is { } planned)
+            {
+                // A repeat of an arbitration's refund under way carries out the same refund; anything else waits for it.
+                return planned.Purpose == ArbitrationPurpose && outcome == ArbitrationOutcome.Refund ? null
+                    : throw StateForbids(d, "decided again while the refund of a decision is under way");
+            }
+            RefuseUnlessEscalated(d);
+            if (amountMinor > d.AmountMinor)
+            {
+                throw AmountExceeded(d, amountMinor, "amount_minor");
+            }
+            var decision = new ArbitrationDecision(outcome, named, amountMinor, note, actor.Actor, time, null, payout?.Id);
+            if (outcome == ArbitrationOutcome.Refund)
+            {
+                Reserve(d, amountMinor, $"dispute {d.Id}: arbitration", ArbitrationPurpose, actor, decision);
                 return null;
             }
-            d.Arbitration = new ArbitrationDecision(outcome, named, amountMinor, note, actor.Actor, time, refundId, payout?.Id);
             if (payout is not null)
             {
                 d.PayoutIds.Add(payout.Id);
             }
-            d.State = DisputeState.Arbitrated;
-            d.Level = DisputeLevel.Arbitration;
-            var what = outcome switch
-            {
-                ArbitrationOutcome.Refund => $"refund {refundId} of {DisputeScreening.Format(amountMinor, d.Currency)}",
-                ArbitrationOutcome.Compensation => $"compensation {payout!.Id} of {DisputeScreening.Format(amountMinor, d.Currency)} to {payee}",
-                _ => "rejected",
-            };
-            d.Record(DisputeEventTypes.Arbitrated, actor.Actor, $"{what}; parties {string.Join(", ", named)}: {note}", time);
+            Arbitrated(d, decision, time);
             return null;
         }, payout, cancellationToken);
+        return decided.PendingRefund is null ? decided : await CarryOutAsync(decided, throwOnFailure: true, cancellationToken);
     }
 
+    /// <summary>
+    /// Follows the refund a decision reserved (the worker): sends it if a crash left it unsent, and settles the dispute once the refund
+    /// path says it succeeded or failed. A refund still PENDING leaves the dispute as it is.
+    /// </summary>
+    internal async Task<Dispute> FollowRefundAsync(string id, CancellationToken cancellationToken)
+    {
+        var dispute = await GetAsync(DisputeActor.Gateway, id, cancellationToken);
+        return dispute.PendingRefund is null ? dispute : await CarryOutAsync(dispute, throwOnFailure: false, cancellationToken);
+    }
     /// <summary>Marks a due time passed (the worker); false when the dispute was answered or marked meanwhile.</summary>
     internal Task<Dispute> MarkDueBreachedAsync(string id, CancellationToken cancellationToken) =>
         ChangeAsync(DisputeActor.Gateway, id, (dispute, now) =>
@@ -318,12 +353,106 @@ public sealed class DisputeDesk(IDisputeStore store, DisputeEvents events, Payme
         }
     }
 
-    private async Task<string> RefundAsync(Dispute dispute, long amount, string field, string reason, string purpose, CancellationToken cancellationToken)
+    /// <summary>Reserves a refund on the dispute (saved under its version before the refund path hears of it).</summary>
+    private static void Reserve(Dispute dispute, long amount, string reason, string purpose, DisputeActor actor, ArbitrationDecision? decision)
+    {
+        dispute.RefundAttempts++;
+        var requestId = dispute.RefundAttempts == 1 ? $"{dispute.Id}/refund" : $"{dispute.Id}/refund/{dispute.RefundAttempts}";
+        dispute.PendingRefund = new DisputeRefundPlan(requestId, amount, reason, purpose, actor.Actor, dispute.State, dispute.Source, decision);
+        dispute.State = DisputeState.RefundPending;
+        Handled(dispute);
+    }
+
+    /// <summary>
+    /// Carries out the reserved refund through the refund path (idempotent by the plan's request id: a repeat returns the same refund)
+    /// and settles the dispute by its outcome: closed when it succeeded, back where it was (with a <c>dispute.refund_failed</c>) when it
+    /// failed, left reserved while it is PENDING.
+    /// </summary>
+    private async Task<Dispute> CarryOutAsync(Dispute dispute, bool throwOnFailure, CancellationToken cancellationToken)
+    {
+        var plan = dispute.PendingRefund!;
+        Refund refund;
+        try
+        {
+            (_, refund) = await lifecycle.RefundAsync(dispute.MerchantId, dispute.PaymentId, plan.AmountMinor, plan.Reason, plan.RequestId, null, cancellationToken);
+        }
+        catch (PaymentException refused)
+        {
+            // Refused by the refund path before any refund was made (e.g. another refund took what was left): the reservation is released.
+            await SettleAsync(dispute.Id, plan, null, $"refund refused: {refused.Code.Code} {refused.Message}", cancellationToken);
+            throw;
+        }
+        var settled = await SettleAsync(dispute.Id, plan, refund, $"refund {refund.Id} failed: {refund.Error?.Code} {refund.Error?.Message}", cancellationToken);
+        if (refund.State == RefundState.Failed && throwOnFailure)
+        {
+            throw new PaymentException(ErrorCatalogue.DisputeRefundFailed, $"refund {refund.Id} for dispute {dispute.Id} failed: {refund.Error?.Message}",
+                metadata: new Dictionary<string, string> { ["refund_id"] = refund.Id, ["dispute_id"] = dispute.Id });
+        }
+        return settled;
+    }
+
+    /// <summary>Applies a reserved refund's outcome (null: refused, none made) to the dispute, if that reservation is still the dispute's.</summary>
+    private Task<Dispute> SettleAsync(string id, DisputeRefundPlan plan, Refund? refund, string failure, CancellationToken cancellationToken) =>
+        ChangeAsync(DisputeActor.Gateway, id, (d, now) =>
+        {
+            if (d.PendingRefund is not { } current || current.RequestId != plan.RequestId)
+            {
+                return null;
+            }
+            if (refund is { State: RefundState.Pending })
+            {
+                d.PendingRefund = current with { RefundId = refund.Id };
+                return null;
+            }
+            d.PendingRefund = null;
+            // A later stage from the acquirer while the refund was under way asks for an answer again (or for arbitration) instead of closing it.
+            var reopened = d.Source != current.PlannedSource;
+            var reopenedState = d.Source == DisputeSource.CardPreArbitration ? DisputeState.Escalated : DisputeState.Open;
+            if (refund is not { State: RefundState.Succeeded })
+            {
+                d.State = reopened ? reopenedState : current.ResumeState;
+                d.Record(DisputeEventTypes.RefundFailed, DisputeActor.Gateway.Actor, failure, now);
+                return null;
+            }
+            d.RefundIds.Add(refund.Id);
+            var what = $"refund {refund.Id} of {DisputeScreening.Format(current.AmountMinor, d.Currency)}";
+            if (current.Decision is { } decision)
+            {
+                Arbitrated(d, decision with { RefundId = refund.Id }, now);
+            }
+            else
+            {
+                d.State = DisputeState.Accepted;
+                d.Record(DisputeEventTypes.Accepted, current.Actor, what, now);
+            }
+            if (reopened)
+            {
+                d.State = reopenedState;
+                d.Record(DisputeEventTypes.Updated, DisputeActor.Gateway.Actor, $"reopened after {what}: the acquirer reported the {d.Source} meanwhile", now);
+            }
+            return null;
+        }, null, cancellationToken);
+
+    private static void Arbitrated(Dispute dispute, ArbitrationDecision decision, DateTimeOffset now)
+    {
+        dispute.Arbitration = decision;
+        dispute.State = DisputeState.Arbitrated;
+        dispute.Level = DisputeLevel.Arbitration;
+        var what = decision.Outcome switch
+        {
+            ArbitrationOutcome.Refund => $"refund {decision.RefundId} of {DisputeScreening.Format(decision.AmountMinor, dispute.Currency)}",
+            ArbitrationOutcome.Compensation => $"compensation {decision.PayoutId} of {DisputeScreening.Format(decision.AmountMinor, dispute.Currency)}",
+            _ => "rejected",
+        };
+        dispute.Record(DisputeEventTypes.Arbitrated, decision.DecidedBy, $"{what}; parties {string.Join(", ", decision.Parties)}: {decision.Note}", now);
+    }
+
+    /// <summary>Refuses more than the disputed amount, or than is left to refund of the payment (nothing changes).</summary>
+    private async Task RefundableAsync(Dispute dispute, long amount, string field, CancellationToken cancellationToken)
     {
         if (amount > dispute.AmountMinor)
         {
-            throw new PaymentException(ErrorCatalogue.DisputeAmountExceeded, $"{DisputeScreening.Format(amount, dispute.Currency)} is more than the disputed "
-                + DisputeScreening.Format(dispute.AmountMinor, dispute.Currency), [new FieldViolation(field, $"must be at most {dispute.AmountMinor}")]);
+            throw AmountExceeded(dispute, amount, field);
         }
         var payment = await lifecycle.GetAsync(dispute.MerchantId, dispute.PaymentId, cancellationToken);
         var left = payment.AmountMinor - payment.Refunds.Where(r => r.State != RefundState.Failed).Sum(r => r.AmountMinor);
@@ -332,19 +461,29 @@ public sealed class DisputeDesk(IDisputeStore store, DisputeEvents events, Payme
             throw new PaymentException(ErrorCatalogue.DisputeAmountExceeded, $"only {DisputeScreening.Format(left, dispute.Currency)} of payment {payment.Id} is left to refund",
                 [new FieldViolation(field, $"must be at most {left}, what is left to refund")]);
         }
-        var requestId = $"{dispute.Id}/{purpose}/{dispute.Version}";
-        var (_, refund) = await lifecycle.RefundAsync(dispute.MerchantId, dispute.PaymentId, amount, reason, requestId, null, cancellationToken);
-        if (refund.State == RefundState.Failed)
+    }
+
+    private static PaymentException AmountExceeded(Dispute dispute, long amount, string field) =>
+        new(ErrorCatalogue.DisputeAmountExceeded, $"{DisputeScreening.Format(amount, dispute.Currency)} is more than the disputed "
+            + DisputeScreening.Format(dispute.AmountMinor, dispute.Currency), [new FieldViolation(field, $"must be at most {dispute.AmountMinor}")]);
+
+    /// <summary>A card chargeback or pre-arbitration: the acquirer has taken the money back already.</summary>
+    private static bool IsChargeback(DisputeSource source) => source is DisputeSource.CardChargeback or DisputeSource.CardPreArbitration;
+
+    private static void RefuseEscalated(Dispute dispute)
+    {
+        if (dispute.State is DisputeState.Escalated or DisputeState.RefundPending)
         {
-            await ChangeAsync(DisputeActor.Gateway, dispute.Id, (d, now) =>
-            {
-                d.Record(DisputeEventTypes.RefundFailed, DisputeActor.Gateway.Actor, $"refund {refund.Id} failed: {refund.Error?.Code} {refund.Error?.Message}", now);
-                return null;
-            }, null, cancellationToken);
-            throw new PaymentException(ErrorCatalogue.DisputeRefundFailed, $"refund {refund.Id} for dispute {dispute.Id} failed: {refund.Error?.Message}",
-                metadata: new Dictionary<string, string> { ["refund_id"] = refund.Id, ["dispute_id"] = dispute.Id });
+            throw StateForbids(dispute, dispute.State == DisputeState.Escalated ? "accepted: the arbitration decides it" : "accepted now");
         }
-        return refund.Id;
+    }
+
+    private static void RefuseUnlessEscalated(Dispute dispute)
+    {
+        if (dispute.State != DisputeState.Escalated)
+        {
+            throw StateForbids(dispute, "decided by arbitration before it is escalated");
+        }
     }
 
     private void Escalate(Dispute dispute, DisputeActor actor, string reason, DateTimeOffset now)

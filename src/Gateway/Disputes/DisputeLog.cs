@@ -25,4 +25,7 @@ internal static partial class DisputeLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The acquirer's {Stage} of dispute {DisputeId} changes nothing (already at {Source}, state {State})")]
     public static partial void NoticeChangesNothing(this ILogger logger, string stage, string disputeId, DisputeSource source, DisputeState state);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The refund of dispute {DisputeId} could not be followed; the worker tries again")]
+    public static partial void RefundNotFollowed(this ILogger logger, Exception exception, string disputeId);
 }

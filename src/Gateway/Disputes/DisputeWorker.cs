@@ -6,7 +6,8 @@ namespace Paygate.Gateway.Disputes;
 /// <summary>
 /// The disputes' background work, in one instance at a time (a lease): screens recent successes against their customers' history
 /// (level 1; off the payment's path, and found again after a restart since the store records which it screened), marks due
-/// times passed (a <c>dispute.due_breached</c> event), escalates what the rules send to arbitration (level 3: open 7 days; the
+/// times passed (a <c>dispute.due_breached</c> event), follows a decision's refund until it settles (closing the dispute, or recording
+/// the failure), escalates what the rules send to arbitration (level 3: open 7 days; the
 /// amount rule applies at opening), and publishes changes a crash left unpublished. Time is the injected clock's.
 /// </summary>
 public sealed class DisputeWorker(
@@ -47,11 +48,29 @@ public sealed class DisputeWorker(
             var changed = await desk.EscalateIfDueAsync(dispute.Id, cancellationToken);
             count += changed.State == DisputeState.Escalated ? 1 : 0;
         }
+        foreach (var dispute in await store.ListAsync(new DisputeFilter(null, DisputeState.RefundPending), null, Batch, cancellationToken))
+        {
+            count += await FollowRefundAsync(dispute, cancellationToken) ? 1 : 0;
+        }
         foreach (var dispute in await store.ListUnpublishedAsync(Batch, cancellationToken))
         {
             await events.PublishAsync(dispute, cancellationToken);
         }
         return count;
+    }
+
+    /// <summary>Follows a decision's refund until it settles; true when the dispute left <see cref="DisputeState.RefundPending"/>.</summary>
+    private async Task<bool> FollowRefundAsync(Dispute dispute, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await desk.FollowRefundAsync(dispute.Id, cancellationToken)).State != DisputeState.RefundPending;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.RefundNotFollowed(ex, dispute.Id);
+            return false;
+        }
     }
 
     /// <summary>Screens one success (recorded either way, so it is not screened twice); true when it opened a dispute.</summary>

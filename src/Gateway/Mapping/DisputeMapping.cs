@@ -52,6 +52,8 @@ public static class DisputeMapping
                 PayoutId = a.PayoutId ?? "",
             } : null,
             RefundIds = { dispute.RefundIds },
+            ChargebackMinor = dispute.ChargebackMinor,
+            PendingRefundId = dispute.PendingRefund?.RefundId ?? "",
             CreateTime = Timestamp.FromDateTimeOffset(dispute.CreateTime),
             UpdateTime = Timestamp.FromDateTimeOffset(dispute.UpdateTime),
         };

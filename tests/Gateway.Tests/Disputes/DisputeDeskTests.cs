@@ -18,6 +18,7 @@ public sealed class DisputeDeskTests : LifecycleTestBase, IAsyncLifetime
 {
     private readonly DisputeOptions _disputeOptions = new();
     private SqliteDisputeStore _disputes = null!;
+    private CrashingDisputeStore _deskStore = null!;
     private DisputeDesk _desk = null!;
     private DisputeWorker _worker = null!;
 
@@ -33,8 +34,9 @@ public sealed class DisputeDeskTests : LifecycleTestBase, IAsyncLifetime
         var calls = new ChannelCalls(Options.Create(new ResilienceOptions()), health, _clock, NullLogger<ChannelCalls>.Instance);
         var events = new DisputeEvents(_disputes, _store, registry, calls, new PaymentSignals(), _clock, NullLogger<DisputeEvents>.Instance);
         var rates = new FxRates(new NoHttp(), Options.Create(new FxOptions()), _clock, NullLogger<FxRates>.Instance);
-        _desk = new DisputeDesk(_disputes, events, _lifecycle, rates, Options.Create(_disputeOptions), _clock, NullLogger<DisputeDesk>.Instance);
-        _worker = new DisputeWorker(_disputes, _desk, events, Options.Create(_disputeOptions), new SqliteWorkerLeases(Database, _clock), _clock,
+        _deskStore = new CrashingDisputeStore(_disputes);
+        _desk = new DisputeDesk(_deskStore, events, _lifecycle, rates, Options.Create(_disputeOptions), _clock, NullLogger<DisputeDesk>.Instance);
+        _worker = new DisputeWorker(_deskStore, _desk, events, Options.Create(_disputeOptions), new SqliteWorkerLeases(Database, _clock), _clock,
             NullLogger<DisputeWorker>.Instance);
     }
 
@@ -216,6 +218,177 @@ public sealed class DisputeDeskTests : LifecycleTestBase, IAsyncLifetime
             await DisputeEventsOfAsync(payment.Id));
         var evidence = Assert.Single(decided.Evidence);
         Assert.Equal([1, 2, 3], await _disputes.GetEvidenceContentAsync(evidence.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Accept_RetriedAfterACrashBetweenRefundAndSave_WithTheVersionChangedMeanwhile_RefundsOnce()
+    {
+        var payment = await PaidAsync(1000);
+        var dispute = await OpenAsync(payment);
+        // The refund succeeds at the channel, then the gateway "crashes" before the dispute records it.
+        _channel.RefundAnswers.Enqueue(() =>
+        {
+            _deskStore.CrashNextUpdate = true;
+            return new ChannelResult { Outcome = ChannelOutcome.Succeeded, NativeCode = "10000" };
+        });
+        _channel.RefundAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Succeeded, NativeCode = "10000" });
+
+        await Assert.ThrowsAsync<IOException>(() => _desk.AcceptAsync(Merchant, dispute.Id, 400, "", CancellationToken.None));
+        // Meanwhile the dispute changes (a new version), then the merchant retries.
+        await _desk.AddEvidenceAsync(Merchant, dispute.Id, "receipt", "r", [1], CancellationToken.None);
+        var accepted = await _desk.AcceptAsync(Merchant, dispute.Id, 400, "", CancellationToken.None);
+
+        var refund = Assert.Single((await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).Refunds);
+        Assert.Single(_channel.Refunds);
+        Assert.Equal((DisputeState.Accepted, refund.Id, $"{dispute.Id}/refund"), (accepted.State, Assert.Single(accepted.RefundIds), refund.RequestId));
+        Assert.Null(accepted.PendingRefund);
+        Assert.Equal([DisputeEventTypes.Opened, DisputeEventTypes.EvidenceAdded, DisputeEventTypes.Accepted], await DisputeEventsOfAsync(payment.Id));
+    }
+
+    [Fact]
+    public async Task Accept_OnAnEscalatedDispute_IsRefused_AndAnAcceptDuringTheArbitrationsRefund_RefundsNothing()
+    {
+        var payment = await PaidAsync(1000);
+        var dispute = await OpenAsync(payment);
+        await _desk.EscalateAsync(Merchant, dispute.Id, "the payer insists", CancellationToken.None);
+
+        var escalated = await Assert.ThrowsAsync<PaymentException>(() => _desk.AcceptAsync(Merchant, dispute.Id, 400, "", CancellationToken.None));
+        Assert.Equal(ErrorCatalogue.DisputeStateForbids, escalated.Code);
+        Assert.Empty(_channel.Refunds);
+
+        // An accept arriving while the arbitration's refund is at the channel.
+        Task<Dispute>? concurrent = null;
+        _channel.RefundAnswers.Enqueue(() =>
+        {
+            concurrent = Task.Run(() => _desk.AcceptAsync(Merchant, dispute.Id, 400, "", CancellationToken.None));
+            ((IAsyncResult)concurrent).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(5));
+            return new ChannelResult { Outcome = ChannelOutcome.Succeeded, NativeCode = "10000" };
+        });
+        _channel.RefundAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Succeeded, NativeCode = "10000" });
+        var decided = await _desk.ArbitrateAsync(Operator, dispute.Id, ArbitrationOutcome.Refund, ["merchant", "payer"], 400, "", "the payer wins", CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<PaymentException>(() => concurrent!);
+        Assert.Equal(ErrorCatalogue.DisputeStateForbids, refused.Code);
+        var refund = Assert.Single((await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).Refunds);
+        Assert.Single(_channel.Refunds);
+        Assert.Equal((DisputeState.Arbitrated, refund.Id, refund.Id), (decided.State, decided.Arbitration!.RefundId, Assert.Single(decided.RefundIds)));
+        // A second decision on the decided dispute is refused and changes nothing.
+        var again = await Assert.ThrowsAsync<PaymentException>(() =>
+            _desk.ArbitrateAsync(Operator, dispute.Id, ArbitrationOutcome.Refund, ["merchant", "payer"], 400, "", "again", CancellationToken.None));
+        Assert.Equal(ErrorCatalogue.DisputeClosed, again.Code);
+        Assert.Equal(decided.Version, (await _desk.GetAsync(Operator, dispute.Id, CancellationToken.None)).Version);
+        Assert.Single(_channel.Refunds);
+    }
+
+    [Fact]
+    public async Task Accept_ACardChargeback_RecordsTheLoss_AndRefundsNothing()
+    {
+        var payment = await PaidAsync(1000);
+        var dispute = await OpenAsync(payment, DisputeSource.CardChargeback);
+
+        var partial = await Assert.ThrowsAsync<PaymentException>(() => _desk.AcceptAsync(Merchant, dispute.Id, 400, "", CancellationToken.None));
+        Assert.Equal((ErrorCatalogue.InvalidArgument, "amount_minor"), (partial.Code, Assert.Single(partial.Violations).Field));
+        var accepted = await _desk.AcceptAsync(Merchant, dispute.Id, 0, "", CancellationToken.None);
+
+        Assert.Equal((DisputeState.Accepted, 1000L), (accepted.State, accepted.ChargebackMinor));
+        Assert.Empty(accepted.RefundIds);
+        Assert.Empty((await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).Refunds);
+        Assert.Empty(_channel.Refunds);
+        Assert.Equal([DisputeEventTypes.Opened, DisputeEventTypes.Accepted], await DisputeEventsOfAsync(payment.Id));
+    }
+
+    [Fact]
+    public async Task Accept_WithTheRefundLeftPending_IsNotClosed_UntilTheWorkerSeesTheRefundSucceed()
+    {
+        var payment = await PaidAsync(1000);
+        var dispute = await OpenAsync(payment);
+        _channel.RefundAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+        _channel.RefundQueryAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+
+        var pending = await _desk.AcceptAsync(Merchant, dispute.Id, 0, "", CancellationToken.None);
+
+        var refund = Assert.Single((await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).Refunds);
+        Assert.Equal(RefundState.Pending, refund.State);
+        Assert.Equal((DisputeState.RefundPending, refund.Id), (pending.State, pending.PendingRefund!.RefundId));
+        Assert.Empty(pending.RefundIds);
+        Assert.Equal(0, await _worker.SweepAsync(CancellationToken.None));
+        Assert.Equal(DisputeState.RefundPending, (await _desk.GetAsync(Operator, dispute.Id, CancellationToken.None)).State);
+
+        // The payments' worker learns the refund succeeded; the disputes' worker then closes the dispute.
+        _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
+        _channel.RefundQueryAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Succeeded, NativeCode = "10000" });
+        await NewWorker().SweepAsync(CancellationToken.None);
+        Assert.Equal(1, await _worker.SweepAsync(CancellationToken.None));
+
+        var accepted = await _desk.GetAsync(Operator, dispute.Id, CancellationToken.None);
+        Assert.Equal((DisputeState.Accepted, refund.Id), (accepted.State, Assert.Single(accepted.RefundIds)));
+        Assert.Null(accepted.PendingRefund);
+        Assert.Single(_channel.Refunds);
+        Assert.Equal([DisputeEventTypes.Opened, DisputeEventTypes.Accepted], await DisputeEventsOfAsync(payment.Id));
+    }
+
+    [Fact]
+    public async Task Accept_WithTheRefundLeftPending_ThatLaterFails_RecordsTheFailure_AndCanBeAcceptedAgain()
+    {
+        var payment = await PaidAsync(1000);
+        var dispute = await OpenAsync(payment);
+        var notFound = () => new ChannelResult { Outcome = ChannelOutcome.Failed, Error = ErrorCatalogue.ChannelOrderNotFound, NativeCode = "10000" };
+        _channel.RefundAnswers.Enqueue(() => ChannelResult.Unknown(ErrorCatalogue.ChannelTimeout, "TIMEOUT", ""));
+        _channel.RefundQueryAnswers.Enqueue(notFound);
+        Assert.Equal(DisputeState.RefundPending, (await _desk.AcceptAsync(Merchant, dispute.Id, 0, "", CancellationToken.None)).State);
+
+        _clock.Advance(_options.PendingQueryAfter + TimeSpan.FromSeconds(1));
+        _channel.RefundQueryAnswers.Enqueue(notFound);
+        await NewWorker().SweepAsync(CancellationToken.None);
+        Assert.Equal(1, await _worker.SweepAsync(CancellationToken.None));
+
+        var failed = await _desk.GetAsync(Operator, dispute.Id, CancellationToken.None);
+        Assert.Equal(DisputeState.Open, failed.State);
+        Assert.Null(failed.PendingRefund);
+        Assert.Equal([DisputeEventTypes.Opened, DisputeEventTypes.RefundFailed], await DisputeEventsOfAsync(payment.Id));
+
+        _channel.RefundAnswers.Enqueue(() => new ChannelResult { Outcome = ChannelOutcome.Succeeded, NativeCode = "10000" });
+        var accepted = await _desk.AcceptAsync(Merchant, dispute.Id, 0, "", CancellationToken.None);
+
+        var refunds = (await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).Refunds;
+        Assert.Equal([RefundState.Failed, RefundState.Succeeded], refunds.Select(r => r.State));
+        Assert.Equal($"{dispute.Id}/refund/2", refunds[1].RequestId);
+        Assert.Equal((DisputeState.Accepted, refunds[1].Id), (accepted.State, Assert.Single(accepted.RefundIds)));
+    }
+
+    /// <summary>The real store, which can "crash" (throw) on the next save, as a process dying before it wrote.</summary>
+    private sealed class CrashingDisputeStore(IDisputeStore inner) : IDisputeStore
+    {
+        public bool CrashNextUpdate { get; set; }
+
+        public Task<bool> TryUpdateAsync(Dispute dispute, long expectedVersion, DisputeEvidenceContent? evidence, DisputePayout? payout, CancellationToken cancellationToken)
+        {
+            if (CrashNextUpdate)
+            {
+                CrashNextUpdate = false;
+                throw new IOException("crashed before the save");
+            }
+            return inner.TryUpdateAsync(dispute, expectedVersion, evidence, payout, cancellationToken);
+        }
+
+        public Task<bool> TryInsertAsync(Dispute dispute, CancellationToken cancellationToken) => inner.TryInsertAsync(dispute, cancellationToken);
+        public Task<Dispute?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+        public Task<Dispute?> FindByAcquirerIdAsync(string acquirerDisputeId, CancellationToken cancellationToken) => inner.FindByAcquirerIdAsync(acquirerDisputeId, cancellationToken);
+        public Task<IReadOnlyList<Dispute>> ListAsync(DisputeFilter filter, DisputeCursor? after, int limit, CancellationToken cancellationToken) =>
+            inner.ListAsync(filter, after, limit, cancellationToken);
+        public Task<IReadOnlyList<Dispute>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) => inner.ListDueAsync(now, limit, cancellationToken);
+        public Task<IReadOnlyList<Dispute>> ListUnresolvedOpenedBeforeAsync(DateTimeOffset openedBefore, int limit, CancellationToken cancellationToken) =>
+            inner.ListUnresolvedOpenedBeforeAsync(openedBefore, limit, cancellationToken);
+        public Task<IReadOnlyList<Dispute>> ListUnpublishedAsync(int limit, CancellationToken cancellationToken) => inner.ListUnpublishedAsync(limit, cancellationToken);
+        public Task MarkPublishedAsync(string disputeId, int through, CancellationToken cancellationToken) => inner.MarkPublishedAsync(disputeId, through, cancellationToken);
+        public Task<IReadOnlyList<DisputePayout>> ListPayoutsAsync(string disputeId, CancellationToken cancellationToken) => inner.ListPayoutsAsync(disputeId, cancellationToken);
+        public Task<byte[]?> GetEvidenceContentAsync(string evidenceId, CancellationToken cancellationToken) => inner.GetEvidenceContentAsync(evidenceId, cancellationToken);
+        public Task<IReadOnlyList<Payment>> ListUnscreenedSuccessesAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+            inner.ListUnscreenedSuccessesAsync(since, limit, cancellationToken);
+        public Task<IReadOnlyList<ScreenedPayment>> CustomerHistoryAsync(string merchantId, string customerId, string excludePaymentId, int limit,
+            CancellationToken cancellationToken) => inner.CustomerHistoryAsync(merchantId, customerId, excludePaymentId, limit, cancellationToken);
+        public Task<bool> RecordScreeningAsync(ScreenedPayment screened, Dispute? opened, CancellationToken cancellationToken) =>
+            inner.RecordScreeningAsync(screened, opened, cancellationToken);
     }
 
     private sealed class NoHttp : IHttpClientFactory
