@@ -169,6 +169,8 @@ public static class ErrorCatalogue
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment must be made in your department's budget currency.");
     public static readonly ErrorCode ApprovalNeedsNoCard = new("PM-3105", "A card payment cannot wait for approval (the gateway keeps card details in memory only): pay by another method, or have the threshold raised.",
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment needs approval and cannot be made by card.");
+    public static readonly ErrorCode ApprovalNeverGiven = new("PM-3106", "The payment needs its group sub-account's approvers and they never approved it (risk control stopped it before it could wait for them): it cannot be paid again or continued. Create a new payment.",
+        StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "This payment needs your organisation's approval. Please start a new payment.");
     public static readonly ErrorCode GroupNotFound = new("PM-6041", "No group has that id.",
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The group could not be found.");
     public static readonly ErrorCode SubAccountNotFound = new("PM-6042", "No group sub-account has that id (customer.account, or the account named).",

@@ -43,6 +43,31 @@ public static class ApprovalTransitions
         return PaymentEventTypes.ApprovalRejected;
     }
 
+    /// <summary>
+    /// The one rule that keeps a booked payment from skipping its approvers: refused unless it needed no approval (none was
+    /// decided at its booking) or every step is approved. Rejected: <c>PM-3102</c>. Never approved (risk control stopped it on
+    /// creation, before it could wait for its approvers): <c>PM-3106</c>. Checked by every pay-again
+    /// (<see cref="PaymentTransitions.EnsurePayable"/>) and by a passed challenge (<see cref="RiskTransitions.Pass"/>); the last
+    /// approval itself moves on only once all steps are approved (<see cref="Approve"/>).
+    /// </summary>
+    public static void EnsureApproved(Payment payment)
+    {
+        if (payment.Approval is not { } approval || ApprovalSteps.AllApproved(approval.Steps))
+        {
+            return;
+        }
+        if (approval.Rejected)
+        {
+            // Paying again would route what its approvers refused.
+            throw new PaymentException(ErrorCatalogue.ApprovalRejected, $"payment {payment.Id} was rejected by its approvers and cannot be paid again");
+        }
+        // Not put before its approvers now: a pay-again is the payer paying now (perhaps by card, which cannot wait), and
+        // AWAITING_APPROVAL is entered only on creation; a new payment waits for them with its own expiry.
+        throw new PaymentException(ErrorCatalogue.ApprovalNeverGiven,
+            $"payment {payment.Id} needs the approval of sub-account {approval.AccountId}'s approvers, who never approved it; create a new payment",
+            metadata: new Dictionary<string, string> { ["payment_id"] = payment.Id, ["account_id"] = approval.AccountId });
+    }
+
     /// <summary>Whether <paramref name="member"/> holds the payment's last step (whose approval needs routing ready).</summary>
     public static bool IsLast(Payment payment, string member) => payment.Approval is { Steps: [.., var last] } && last.Approver == member;
 

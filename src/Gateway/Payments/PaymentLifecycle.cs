@@ -120,7 +120,9 @@ public sealed class PaymentLifecycle
         // A payment booked to a group sub-account: the sub-account checked and the approval decided (its budget is held by the write).
         var booking = await BookAsync(merchantId, command, cancellationToken);
         payment.Group = booking?.Group;
-        if (booking?.Approval is not null && assessment is { Outcome: RiskOutcome.Challenge })
+        // Kept whatever risk control decides: a payment it blocks still needs its approvers, so it is never paid again without them.
+        payment.Approval = booking?.Approval;
+        if (payment.Approval is not null && assessment is { Outcome: RiskOutcome.Challenge })
         {
             // Fail closed: a payment cannot wait for its approvers and for the payer's code at once.
             payment.Risk = assessment = Groups.GroupBookings.ChallengeUnderApproval(assessment);
@@ -129,11 +131,10 @@ public sealed class PaymentLifecycle
         {
             return await CreateUnderRiskAsync(payment, assessment, command, key);
         }
-        if (booking?.Approval is { } approval)
+        if (payment.Approval is not null)
         {
             // Above the sub-account's threshold: written waiting for its approvers; no channel hears of it until the last approves.
             payment.State = PaymentState.AwaitingApproval;
-            payment.Approval = approval;
             await InsertAsync(payment, new PaymentChange(PaymentEventTypes.AwaitingApproval), key?.RecordFor(id, now), cancellationToken);
             signals.Saved(payment, null, PaymentEventTypes.AwaitingApproval);
             Observability.PaymentStateMetrics.Saved(payment, null);
@@ -211,7 +212,7 @@ public sealed class PaymentLifecycle
 
     /// <summary>
     /// Pays a FAILED payment again before it expires, with a new attempt routed afresh (the payer may name another
-    /// method). Idempotent by <paramref name="requestId"/>.
+    /// method). A booked payment above its sub-account's threshold only once its approvers approved it. Idempotent by <paramref name="requestId"/>.
     /// </summary>
     public async Task<Payment> RetryAsync(string merchantId, string id, string? requestId, string? preferredChannel, PaymentCard? card, DateTimeOffset? deadline, CancellationToken cancellationToken,
         PayerContext? payer = null, string? cardFingerprint = null)
@@ -223,8 +224,11 @@ public sealed class PaymentLifecycle
             return await guard.RunAsync(key, async k =>
             {
                 var payment = await GetAsync(id, cancellationToken);
-                var routing = RouteAgain(payment, preferredChannel, card);
                 var now = clock.GetUtcNow();
+                // Refused before risk control or routing hears of it (a payment its approvers never approved: PM-3106); the
+                // transitions check again on the payment as saved.
+                PaymentTransitions.EnsurePayable(payment, now, PaymentState.Failed);
+                var routing = RouteAgain(payment, preferredChannel, card);
                 var assessment = challenges.Assess(new RiskRequest(merchantId, payment.Amount, payment.Customer, payer ?? payment.PayerContext,
                     cardFingerprint ?? payment.Card?.Fingerprint, preferredChannel ?? routing.Candidates[0], payment.Payer, now, id));
                 if (assessment is { Outcome: not RiskOutcome.Allow })

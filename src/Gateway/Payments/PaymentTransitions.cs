@@ -168,7 +168,10 @@ public static class PaymentTransitions
         return Move(payment, PaymentState.Processing, now, PaymentEventTypes.Retried);
     }
 
-    /// <summary>Refused unless the payment is in <paramref name="from"/> (FAILED for a pay-again) and has not expired.</summary>
+    /// <summary>
+    /// Refused unless the payment is in <paramref name="from"/> (FAILED for a pay-again), has not expired, and, booked above its
+    /// sub-account's threshold, was approved (<see cref="Groups.ApprovalTransitions.EnsureApproved"/>).
+    /// </summary>
     internal static void EnsurePayable(Payment payment, DateTimeOffset now, PaymentState from)
     {
         if (payment.State != from)
@@ -179,11 +182,8 @@ public static class PaymentTransitions
         {
             throw new PaymentException(ErrorCatalogue.IllegalTransition, $"payment {payment.Id} expired at {payment.ExpireTime:O} and can no longer be paid");
         }
-        if (payment.Approval is { Rejected: true })
-        {
-            // Paying again would route what its approvers refused.
-            throw new PaymentException(ErrorCatalogue.ApprovalRejected, $"payment {payment.Id} was rejected by its approvers and cannot be paid again");
-        }
+        // A booked payment above its sub-account's threshold is paid again only once its approvers approved it (PM-3102, PM-3106).
+        Groups.ApprovalTransitions.EnsureApproved(payment);
     }
 
     /// <summary>Records that the network confirmed the automatic refund of a duplicate success.</summary>

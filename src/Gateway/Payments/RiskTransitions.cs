@@ -49,7 +49,8 @@ public static class RiskTransitions
 
     /// <summary>
     /// The right code of <paramref name="answered"/> in time: on to routing, with <paramref name="first"/> as the attempt to run.
-    /// Refused when the payment saved meanwhile waits on another challenge, or has another attempt, or has expired.
+    /// Refused when the payment saved meanwhile waits on another challenge, or has another attempt, or has expired, or is a booked
+    /// payment its approvers have not approved.
     /// </summary>
     public static string Pass(Payment payment, VerificationChallenge answered, Attempt first, DateTimeOffset now)
     {
@@ -59,6 +60,8 @@ public static class RiskTransitions
         {
             throw NotWaiting(payment);
         }
+        // A challenge is never a way around a booked payment's approvers.
+        Groups.ApprovalTransitions.EnsureApproved(payment);
         payment.Challenge = null;
         payment.Risk = payment.Risk! with { Challenge = ChallengeState.Passed };
         payment.Attempts.Add(first);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Paygate.Adapters.Errors;
 using Paygate.Gateway.Groups;
 using Paygate.Gateway.Payments;
+using Paygate.Gateway.Risk;
 
 namespace Paygate.Gateway.Tests.Groups;
 
@@ -18,12 +19,12 @@ public sealed class ApprovalTransitionsTests
         return payment;
     }
 
-    private Attempt First(Payment payment) => new()
+    private Attempt First(Payment payment, int number = 1) => new()
     {
         Id = PaymentIds.NewAttemptId(_clock),
-        Number = 1,
+        Number = number,
         Channel = "alipay",
-        Reference = PaymentIds.AttemptReference(payment.Id, 1),
+        Reference = PaymentIds.AttemptReference(payment.Id, number),
         State = AttemptState.Pending,
         CreateTime = _clock.GetUtcNow(),
     };
@@ -78,6 +79,67 @@ public sealed class ApprovalTransitionsTests
         Assert.Equal((PaymentState.Failed, "PM-3102"), (payment.State, payment.Error!.Code));
         AssertRefused(ErrorCatalogue.ApprovalRejected, () => PaymentTransitions.Retry(payment, First(payment), _clock.GetUtcNow()));
         AssertRefused(ErrorCatalogue.ApprovalNotPending, () => ApprovalTransitions.Approve(payment, "mem_a", null, _clock.GetUtcNow()));
+    }
+
+    /// <summary>A booked payment risk control blocked on creation: FAILED with its approval, every step open.</summary>
+    private Payment BlockedUnapproved(params string[] approvers)
+    {
+        var payment = Awaiting(approvers);
+        payment.State = PaymentState.Failed;
+        payment.Error = RiskTransitions.Blocked();
+        payment.Risk = Assessment(RiskOutcome.Block);
+        return payment;
+    }
+
+    private RiskAssessment Assessment(RiskOutcome outcome) => new() { Outcome = outcome, RuleSetVersion = 1, DecideTime = _clock.GetUtcNow() };
+
+    private VerificationChallenge Challenge() => new() { CodeHash = "abc", CodeLength = 6, ExpireTime = _clock.GetUtcNow().AddMinutes(5), AttemptsLeft = 3 };
+
+    [Fact]
+    public void PayAgain_ABlockedPaymentItsApproversNeverApproved_RefusedWithPM3106_WhateverRiskControlSays_NothingChanged()
+    {
+        var payment = BlockedUnapproved("mem_a", "mem_b");
+        var before = PaymentJson.Serialize(payment);
+
+        AssertRefused(ErrorCatalogue.ApprovalNeverGiven, () => PaymentTransitions.Retry(payment, First(payment), _clock.GetUtcNow()));
+        AssertRefused(ErrorCatalogue.ApprovalNeverGiven, () => RiskTransitions.Block(payment, Assessment(RiskOutcome.Block), _clock.GetUtcNow()));
+        AssertRefused(ErrorCatalogue.ApprovalNeverGiven, () => RiskTransitions.Challenge(payment, Assessment(RiskOutcome.Challenge), Challenge(), _clock.GetUtcNow()));
+        // Half approved is not approved.
+        payment.Approval = payment.Approval! with { Steps = [new ApprovalStep("mem_a", ApprovalDecision.Approved, _clock.GetUtcNow()), new ApprovalStep("mem_b")] };
+        before = PaymentJson.Serialize(payment);
+        AssertRefused(ErrorCatalogue.ApprovalNeverGiven, () => PaymentTransitions.Retry(payment, First(payment), _clock.GetUtcNow()));
+
+        Assert.Equal(before, PaymentJson.Serialize(payment));
+        Assert.Equal(PaymentState.Failed, payment.State);
+        Assert.Empty(payment.Attempts);
+    }
+
+    [Fact]
+    public void PayAgain_APaymentItsApproversApproved_ThenFailedAtItsChannel_IsAllowed()
+    {
+        var payment = Awaiting("mem_a");
+        ApprovalTransitions.Approve(payment, "mem_a", First(payment), _clock.GetUtcNow());
+        payment.Attempts[0].State = AttemptState.Failed;
+        payment.State = PaymentState.Failed;
+
+        Assert.Equal(PaymentEventTypes.Retried, PaymentTransitions.Retry(payment, First(payment, 2), _clock.GetUtcNow()));
+        Assert.Equal((PaymentState.Processing, 2), (payment.State, payment.Attempts.Count));
+    }
+
+    [Fact]
+    public void PassedChallenge_OfABookedPaymentItsApproversNeverApproved_RefusedWithPM3106_NoAttempt()
+    {
+        var payment = Awaiting("mem_a");
+        var challenge = Challenge();
+        payment.State = PaymentState.RequiresAction;
+        payment.Challenge = challenge;
+        payment.Risk = Assessment(RiskOutcome.Challenge) with { Challenge = ChallengeState.Pending };
+        var before = PaymentJson.Serialize(payment);
+
+        AssertRefused(ErrorCatalogue.ApprovalNeverGiven, () => RiskTransitions.Pass(payment, challenge, First(payment), _clock.GetUtcNow()));
+
+        Assert.Equal(before, PaymentJson.Serialize(payment));
+        Assert.Empty(payment.Attempts);
     }
 
     [Fact]
