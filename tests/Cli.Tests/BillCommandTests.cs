@@ -10,7 +10,7 @@ public sealed class BillCommandTests(GatewayFixture fixture) : CliTestBase(fixtu
     [Fact]
     public async Task Bill_WritesTheGroupsCsv_WithRefundsAndTotals()
     {
-        var group = "grp_cli" + Guid.NewGuid().ToString("N")[..10];
+        var group = await ReportSeeds.CreateGroupAsync(Gateway.Services, Gateway.MerchantId);
         var at = new DateTimeOffset(2026, 7, 1, 9, 0, 0, TimeSpan.FromHours(8));
         var payments = Enumerable.Range(0, 600).Select(i => ReportSeeds.Payment(Gateway.MerchantId, group, at.AddMinutes(i), amount: 1_000)).ToList();
         ReportSeeds.AddRefund(payments[0], 250);
@@ -33,10 +33,10 @@ public sealed class BillCommandTests(GatewayFixture fixture) : CliTestBase(fixtu
     {
         var file = Path.Combine(Path.GetTempPath(), "paygate-bill-never.csv");
 
-        var unknown = await Merchant("report", "bill", "--group", "grp_nobody", "--month", "2026-07", "--out", file);
-        Assert.Contains("PM-6071", AssertOneLineFailure(unknown, ExitCodes.NotFound));
+        var unknown = await Merchant("report", "bill", "--group", ReportSeeds.UnknownGroupId(), "--month", "2026-07", "--out", file);
+        Assert.Contains("PM-6041", AssertOneLineFailure(unknown, ExitCodes.NotFound));
 
-        var group = "grp_cli" + Guid.NewGuid().ToString("N")[..10];
+        var group = await ReportSeeds.CreateGroupAsync(Gateway.Services, Gateway.MerchantId);
         await ReportSeeds.InsertAsync(Gateway.Store, [ReportSeeds.Payment(Gateway.MerchantId, group, new DateTimeOffset(2026, 7, 1, 9, 0, 0, TimeSpan.FromHours(8)))]);
         var reversed = await Merchant("report", "bill", "--group", group, "--from", "2026-07-31", "--to", "2026-07-01", "--out", file);
         Assert.Contains("PM-6072", AssertOneLineFailure(reversed, ExitCodes.Usage));

@@ -50,8 +50,8 @@ public sealed partial class PaymentHealthCommandTests(GatewayFixture fixture) : 
         using var document = JsonDocument.Parse(json.Out);
         Assert.Equal(24, document.RootElement.GetProperty("byHour").GetArrayLength());
 
-        var unknown = await Merchant("report", "payment-health", "--month", month, "--group", "grp_nobody");
-        Assert.Contains("PM-6071", AssertOneLineFailure(unknown, ExitCodes.NotFound));
+        var unknown = await Merchant("report", "payment-health", "--month", month, "--group", ReportSeeds.UnknownGroupId());
+        Assert.Contains("PM-6041", AssertOneLineFailure(unknown, ExitCodes.NotFound));
         var badMonth = await Merchant("report", "payment-health", "--month", "2026-13");
         Assert.Contains("month", AssertOneLineFailure(badMonth, ExitCodes.Usage));
     }

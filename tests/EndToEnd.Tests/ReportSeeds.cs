@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Paygate.Gateway.Groups;
+using Paygate.Gateway.Merchants;
 using Paygate.Gateway.Payments;
 using Attempt = Paygate.Gateway.Payments.Attempt;
 using GatewayPayment = Paygate.Gateway.Payments.Payment;
@@ -8,11 +11,24 @@ using RoutingDecision = Paygate.Gateway.Routing.RoutingDecision;
 namespace Paygate.EndToEnd.Tests;
 
 /// <summary>
-/// Payments booked to a group, written straight to the gateway's store as the group accounts will create them (Payment.Group
-/// set at creation): the reports' tests read them back through the API.
+/// Payments booked to a group, written straight to the gateway's store as the group accounts create them (Payment.Group set at
+/// creation), to a group created first in the group accounts' own store: the reports' tests read them back through the API.
 /// </summary>
 public static class ReportSeeds
 {
+    /// <summary>A new group of the merchant's, in the gateway's group store (the reports know the groups the group accounts know).</summary>
+    public static async Task<string> CreateGroupAsync(IServiceProvider services, string merchantId)
+    {
+        var clock = services.GetRequiredService<TimeProvider>();
+        var group = new Group(GroupIds.NewGroupId(clock), merchantId, "Acme procurement", clock.GetUtcNow());
+        await services.GetRequiredService<IGroupStore>()
+            .InsertGroupAsync(group, AuditEntry.New(group.CreateTime, "report-tests", GroupAdministration.GroupCreated, group.Id, merchantId), CancellationToken.None);
+        return group.Id;
+    }
+
+    /// <summary>A group id in the groups' shape that no group has.</summary>
+    public static string UnknownGroupId() => GroupIds.NewGroupId(TimeProvider.System);
+
     public static GatewayPayment Payment(string merchantId, string group, DateTimeOffset created, long amount = 10_000, string channel = "alipay", string department = "OPS-01",
         PaymentState state = PaymentState.Succeeded, (long Amount, string Currency, decimal Rate)? converted = null)
     {

@@ -15,8 +15,8 @@ namespace Paygate.EndToEnd.Tests;
 /// <summary>
 /// The ReportService and the bill's CSV download over the real gateway: a group's bill (totals, subtotals, pages, refunds as
 /// negative lines, a converted payment), thousands of rows streamed as CSV, the health report of real payments and of a group's,
-/// and every bad input refused with its field. Payments booked to a group are written to the gateway's store as the group
-/// accounts will write them (Payment.Group set at creation), since the API that books them is built beside this one.
+/// and every bad input refused with its field. Groups are created in the group accounts' store, and payments booked to them are
+/// written to the gateway's store as the group accounts write them (Payment.Group set at creation), at the times a test needs.
 /// </summary>
 public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
@@ -27,7 +27,7 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task GetConsolidatedBill_TotalsSubtotalsAndPagedLines_WithRefundsNegative_AndTheConversionShown()
     {
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         var at = new DateTimeOffset(2026, 10, 5, 10, 0, 0, Beijing);
         var seeded = new List<GatewayPayment>();
         for (var i = 0; i < 23; i++)
@@ -56,6 +56,8 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
         while (token.Length > 0);
 
         Assert.Equal(3, pages);
+        Assert.Empty(page.Totals); // the totals come on the first page only
+        Assert.Empty(page.Subtotals);
         Assert.Equal(seeded.Count + 1, lines.Count);
         Assert.DoesNotContain(lines, l => l.PaymentId == failed.Id || l.PaymentId == outside.Id);
         var refund = Assert.Single(lines, l => l.Kind == BillLine.Types.Kind.Refund);
@@ -64,6 +66,9 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
         Assert.Equal((fx.Id, 100_000L, "CNY", 13_850L, "USD", "0.1385"),
             (converted.PaymentId, converted.AmountMinor, converted.Currency, converted.Conversion.SettlementAmountMinor, converted.Conversion.SettlementCurrency, converted.Conversion.Rate));
 
+        var first = await Reports.GetConsolidatedBillAsync(new GetConsolidatedBillRequest { GroupId = group, Month = "2026-10", PageSize = 10 });
+        Assert.Equal(lines.Take(first.Lines.Count).Select(l => l.PaymentId), first.Lines.Select(l => l.PaymentId));
+        page = first;
         var total = Assert.Single(page.Totals);
         var paid = seeded.Sum(p => p.AmountMinor);
         Assert.Equal(("CNY", paid, 300L, paid - 300, seeded.Count, 1, 1),
@@ -76,7 +81,7 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task BillCsv_ThousandsOfRows_AreStreamed_WithRefundsFxAndTotalsThatAddUp()
     {
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         var at = new DateTimeOffset(2026, 9, 1, 0, 0, 0, Beijing);
         var seeded = Enumerable.Range(0, 3000).Select(i => Seed(group, at.AddSeconds(i * 60), amount: 100 + i)).ToList();
         foreach (var p in seeded.Where((_, i) => i % 100 == 0))
@@ -126,17 +131,34 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     }
 
     [Fact]
+    public async Task GetConsolidatedBill_OfARealGroupWithNoPaymentsYet_IsAnEmptyBill_NotNotFound()
+    {
+        var group = await NewGroupAsync();
+
+        var bill = await Reports.GetConsolidatedBillAsync(new GetConsolidatedBillRequest { GroupId = group, Month = "2026-10" });
+
+        Assert.Equal((group, 0, 0, 0, ""), (bill.GroupId, bill.Lines.Count, bill.Totals.Count, bill.Subtotals.Count, bill.NextPageToken));
+        using var http = new HttpClient { BaseAddress = new Uri(Gateway.HttpBaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Gateway.Credentials.MerchantKey);
+        var csv = await http.GetAsync($"/v1/groups/{group}/bill.csv?month=2026-10");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.StartsWith("kind,time,payment_id", await csv.Content.ReadAsStringAsync());
+        var report = await Reports.GetHealthReportAsync(new GetHealthReportRequest { GroupId = group, Month = "2026-10" });
+        Assert.Equal(0, report.Overall.Total);
+    }
+
+    [Fact]
     public async Task BillCsv_WithoutAKey_OrForAnUnknownGroup_OrAReversedPeriod_IsRefusedAsTheRestApiRefuses()
     {
         using var http = new HttpClient { BaseAddress = new Uri(Gateway.HttpBaseUrl) };
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/v1/groups/grp_x/bill.csv?month=2026-10")).StatusCode);
 
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Gateway.Credentials.MerchantKey);
-        var unknown = await http.GetAsync("/v1/groups/grp_unknown/bill.csv?month=2026-10");
+        var unknown = await http.GetAsync($"/v1/groups/{UnknownGroup()}/bill.csv?month=2026-10");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Contains("PM-6071", await unknown.Content.ReadAsStringAsync());
+        Assert.Contains("PM-6041", await unknown.Content.ReadAsStringAsync());
 
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         await InsertAsync([Seed(group, new DateTimeOffset(2026, 10, 1, 9, 0, 0, Beijing))]);
         var reversed = await http.GetAsync($"/v1/groups/{group}/bill.csv?from=2026-10-31&to=2026-10-01");
         Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
@@ -148,11 +170,14 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task GetConsolidatedBill_BadInput_IsRefusedWithTheField_AndAnotherMerchantsGroupIsNotFound()
     {
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         await InsertAsync([Seed(group, new DateTimeOffset(2026, 10, 1, 9, 0, 0, Beijing))]);
 
-        await AssertRefusedAsync(new() { GroupId = "grp_nobody", Month = "2026-10" }, StatusCode.NotFound, "PM-6071", "group_id");
+        var unknown = UnknownGroup();
+        var (code, info, _) = await RpcErrors.CatchAsync(() => Reports.GetConsolidatedBillAsync(new() { GroupId = unknown, Month = "2026-10" }).ResponseAsync);
+        Assert.Equal((StatusCode.NotFound, "PM-6041", unknown), (code, info.Reason, info.Metadata["group_id"]));
         await AssertRefusedAsync(new() { GroupId = "not-a-group", Month = "2026-10" }, StatusCode.InvalidArgument, "PM-6001", "group_id");
+        await AssertRefusedAsync(new() { GroupId = "grp_nobody", Month = "2026-10" }, StatusCode.InvalidArgument, "PM-6001", "group_id");
         await AssertRefusedAsync(new() { GroupId = group, Month = "2026-13" }, StatusCode.InvalidArgument, "PM-6072", "month");
         await AssertRefusedAsync(new() { GroupId = group, FromDate = "2026-10-31", ToDate = "2026-10-01" }, StatusCode.InvalidArgument, "PM-6072", "to_date");
         await AssertRefusedAsync(new() { GroupId = group, FromDate = "2025-01-01", ToDate = "2026-10-01" }, StatusCode.InvalidArgument, "PM-6072", "to_date");
@@ -162,10 +187,10 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
         var merchant = await admin.CreateMerchantAsync(new CreateMerchantRequest { Name = "Other " + Guid.NewGuid().ToString("N")[..6] });
         var key = await admin.CreateApiKeyAsync(new CreateApiKeyRequest { MerchantId = merchant.Id, Description = "reports test" });
         var theirs = new ReportService.ReportServiceClient(ApiCredentials.WithKey(Gateway.Channel, key.Secret));
-        var (code, info, bad) = await RpcErrors.CatchAsync(() => theirs.GetConsolidatedBillAsync(new GetConsolidatedBillRequest { GroupId = group, Month = "2026-10" }).ResponseAsync);
-        Assert.Equal((StatusCode.NotFound, "PM-6071", "group_id"), (code, info.Reason, bad!.FieldViolations.Single().Field));
+        (code, info, _) = await RpcErrors.CatchAsync(() => theirs.GetConsolidatedBillAsync(new GetConsolidatedBillRequest { GroupId = group, Month = "2026-10" }).ResponseAsync);
+        Assert.Equal((StatusCode.NotFound, "PM-6041", group), (code, info.Reason, info.Metadata["group_id"]));
         (code, info, _) = await RpcErrors.CatchAsync(() => theirs.GetHealthReportAsync(new GetHealthReportRequest { GroupId = group, Month = "2026-10" }).ResponseAsync);
-        Assert.Equal((StatusCode.NotFound, "PM-6071"), (code, info.Reason));
+        Assert.Equal((StatusCode.NotFound, "PM-6041"), (code, info.Reason));
         (code, info, _) = await RpcErrors.CatchAsync(() => new ReportService.ReportServiceClient(Gateway.Operator)
             .GetHealthReportAsync(new GetHealthReportRequest { Month = "2026-10" }).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, code);
@@ -195,7 +220,7 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task GetHealthReport_OfAGroup_SuggestsTheBetterChannelWhereOneFell_AndForecastsFromTheTrend()
     {
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         var seeded = new List<GatewayPayment>();
         // August 10, September 20, October 30 payments: a linear trend forecasts 40 for November.
         seeded.AddRange(Enumerable.Range(0, 10).Select(i => Seed(group, new DateTimeOffset(2026, 8, 3, 10, i, 0, Beijing))));
@@ -226,7 +251,9 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
         Assert.Equal(field, Assert.Single(bad!.FieldViolations).Field);
     }
 
-    private static string NewGroup() => "grp_" + Guid.NewGuid().ToString("N")[..12];
+    private Task<string> NewGroupAsync() => ReportSeeds.CreateGroupAsync(Gateway.Services, Gateway.MerchantId);
+
+    private static string UnknownGroup() => ReportSeeds.UnknownGroupId();
 
     private static long ParseCny(string amount) => long.Parse(amount.Replace(".", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
 

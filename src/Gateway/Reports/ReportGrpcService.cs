@@ -25,7 +25,8 @@ public sealed class ReportGrpcService(ConsolidatedBills bills, HealthReports hea
         var period = bills.Period(request.Month, request.FromDate, request.ToDate);
         await payments.EnsureGroupAsync(merchantId, request.GroupId, context.CancellationToken);
         var after = BillPageTokens.Decode(request.PageToken, merchantId, request.GroupId, period);
-        var totals = await bills.TotalsAsync(merchantId, request.GroupId, period, context.CancellationToken);
+        // The totals walk the whole period: on the first page only, so that paging through a bill reads it once more, not once a page.
+        var totals = after is null ? await bills.TotalsAsync(merchantId, request.GroupId, period, context.CancellationToken) : new BillTotals();
         var (lines, next) = await bills.PageAsync(merchantId, request.GroupId, period, after, request.PageSize == 0 ? DefaultPageSize : request.PageSize,
             context.CancellationToken);
         return new ConsolidatedBill

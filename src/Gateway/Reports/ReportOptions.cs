@@ -8,10 +8,10 @@ public sealed class ReportOptions
     public const string Section = "Reports";
 
     /// <summary>
-    /// The report time zone's offset from UTC: days, months and hours of the day are read in it. A fixed offset, not a zone
-    /// name, so that a report does not depend on the host's time-zone data (China, the default, keeps no daylight saving).
+    /// The report time zone's offset from UTC: days, months and hours of the day are read in it. It is the business time zone
+    /// (<see cref="BusinessTime"/>), not a setting of its own, so that a bill's month is the budgets' month.
     /// </summary>
-    public TimeSpan UtcOffset { get; set; } = TimeSpan.FromHours(8);
+    public TimeSpan UtcOffset => BusinessTime.Offset;
 
     /// <summary>The public-holiday calendar (see <see cref="HolidayCalendar"/>); the shipped one is China's.</summary>
     public string HolidayCalendarPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "holidays-cn.txt");

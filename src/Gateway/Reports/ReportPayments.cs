@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
-using Paygate.Adapters.Errors;
+using Paygate.Gateway.Groups;
 using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Reports;
@@ -9,7 +9,7 @@ namespace Paygate.Gateway.Reports;
 /// The payments a bill or report covers, read from the store a page at a time (keyset on creation time and id), so that a
 /// period of any size is walked in constant memory. Always scoped to one merchant: a group is read as that merchant's.
 /// </summary>
-public sealed class ReportPayments(IPaymentStore store, IOptions<ReportOptions> options)
+public sealed class ReportPayments(IPaymentStore store, GroupAdministration groups, IOptions<ReportOptions> options)
 {
     /// <summary>The merchant's payments (only <paramref name="groupId"/>'s when given) created in the period, oldest first, after <paramref name="after"/>.</summary>
     public async IAsyncEnumerable<Payment> ReadAsync(string merchantId, string? groupId, ReportPeriod period, PageCursor? after,
@@ -37,23 +37,16 @@ public sealed class ReportPayments(IPaymentStore store, IOptions<ReportOptions> 
         store.CountCreatedBetweenAsync(merchantId, groupId, period.Start, period.End, cancellationToken);
 
     /// <summary>
-    /// Checks that <paramref name="groupId"/> is one of the merchant's groups: that a payment of the merchant's was booked to it.
-    /// Unknown groups and other merchants' groups are the same NOT_FOUND (PM-6071), so that a group id reveals nothing.
+    /// Checks that <paramref name="groupId"/> is one of the merchant's groups, through the group accounts' own lookup: a group
+    /// with no payments yet has an (empty) bill. An id not in the groups' shape is INVALID_ARGUMENT; an unknown group and another
+    /// merchant's group are the same NOT_FOUND (PM-6041, as everywhere else), so that a group id reveals nothing.
     /// </summary>
     public async Task EnsureGroupAsync(string merchantId, string groupId, CancellationToken cancellationToken)
     {
-        if (!LooksLikeGroupId(groupId))
+        if (!GroupIds.HasShape(groupId, GroupIds.GroupPrefix))
         {
             throw PaymentException.InvalidField("group_id", "must be a group id (grp_...)");
         }
-        var any = await store.ListCreatedBetweenAsync(merchantId, groupId, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), null, 1, cancellationToken);
-        if (any.Count == 0)
-        {
-            throw new PaymentException(ErrorCatalogue.ReportGroupNotFound, $"no group {groupId}", [new FieldViolation("group_id", "no such group")]);
-        }
+        await groups.GetGroupAsync(merchantId, groupId, cancellationToken);
     }
-
-    /// <summary>A group id as the API shows them: <c>grp_</c> and up to 60 letters, digits, <c>_</c> or <c>-</c>.</summary>
-    public static bool LooksLikeGroupId(string value) =>
-        value.StartsWith("grp_", StringComparison.Ordinal) && value.Length is > 4 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 }
