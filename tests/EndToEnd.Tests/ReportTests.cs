@@ -15,8 +15,9 @@ namespace Paygate.EndToEnd.Tests;
 /// <summary>
 /// The ReportService and the bill's CSV download over the real gateway: a group's bill (totals, subtotals, pages, refunds as
 /// negative lines, a converted payment), thousands of rows streamed as CSV, the health report of real payments and of a group's,
-/// and every bad input refused with its field. Payments booked to a group are written to the gateway's store as the group
-/// accounts will write them (Payment.Group set at creation), since the API that books them is built beside this one.
+/// and every bad input refused with its field. The groups are real (made through GroupService); their payments are written to the
+/// gateway's store with Payment.Group set, for what the API cannot make at will (past months, thousands of rows, FX, failures).
+/// <see cref="GroupBillTests"/> makes a group's payments through the API itself.
 /// </summary>
 public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
@@ -27,7 +28,7 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task GetConsolidatedBill_TotalsSubtotalsAndPagedLines_WithRefundsNegative_AndTheConversionShown()
     {
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         var at = new DateTimeOffset(2026, 10, 5, 10, 0, 0, Beijing);
         var seeded = new List<GatewayPayment>();
         for (var i = 0; i < 23; i++)
@@ -76,7 +77,7 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task BillCsv_ThousandsOfRows_AreStreamed_WithRefundsFxAndTotalsThatAddUp()
     {
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         var at = new DateTimeOffset(2026, 9, 1, 0, 0, 0, Beijing);
         var seeded = Enumerable.Range(0, 3000).Select(i => Seed(group, at.AddSeconds(i * 60), amount: 100 + i)).ToList();
         foreach (var p in seeded.Where((_, i) => i % 100 == 0))
@@ -136,7 +137,7 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("PM-6071", await unknown.Content.ReadAsStringAsync());
 
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         await InsertAsync([Seed(group, new DateTimeOffset(2026, 10, 1, 9, 0, 0, Beijing))]);
         var reversed = await http.GetAsync($"/v1/groups/{group}/bill.csv?from=2026-10-31&to=2026-10-01");
         Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
@@ -148,7 +149,7 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task GetConsolidatedBill_BadInput_IsRefusedWithTheField_AndAnotherMerchantsGroupIsNotFound()
     {
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         await InsertAsync([Seed(group, new DateTimeOffset(2026, 10, 1, 9, 0, 0, Beijing))]);
 
         await AssertRefusedAsync(new() { GroupId = "grp_nobody", Month = "2026-10" }, StatusCode.NotFound, "PM-6071", "group_id");
@@ -195,7 +196,7 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task GetHealthReport_OfAGroup_SuggestsTheBetterChannelWhereOneFell_AndForecastsFromTheTrend()
     {
-        var group = NewGroup();
+        var group = await NewGroupAsync();
         var seeded = new List<GatewayPayment>();
         // August 10, September 20, October 30 payments: a linear trend forecasts 40 for November.
         seeded.AddRange(Enumerable.Range(0, 10).Select(i => Seed(group, new DateTimeOffset(2026, 8, 3, 10, i, 0, Beijing))));
@@ -226,7 +227,9 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
         Assert.Equal(field, Assert.Single(bad!.FieldViolations).Field);
     }
 
-    private static string NewGroup() => "grp_" + Guid.NewGuid().ToString("N")[..12];
+    /// <summary>A real group of the merchant's (the bills find only those), made through GroupService.</summary>
+    private async Task<string> NewGroupAsync() =>
+        (await new GroupService.GroupServiceClient(Gateway.Merchant).CreateGroupAsync(new CreateGroupRequest { DisplayName = "ACME " + Guid.NewGuid().ToString("N")[..6] })).Id;
 
     private static long ParseCny(string amount) => long.Parse(amount.Replace(".", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
 

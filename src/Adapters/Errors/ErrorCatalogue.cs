@@ -130,7 +130,7 @@ public static class ErrorCatalogue
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The rule set could not be found.");
     public static readonly ErrorCode RiskIndicatorsNotKept = new("PM-6033", "This gateway does not keep risk indicators.",
         StatusCode.FailedPrecondition, ErrorDecision.DoNotRetry, "The request is not possible on this gateway.");
-    public static readonly ErrorCode ReportGroupNotFound = new("PM-6071", "No group of the caller's has that id (a group is known to reports once a payment was booked to it).",
+    public static readonly ErrorCode ReportGroupNotFound = new("PM-6071", "No group of the caller's has that id.",
         StatusCode.NotFound, ErrorDecision.DoNotRetry, "The group could not be found.");
     public static readonly ErrorCode ReportPeriodInvalid = new("PM-6072", "The report period is malformed, reversed or longer than allowed (a month as YYYY-MM, days as YYYY-MM-DD).",
         StatusCode.InvalidArgument, ErrorDecision.DoNotRetry, "The report period is invalid.");

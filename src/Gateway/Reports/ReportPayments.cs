@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Paygate.Adapters.Errors;
+using Paygate.Gateway.Groups;
 using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Reports;
@@ -9,7 +10,7 @@ namespace Paygate.Gateway.Reports;
 /// The payments a bill or report covers, read from the store a page at a time (keyset on creation time and id), so that a
 /// period of any size is walked in constant memory. Always scoped to one merchant: a group is read as that merchant's.
 /// </summary>
-public sealed class ReportPayments(IPaymentStore store, IOptions<ReportOptions> options)
+public sealed class ReportPayments(IPaymentStore store, IGroupStore groups, IOptions<ReportOptions> options)
 {
     /// <summary>The merchant's payments (only <paramref name="groupId"/>'s when given) created in the period, oldest first, after <paramref name="after"/>.</summary>
     public async IAsyncEnumerable<Payment> ReadAsync(string merchantId, string? groupId, ReportPeriod period, PageCursor? after,
@@ -37,8 +38,9 @@ public sealed class ReportPayments(IPaymentStore store, IOptions<ReportOptions> 
         store.CountCreatedBetweenAsync(merchantId, groupId, period.Start, period.End, cancellationToken);
 
     /// <summary>
-    /// Checks that <paramref name="groupId"/> is one of the merchant's groups: that a payment of the merchant's was booked to it.
-    /// Unknown groups and other merchants' groups are the same NOT_FOUND (PM-6071), so that a group id reveals nothing.
+    /// Checks that <paramref name="groupId"/> is one of the merchant's groups (<see cref="IGroupStore"/>): a group with no payment
+    /// yet has an empty bill. Unknown groups and other merchants' groups are the same NOT_FOUND (PM-6071), so that a group id
+    /// reveals nothing.
     /// </summary>
     public async Task EnsureGroupAsync(string merchantId, string groupId, CancellationToken cancellationToken)
     {
@@ -46,8 +48,8 @@ public sealed class ReportPayments(IPaymentStore store, IOptions<ReportOptions> 
         {
             throw PaymentException.InvalidField("group_id", "must be a group id (grp_...)");
         }
-        var any = await store.ListCreatedBetweenAsync(merchantId, groupId, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), null, 1, cancellationToken);
-        if (any.Count == 0)
+        var group = await groups.GetGroupAsync(groupId, cancellationToken);
+        if (group is null || group.MerchantId != merchantId)
         {
             throw new PaymentException(ErrorCatalogue.ReportGroupNotFound, $"no group {groupId}", [new FieldViolation("group_id", "no such group")]);
         }
