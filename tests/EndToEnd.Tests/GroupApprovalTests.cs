@@ -77,6 +77,39 @@ public sealed class GroupApprovalTests(GatewayFixture fixture) : IClassFixture<G
     }
 
     [Fact]
+    public async Task RetryPayment_OfAFailedBookedPayment_OverTheBudget_RefusedWithPM3101_AndUnchanged()
+    {
+        var group = await Groups.CreateGroupAsync(new CreateGroupRequest { DisplayName = "ACME Cards" });
+        var account = await Groups.CreateSubAccountAsync(new CreateSubAccountRequest
+        {
+            GroupId = group.Id,
+            DepartmentCode = "OPS",
+            BudgetCurrency = "USD",
+            BudgetMinor = 20_000,
+        });
+        var declinedRequest = GatewayUnderTest.CardRequest("4000000000000002", amount: 12_000);
+        declinedRequest.Customer.Account = account.Id;
+        var declined = await Gateway.Payments.CreatePaymentAsync(declinedRequest);
+        Assert.Equal(Payment.Types.State.Failed, declined.State);
+        var paidRequest = GatewayUnderTest.CardRequest(amount: 10_000);
+        paidRequest.Customer.Account = account.Id;
+        Assert.Equal(Payment.Types.State.Succeeded, (await Gateway.Payments.CreatePaymentAsync(paidRequest)).State);
+
+        // Paid again, the failed one would count again: 10,000 + 12,000 is over the 20,000 budget.
+        var (code, info, _) = await RpcErrors.CatchAsync(() => Gateway.Payments.RetryPaymentAsync(new RetryPaymentRequest
+        {
+            Id = declined.Id,
+            RequestId = Guid.NewGuid().ToString(),
+            PaymentMethod = new PaymentMethod { Card = new CardDetails { Number = "4242424242424242", ExpMonth = 12, ExpYear = 2031, Cvc = "123" } },
+        }).ResponseAsync);
+
+        Assert.Equal((StatusCode.FailedPrecondition, "PM-3101"), (code, info.Reason));
+        Assert.Equal(("10000", "20000"), (info.Metadata["used_minor"], info.Metadata["budget_minor"]));
+        Assert.Equal(declined, await Gateway.Payments.GetPaymentAsync(new GetPaymentRequest { Id = declined.Id }));
+        Assert.Equal(10_000, (await Groups.GetSubAccountAsync(new GetSubAccountRequest { Id = account.Id })).UsedMinor);
+    }
+
+    [Fact]
     public async Task CreatePayment_UnknownOrAnotherMerchantsAccount_NotFoundPM6042_NothingWritten()
     {
         var before = (await Gateway.Payments.ListPaymentsAsync(new ListPaymentsRequest { PageSize = 1 })).Payments.FirstOrDefault()?.Id;

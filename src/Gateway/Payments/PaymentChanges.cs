@@ -27,7 +27,11 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
     private static PaymentException NotFound(string id) =>
         new(Adapters.Errors.ErrorCatalogue.PaymentNotFound, $"no payment has id {id}", metadata: new Dictionary<string, string> { ["payment_id"] = id });
 
-    /// <summary>Loads, changes and saves a payment (null from <paramref name="change"/>: nothing to save), with the operation's idempotency key if any.</summary>
+    /// <summary>
+    /// Loads, changes and saves a payment (null from <paramref name="change"/>: nothing to save), with the operation's idempotency key if any.
+    /// A booked payment that would count against its budget again (paid again after failing) and does not fit in it is refused by
+    /// the store in the same write (<c>PM-3101</c>, nothing written).
+    /// </summary>
     public async Task<Payment> MutateAsync(string paymentId, Func<Payment, PaymentChange?> change, IdempotencyRecord? idempotency)
     {
         while (true)
@@ -39,7 +43,16 @@ public sealed class PaymentChanges(IPaymentStore store, ChannelRegistry channels
             {
                 return payment;
             }
-            if (await store.TryUpdateAsync(payment, expected, recorded, idempotency, CancellationToken.None))
+            bool saved;
+            try
+            {
+                saved = await store.TryUpdateAsync(payment, expected, recorded, idempotency, CancellationToken.None);
+            }
+            catch (Groups.BudgetExceededException over)
+            {
+                throw over.ToPaymentException();
+            }
+            if (saved)
             {
                 signals.Saved(payment, before, recorded.Type);
                 PaymentStateMetrics.Saved(payment, before);

@@ -8,7 +8,8 @@ namespace Paygate.Gateway.Storage.Postgres;
 
 /// <summary>
 /// Groups in the shared database (schema v6). A payment's budget hold is written with the payment, in its transaction, after
-/// locking its sub-account's row (<see cref="HoldAsync"/>).
+/// locking its sub-account's row (<see cref="HoldAsync"/>); a payment that counts again (paid again) is checked the same way in its
+/// update's transaction (<see cref="FitAsync"/>).
 /// </summary>
 public sealed class PostgresGroupStore(PostgresDatabase database) : IGroupStore
 {
@@ -66,40 +67,54 @@ public sealed class PostgresGroupStore(PostgresDatabase database) : IGroupStore
             ("g", groupId), ("after", afterId ?? ""), ("limit", limit)), cancellationToken);
 
     public Task<long> UsedAsync(string accountId, string period, CancellationToken cancellationToken) =>
-        database.ReadAsync(connection => UsedAsync(connection, null, accountId, period, cancellationToken), cancellationToken);
+        database.ReadAsync(connection => UsedAsync(connection, null, accountId, period, "", cancellationToken), cancellationToken);
 
-    /// <summary>What counts against the sub-account's budget in the period (<see cref="BudgetHold"/>).</summary>
-    internal static async Task<long> UsedAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string accountId, string period, CancellationToken cancellationToken) =>
-        Convert.ToInt64(await ScalarAsync(connection, tx, BudgetHold.UsedSql("@"), cancellationToken, ("acc", accountId), ("period", period)),
+    /// <summary>What counts against the sub-account's budget in the period besides payment <paramref name="exceptPaymentId"/> (<see cref="BudgetHold"/>).</summary>
+    internal static async Task<long> UsedAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string accountId, string period, string exceptPaymentId,
+        CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, tx, BudgetHold.UsedSql("@"), cancellationToken, ("acc", accountId), ("period", period), ("pid", exceptPaymentId)),
             System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Checks a new booked payment against its sub-account's budget in the payment's transaction, after locking the sub-account's
-    /// row (<c>FOR UPDATE</c>: payments for one sub-account from any instance are decided one after the other, each seeing what was
-    /// committed before it, and the lock is held until the payment's commit); throws <see cref="BudgetExceededException"/> when it
-    /// does not fit. Returns the hold's insert, for the payment's batch.
+    /// Checks a new booked payment against its sub-account's budget in the payment's transaction (<see cref="FitAsync"/>); returns the
+    /// hold's insert, for the payment's batch.
     /// </summary>
     internal static async Task<NpgsqlBatchCommand> HoldAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Payment payment, CancellationToken cancellationToken)
+    {
+        if (BudgetHold.MustFit(payment.State))
+        {
+            await FitAsync(connection, tx, payment, cancellationToken);
+        }
+        var insert = new NpgsqlBatchCommand("INSERT INTO budget_holds (payment_id, account_id, period, amount_minor, create_time) VALUES (@pid, @acc, @period, @amount, @t)");
+        insert.Parameters.AddWithValue("pid", payment.Id);
+        insert.Parameters.AddWithValue("acc", payment.Group!.AccountId);
+        insert.Parameters.AddWithValue("period", BudgetPeriod.Of(payment.CreateTime));
+        insert.Parameters.AddWithValue("amount", payment.AmountMinor);
+        insert.Parameters.AddWithValue("t", payment.CreateTime.ToUnixTimeMilliseconds());
+        return insert;
+    }
+
+    /// <summary>
+    /// Checks that a booked payment's amount fits in its sub-account's budget for its period with what else counts, in the payment's
+    /// transaction: on its creation (<see cref="HoldAsync"/>), and when it counts again (<see cref="BudgetHold.MustFitAgain"/>). The
+    /// sub-account's row is locked first (<c>FOR UPDATE</c>, held until the payment's commit), so payments for one sub-account from
+    /// any instance are decided one after the other, each seeing what was committed before it. Throws
+    /// <see cref="BudgetExceededException"/> when it does not fit.
+    /// </summary>
+    internal static async Task FitAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Payment payment, CancellationToken cancellationToken)
     {
         var booking = payment.Group!;
         var period = BudgetPeriod.Of(payment.CreateTime);
         var account = (await QueryAsync(connection, tx, "SELECT budget_minor, budget_currency FROM group_accounts WHERE id = @acc FOR UPDATE",
             r => (Budget: r.GetInt64(0), Currency: r.GetString(1)), cancellationToken, ("acc", booking.AccountId))).SingleOrDefault();
-        if (BudgetHold.MustFit(payment.State) && account.Budget > 0)
+        if (account.Budget > 0)
         {
-            var used = await UsedAsync(connection, tx, booking.AccountId, period, cancellationToken);
+            var used = await UsedAsync(connection, tx, booking.AccountId, period, payment.Id, cancellationToken);
             if (used > account.Budget - payment.AmountMinor)
             {
                 throw new BudgetExceededException(booking.AccountId, period, account.Currency, account.Budget, used, payment.AmountMinor);
             }
         }
-        var insert = new NpgsqlBatchCommand("INSERT INTO budget_holds (payment_id, account_id, period, amount_minor, create_time) VALUES (@pid, @acc, @period, @amount, @t)");
-        insert.Parameters.AddWithValue("pid", payment.Id);
-        insert.Parameters.AddWithValue("acc", booking.AccountId);
-        insert.Parameters.AddWithValue("period", period);
-        insert.Parameters.AddWithValue("amount", payment.AmountMinor);
-        insert.Parameters.AddWithValue("t", payment.CreateTime.ToUnixTimeMilliseconds());
-        return insert;
     }
 
     public Task InsertBudgetChangeAsync(BudgetChange change, AuditEntry audit, CancellationToken cancellationToken) =>

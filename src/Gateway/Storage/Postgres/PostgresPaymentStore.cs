@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Paygate.Gateway.Groups;
 using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Postgres.PostgresDatabase;
 
@@ -61,6 +62,19 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
         var row = new PaymentRow(payment, expectedVersion + 1, _payerQueries, "");
         var saved = await database.WriteAsync(async (connection, tx) =>
         {
+            // A booked payment that would count against its budget again (paid again after failing) must fit in it, decided in this
+            // transaction like a new one; what it was at the expected version says whether it counted already (read before the
+            // update, which can only succeed on that same version; none: it moved on, and the update would fail).
+            PaymentState? stored = null;
+            if (payment.Group is not null && BudgetHold.MaySpendAgain(payment.State))
+            {
+                stored = (await QueryAsync(connection, tx, "SELECT state FROM payments WHERE id = @id AND version = @expected", r => (PaymentState?)r.GetInt32(0),
+                    cancellationToken, ("id", payment.Id), ("expected", expectedVersion))).SingleOrDefault();
+                if (stored is null)
+                {
+                    return false;
+                }
+            }
             // The version check first, alone: its answer decides whether anything else is written. It is the transaction's
             // first write, so a later change of this payment (which must read this one's version) always commits after it.
             var changed = await ExecuteAsync(connection, tx, """
@@ -71,6 +85,11 @@ public sealed class PostgresPaymentStore(PostgresDatabase database, PostgresEven
             if (changed == 0)
             {
                 return false;
+            }
+            if (stored is { } before && BudgetHold.MustFitAgain(before, payment.State))
+            {
+                // Over budget: throws, and the transaction is rolled back with the update.
+                await PostgresGroupStore.FitAsync(connection, tx, payment, cancellationToken);
             }
             await using var batch = new NpgsqlBatch(connection, tx);
             if (idempotency is not null)

@@ -8,7 +8,8 @@ namespace Paygate.Gateway.Storage.Sqlite;
 
 /// <summary>
 /// Groups in the embedded database (schema v15). A payment's budget hold is written with the payment, in its unit of the single
-/// writer (<see cref="Hold"/>), so two payments at once are decided one after the other.
+/// writer (<see cref="Hold"/>), so two payments at once are decided one after the other; a payment that counts again (paid again)
+/// is checked the same way in its update's unit (<see cref="Fit"/>).
 /// </summary>
 public sealed class SqliteGroupStore(SqliteDatabase database) : IGroupStore
 {
@@ -64,11 +65,12 @@ public sealed class SqliteGroupStore(SqliteDatabase database) : IGroupStore
             ("$g", groupId), ("$after", afterId ?? ""), ("$limit", limit))));
 
     public Task<long> UsedAsync(string accountId, string period, CancellationToken cancellationToken) =>
-        Task.FromResult(database.Read(connection => Used(connection, null, accountId, period)));
+        Task.FromResult(database.Read(connection => Used(connection, null, accountId, period, "")));
 
-    /// <summary>What counts against the sub-account's budget in the period (<see cref="BudgetHold"/>).</summary>
-    internal static long Used(SqliteConnection connection, SqliteTransaction? tx, string accountId, string period) =>
-        Convert.ToInt64(Scalar(connection, tx, BudgetHold.UsedSql("$"), ("$acc", accountId), ("$period", period)), System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>What counts against the sub-account's budget in the period besides payment <paramref name="exceptPaymentId"/> (<see cref="BudgetHold"/>).</summary>
+    internal static long Used(SqliteConnection connection, SqliteTransaction? tx, string accountId, string period, string exceptPaymentId) =>
+        Convert.ToInt64(Scalar(connection, tx, BudgetHold.UsedSql("$"), ("$acc", accountId), ("$period", period), ("$pid", exceptPaymentId)),
+            System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Holds a new booked payment's amount against its sub-account's budget, in the payment's unit (the single writer decides one
@@ -76,20 +78,33 @@ public sealed class SqliteGroupStore(SqliteDatabase database) : IGroupStore
     /// </summary>
     internal static void Hold(SqliteConnection connection, SqliteTransaction tx, Payment payment)
     {
+        if (BudgetHold.MustFit(payment.State))
+        {
+            Fit(connection, tx, payment);
+        }
+        Execute(connection, tx, "INSERT INTO budget_holds (payment_id, account_id, period, amount_minor, create_time) VALUES ($pid, $acc, $period, $amount, $t)",
+            ("$pid", payment.Id), ("$acc", payment.Group!.AccountId), ("$period", BudgetPeriod.Of(payment.CreateTime)), ("$amount", payment.AmountMinor),
+            ("$t", payment.CreateTime.ToUnixTimeMilliseconds()));
+    }
+
+    /// <summary>
+    /// Checks, in the payment's unit, that a booked payment's amount fits in its sub-account's budget for its period with what else
+    /// counts: on its creation (<see cref="Hold"/>), and when it counts again (<see cref="BudgetHold.MustFitAgain"/>). Throws
+    /// <see cref="BudgetExceededException"/> when it does not, which rolls the unit back.
+    /// </summary>
+    internal static void Fit(SqliteConnection connection, SqliteTransaction tx, Payment payment)
+    {
         var booking = payment.Group!;
         var period = BudgetPeriod.Of(payment.CreateTime);
-        if (BudgetHold.MustFit(payment.State)
-            && Query(connection, tx, "SELECT budget_minor, budget_currency FROM group_accounts WHERE id = $acc", r => (r.GetInt64(0), r.GetString(1)), ("$acc", booking.AccountId))
+        if (Query(connection, tx, "SELECT budget_minor, budget_currency FROM group_accounts WHERE id = $acc", r => (r.GetInt64(0), r.GetString(1)), ("$acc", booking.AccountId))
                 .SingleOrDefault() is ( > 0 and var budget, var currency))
         {
-            var used = Used(connection, tx, booking.AccountId, period);
+            var used = Used(connection, tx, booking.AccountId, period, payment.Id);
             if (used > budget - payment.AmountMinor)
             {
                 throw new BudgetExceededException(booking.AccountId, period, currency, budget, used, payment.AmountMinor);
             }
         }
-        Execute(connection, tx, "INSERT INTO budget_holds (payment_id, account_id, period, amount_minor, create_time) VALUES ($pid, $acc, $period, $amount, $t)",
-            ("$pid", payment.Id), ("$acc", booking.AccountId), ("$period", period), ("$amount", payment.AmountMinor), ("$t", payment.CreateTime.ToUnixTimeMilliseconds()));
     }
 
     public Task InsertBudgetChangeAsync(BudgetChange change, AuditEntry audit, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Paygate.Gateway.Groups;
 using Paygate.Gateway.Payments;
 using static Paygate.Gateway.Storage.Sqlite.SqliteDatabase;
 
@@ -53,6 +54,12 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
         var row = new PaymentRow(payment, expectedVersion + 1, _payerQueries, "$");
         var saved = await database.WriteAsync((connection, tx) =>
         {
+            // A booked payment that would count against its budget again (paid again after failing) must fit in it, decided in this
+            // unit like a new one; what it was before this change says whether it counted already.
+            var stored = payment.Group is not null && BudgetHold.MaySpendAgain(payment.State)
+                ? Query(connection, tx, "SELECT state FROM payments WHERE id = $id AND version = $expected", r => (PaymentState?)r.GetInt32(0),
+                    ("$id", payment.Id), ("$expected", expectedVersion)).SingleOrDefault()
+                : null;
             var changed = Execute(connection, tx, """
                 UPDATE payments SET state = $state, update_time = $ut, open_attempt = $open, pending_refund = $refund, version = $version, body = $body, next_check_time = 0,
                     payer_query_time = $payer
@@ -63,6 +70,11 @@ public sealed class SqlitePaymentStore(SqliteDatabase database, IOptions<Payment
                 // Someone saved it meanwhile: whatever this process remembers of it may be old, the file is right.
                 database.RecentPayments.Forget(payment.Id);
                 return false;
+            }
+            if (stored is { } before && BudgetHold.MustFitAgain(before, payment.State))
+            {
+                // Over budget: throws, and the unit's rollback takes the update back.
+                SqliteGroupStore.Fit(connection, tx, payment);
             }
             // After the update: a key already taken throws, and the unit's rollback takes the update back too.
             if (idempotency is not null && !TryInsertIdempotency(connection, tx, idempotency))

@@ -104,6 +104,78 @@ public sealed class GroupStoreContractTests
         Assert.Equal(0, await stores.Groups.UsedAsync(account.Id, "2026-12", CancellationToken.None));
     }
 
+    private static Task<bool> MoveAsync(IPaymentStore store, Payment payment, PaymentState to)
+    {
+        payment.State = to;
+        return store.TryUpdateAsync(payment, payment.Version, new PaymentChange(PaymentEventTypes.Retried), null, CancellationToken.None);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task UpdateBooked_CountingAgainFromFailed_IsCheckedInItsWrite_AndOverBudgetWritesNothing(string provider)
+    {
+        await using var stores = await TestStores.OpenAsync(provider, _clock);
+        var account = await AccountAsync(stores.Groups, budget: 5_000);
+        var failed = Booked(account, 3_000, PaymentState.Failed);
+        await InsertAsync(stores.Payments, failed);
+        var big = Booked(account, 4_500);
+        await InsertAsync(stores.Payments, big);
+
+        // Paid again (PROCESSING) or challenged on paying again (REQUIRES_ACTION): it would count again, and 4,500 + 3,000 > 5,000.
+        foreach (var to in new[] { PaymentState.Processing, PaymentState.RequiresAction })
+        {
+            var payment = (await stores.Payments.GetAsync(failed.Id, CancellationToken.None))!;
+            var over = await Assert.ThrowsAsync<BudgetExceededException>(() => MoveAsync(stores.Payments, payment, to));
+            Assert.Equal("4500", over.ToPaymentException().Metadata["used_minor"]);
+            var unchanged = (await stores.Payments.GetAsync(failed.Id, CancellationToken.None))!;
+            Assert.Equal((PaymentState.Failed, 1L), (unchanged.State, unchanged.Version));
+        }
+        Assert.Equal(4_500, await stores.Groups.UsedAsync(account.Id, Period, CancellationToken.None));
+
+        // Once the other one failed, it fits: checked against what else counts, not against its own hold as well (3,000 twice would not).
+        Assert.True(await MoveAsync(stores.Payments, big, PaymentState.Failed));
+        var again = (await stores.Payments.GetAsync(failed.Id, CancellationToken.None))!;
+        Assert.True(await MoveAsync(stores.Payments, again, PaymentState.Processing));
+        Assert.Equal(3_000, await stores.Groups.UsedAsync(account.Id, Period, CancellationToken.None));
+
+        // A late success of a failed payment is the channel's fact (the money is taken): recorded and counted, whatever the budget.
+        Assert.True(await MoveAsync(stores.Payments, big, PaymentState.Succeeded));
+        Assert.Equal(7_500, await stores.Groups.UsedAsync(account.Id, Period, CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task UpdateBooked_ManyPaidAgainAtOnce_NeverPassTheLastOfTheBudget(string provider)
+    {
+        await using var stores = await TestStores.OpenAsync(provider, _clock);
+        var account = await AccountAsync(stores.Groups, budget: 3_000);
+        var other = provider == TestStores.Postgres ? (await stores.AnotherInstanceAsync()).Payments : stores.Payments;
+        var payments = Enumerable.Range(0, 12).Select(_ => Booked(account, 1_000, PaymentState.Failed)).ToArray();
+        foreach (var payment in payments)
+        {
+            await InsertAsync(stores.Payments, payment);
+        }
+
+        var results = await Task.WhenAll(payments.Select((p, i) => Task.Run(async () =>
+        {
+            try
+            {
+                return await MoveAsync(i % 2 == 0 ? stores.Payments : other, p, PaymentState.Processing);
+            }
+            catch (BudgetExceededException)
+            {
+                return false;
+            }
+        })));
+
+        Assert.Equal(3, results.Count(r => r));
+        Assert.Equal(3_000, await stores.Groups.UsedAsync(account.Id, Period, CancellationToken.None));
+        foreach (var (payment, saved) in payments.Zip(results))
+        {
+            Assert.Equal(saved ? PaymentState.Processing : PaymentState.Failed, (await stores.Payments.GetAsync(payment.Id, CancellationToken.None))!.State);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Accounts_DepartmentCodeUniqueInItsGroup_ListedInIdOrder(string provider)
