@@ -222,6 +222,14 @@ public sealed class SettlementTests(SettlementFixture fixture) : IClassFixture<S
         Assert.Equal((StatusCode.InvalidArgument, "settle_date"), (badDate.Code, badDate.BadRequest?.FieldViolations[0].Field));
         var future = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "alipay", SettleDate = "2099-01-01" }).ResponseAsync);
         Assert.Equal((StatusCode.InvalidArgument, "settle_date"), (future.Code, future.BadRequest?.FieldViolations[0].Field));
+        // Days no payment can have (0001-01-01 at +08:00 is not even an instant) are refused as Reports refuses them, not INTERNAL.
+        foreach (var day in new[] { "0001-01-01", "9999-12-31", "1999-12-31" })
+        {
+            var outside = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "alipay", SettleDate = day }).ResponseAsync);
+            Assert.Equal((StatusCode.InvalidArgument, "settle_date", day), (outside.Code, outside.BadRequest?.FieldViolations[0].Field, day));
+        }
+        var listed = await RpcErrors.CatchAsync(() => Settlement.ListSettlementMismatchesAsync(new ListSettlementMismatchesRequest { SettleDate = "0001-01-01" }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "settle_date"), (listed.Code, listed.BadRequest?.FieldViolations[0].Field));
         var token = await RpcErrors.CatchAsync(() => Settlement.ListSettlementRunsAsync(new ListSettlementRunsRequest { PageToken = "garbage" }).ResponseAsync);
         Assert.Equal((StatusCode.InvalidArgument, "page_token"), (token.Code, token.BadRequest?.FieldViolations[0].Field));
 
