@@ -212,6 +212,22 @@ public sealed class SettlementTests(SettlementFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task AnOrderAndARefundListedTwice_AreDuplicatesAtTheChannel_SettledOnce()
+    {
+        var paid = await PaidAsync("card", 30_000);
+        var refund = await RefundAsync(paid.Id, 7_000);
+        fixture.Simulators.Card.Settlement.Plan = new SettlementFaultPlan { Duplicate = [paid.Attempts[0].ChannelReference, refund.ChannelReference] };
+
+        var run = await RunAsync("card");
+
+        var duplicates = (await MismatchesAsync("card")).Where(m => m.PaymentId == paid.Id).ToList();
+        Assert.Equal([("PAYMENT", SettlementMismatch.Types.Kind.DuplicateAtChannel), ("REFUND", SettlementMismatch.Types.Kind.DuplicateAtChannel)],
+            duplicates.Select(m => (m.TransactionType, m.Kind)).Order());
+        Assert.Equal(["PAYMENT", "REFUND"], (await ItemsAsync(paid.Id)).Select(i => i.TransactionType));
+        Assert.Equal(SettlementRun.Types.State.Succeeded, run.State);
+    }
+
+    [Fact]
     public async Task BadRequests_AreRefusedWithTheFieldAndReason_AndMerchantsMayNotRun()
     {
         var unknown = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "nosuch", SettleDate = Today("alipay") }).ResponseAsync);
