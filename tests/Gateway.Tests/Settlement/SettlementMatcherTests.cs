@@ -137,9 +137,18 @@ public sealed class SettlementMatcherTests
         var line = Line(SettlementLineKind.Chargeback, payment.Attempts[0].Reference, 1000);
         var dispute = new Dispute
         {
-            Id = "dp_1", MerchantId = payment.MerchantId, PaymentId = payment.Id, State = DisputeState.Open, Level = DisputeLevel.Manual,
-            Source = DisputeSource.CardChargeback, AmountMinor = 1000, Currency = "CNY", Reason = "fraud", AcquirerDisputeId = "cb_1",
-            DueTime = _clock.GetUtcNow().AddHours(72), CreateTime = _clock.GetUtcNow(),
+            Id = "dp_1",
+            MerchantId = payment.MerchantId,
+            PaymentId = payment.Id,
+            State = DisputeState.Open,
+            Level = DisputeLevel.Manual,
+            Source = DisputeSource.CardChargeback,
+            AmountMinor = 1000,
+            Currency = "CNY",
+            Reason = "fraud",
+            AcquirerDisputeId = "cb_1",
+            DueTime = _clock.GetUtcNow().AddHours(72),
+            CreateTime = _clock.GetUtcNow(),
         };
 
         var match = _matcher.Match(line, _matcher.View(line, payment) with { Dispute = dispute });
