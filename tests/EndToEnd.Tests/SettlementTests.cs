@@ -212,6 +212,22 @@ public sealed class SettlementTests(SettlementFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task AnOrderAndARefundListedTwice_AreDuplicatesAtTheChannel_SettledOnce()
+    {
+        var paid = await PaidAsync("card", 30_000);
+        var refund = await RefundAsync(paid.Id, 7_000);
+        fixture.Simulators.Card.Settlement.Plan = new SettlementFaultPlan { Duplicate = [paid.Attempts[0].ChannelReference, refund.ChannelReference] };
+
+        var run = await RunAsync("card");
+
+        var duplicates = (await MismatchesAsync("card")).Where(m => m.PaymentId == paid.Id).ToList();
+        Assert.Equal([("PAYMENT", SettlementMismatch.Types.Kind.DuplicateAtChannel), ("REFUND", SettlementMismatch.Types.Kind.DuplicateAtChannel)],
+            duplicates.Select(m => (m.TransactionType, m.Kind)).Order());
+        Assert.Equal(["PAYMENT", "REFUND"], (await ItemsAsync(paid.Id)).Select(i => i.TransactionType));
+        Assert.Equal(SettlementRun.Types.State.Succeeded, run.State);
+    }
+
+    [Fact]
     public async Task BadRequests_AreRefusedWithTheFieldAndReason_AndMerchantsMayNotRun()
     {
         var unknown = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "nosuch", SettleDate = Today("alipay") }).ResponseAsync);
@@ -222,6 +238,14 @@ public sealed class SettlementTests(SettlementFixture fixture) : IClassFixture<S
         Assert.Equal((StatusCode.InvalidArgument, "settle_date"), (badDate.Code, badDate.BadRequest?.FieldViolations[0].Field));
         var future = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "alipay", SettleDate = "2099-01-01" }).ResponseAsync);
         Assert.Equal((StatusCode.InvalidArgument, "settle_date"), (future.Code, future.BadRequest?.FieldViolations[0].Field));
+        // Days no payment can have (0001-01-01 at +08:00 is not even an instant) are refused as Reports refuses them, not INTERNAL.
+        foreach (var day in new[] { "0001-01-01", "9999-12-31", "1999-12-31" })
+        {
+            var outside = await RpcErrors.CatchAsync(() => Settlement.RunSettlementAsync(new RunSettlementRequest { Channel = "alipay", SettleDate = day }).ResponseAsync);
+            Assert.Equal((StatusCode.InvalidArgument, "settle_date", day), (outside.Code, outside.BadRequest?.FieldViolations[0].Field, day));
+        }
+        var listed = await RpcErrors.CatchAsync(() => Settlement.ListSettlementMismatchesAsync(new ListSettlementMismatchesRequest { SettleDate = "0001-01-01" }).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "settle_date"), (listed.Code, listed.BadRequest?.FieldViolations[0].Field));
         var token = await RpcErrors.CatchAsync(() => Settlement.ListSettlementRunsAsync(new ListSettlementRunsRequest { PageToken = "garbage" }).ResponseAsync);
         Assert.Equal((StatusCode.InvalidArgument, "page_token"), (token.Code, token.BadRequest?.FieldViolations[0].Field));
 

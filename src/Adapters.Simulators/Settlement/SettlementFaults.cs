@@ -9,7 +9,7 @@ public sealed record UnknownSettlementLine(string Reference, long AmountMinor, s
 
 /// <summary>
 /// How a simulated network's settlement file departs from what it really settled, for tests and drills: drop a line,
-/// report another amount or another state, add a line for an order nobody made, or damage a line so the file no longer
+/// report another amount or another state, list a line twice, add a line for an order nobody made, or damage a line so the file no longer
 /// parses. Lines are named by their order number (a payment) or their refund number (a refund).
 /// </summary>
 public sealed record SettlementFaultPlan
@@ -23,6 +23,9 @@ public sealed record SettlementFaultPlan
     public IReadOnlyDictionary<string, string> States { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyList<UnknownSettlementLine> Unknown { get; init; } = [];
+
+    /// <summary>References whose line the file lists twice (the network settling the same order or refund again).</summary>
+    public IReadOnlyList<string> Duplicate { get; init; } = [];
 
     /// <summary>When above 0, that line of the file (1-based, of the text as written) is replaced by garbage.</summary>
     public int CorruptLine { get; init; }
@@ -65,6 +68,10 @@ public sealed class SettlementFaults
                 changed = changed with { State = state };
             }
             result.Add(changed);
+            if (plan.Duplicate.Contains(key))
+            {
+                result.Add(changed);
+            }
         }
         result.AddRange(plan.Unknown.Select(u => new SettledTransaction(u.Kind ?? "payment", u.Reference, u.RefundReference, unknownTransactionId(), u.AmountMinor, currency, 0,
             unknownState, time)));

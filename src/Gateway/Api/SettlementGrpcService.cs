@@ -104,7 +104,8 @@ public sealed class SettlementGrpcService(SettlementReconciliation reconciliatio
 
     private static DateOnly? Date(string text, string field) =>
         text.Length == 0 ? null
-        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? PaymentYears.Contains(date) ? date : throw PaymentException.InvalidField(field, PaymentYears.Reason)
         : throw PaymentException.InvalidField(field, "must be YYYY-MM-DD");
 
     private static string SettlementDay(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -145,6 +146,7 @@ public sealed class SettlementGrpcService(SettlementReconciliation reconciliatio
             SettlementMismatchKind.MissingAtGateway => V1.SettlementMismatch.Types.Kind.MissingAtGateway,
             SettlementMismatchKind.MissingAtChannel => V1.SettlementMismatch.Types.Kind.MissingAtChannel,
             SettlementMismatchKind.AmountDiffers => V1.SettlementMismatch.Types.Kind.AmountDiffers,
+            SettlementMismatchKind.DuplicateAtChannel => V1.SettlementMismatch.Types.Kind.DuplicateAtChannel,
             _ => V1.SettlementMismatch.Types.Kind.StateDiffers,
         },
         TransactionType = Type(m.LineKind),

@@ -65,9 +65,7 @@ public sealed record ReportPeriod(DateTimeOffset Start, DateTimeOffset End)
     private static DateOnly ParseDay(string value, string field) =>
         DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? InRange(day, field) : throw Invalid(field, "must be a day as YYYY-MM-DD");
 
-    /// <summary>Years a payment can have been made in (which also keeps a period and the months around it representable).</summary>
-    private static DateOnly InRange(DateOnly day, string field) =>
-        day.Year is >= 2000 and <= 2999 ? day : throw Invalid(field, "must be in the years 2000 to 2999");
+    private static DateOnly InRange(DateOnly day, string field) => PaymentYears.Contains(day) ? day : throw Invalid(field, PaymentYears.Reason);
 
     private static PaymentException Invalid(string field, string reason) =>
         new(ErrorCatalogue.ReportPeriodInvalid, $"{field}: {reason}", [new FieldViolation(field, reason)]);

@@ -11,7 +11,8 @@ public interface ISettlementStore
 {
     /// <summary>
     /// Saves a succeeded run and its day's result in one transaction: the channel's marks and mismatches of that day are
-    /// replaced by <paramref name="marks"/> and <paramref name="mismatches"/> (a mark of another day for the same transaction is overwritten).
+    /// replaced by <paramref name="marks"/> and <paramref name="mismatches"/> (a mark of another day for the same transaction is kept as it is:
+    /// a transaction is settled once, on the first day a file confirmed it).
     /// </summary>
     Task SaveRunAsync(SettlementRun run, IReadOnlyList<SettlementMark> marks, IReadOnlyList<SettlementMismatch> mismatches, CancellationToken cancellationToken);
 

@@ -1,10 +1,14 @@
 using Paygate.Adapters.Contract;
+using Paygate.Gateway.Disputes;
 using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Settlement;
 
-/// <summary>What the gateway holds of one file line: its payment and, for a refund line, the refund (or an automatic one).</summary>
-internal sealed record GatewayView(Payment? Payment, Attempt? Attempt, Refund? Refund, DuplicateRefund? AutomaticRefund);
+/// <summary>
+/// What the gateway holds of one file line: its payment and, for a refund line, the refund (or an automatic one); for a
+/// chargeback line, the card dispute the acquirer opened on that payment (the caller looks it up).
+/// </summary>
+internal sealed record GatewayView(Payment? Payment, Attempt? Attempt, Refund? Refund, DuplicateRefund? AutomaticRefund, Dispute? Dispute = null);
 
 /// <summary>How one line compares.</summary>
 /// <param name="Mark">Set when it agrees: the settled mark.</param>
@@ -19,6 +23,35 @@ internal sealed record LineMatch(SettlementMark? Mark, SettlementMismatch? Misma
 /// </summary>
 internal sealed class SettlementMatcher(string channel, DateOnly date, string runId, string fileName)
 {
+    private readonly HashSet<(SettlementLineKind, string)> _seen = [];
+
+    /// <summary>The key a line is settled under: its kind and the refund's own number or the order number.</summary>
+    public static (SettlementLineKind Kind, string Reference) Key(SettlementLine line) =>
+        (line.Kind, line.Kind == SettlementLineKind.Refund ? line.RefundReference ?? "" : line.OrderReference);
+
+    /// <summary>
+    /// Matches a line as <see cref="Match"/> does, but first refuses to settle anything twice: a line whose kind and reference
+    /// an earlier line of this file already had, or which would settle what <paramref name="earlier"/> (another day's file)
+    /// settled already, is <see cref="SettlementMismatchKind.DuplicateAtChannel"/>. The channel then paid or took back the
+    /// money twice, which a mark that silently absorbed the second line (or moved to the later day) would hide.
+    /// </summary>
+    public LineMatch MatchOnce(SettlementLine line, GatewayView view, SettlementMark? earlier)
+    {
+        if (!_seen.Add(Key(line)))
+        {
+            return Mismatch(line, SettlementMismatchKind.DuplicateAtChannel, view, 0, null, false,
+                $"the file lists {(line.Kind == SettlementLineKind.Refund ? $"refund {line.RefundReference}" : $"order {line.OrderReference}")} "
+                + $"({line.Kind.ToString().ToLowerInvariant()}) more than once: a second {line.AmountMinor} {line.Currency}");
+        }
+        var match = Match(line, view);
+        if (match.Mark is null || earlier is null || earlier.Date == date)
+        {
+            return match;
+        }
+        return Mismatch(line, SettlementMismatchKind.DuplicateAtChannel, view, earlier.AmountMinor, "SETTLED", false,
+            $"already settled on {earlier.Date:yyyy-MM-dd} by {earlier.FileName} (run {earlier.RunId}); the channel settles it again: that day's mark is kept");
+    }
+
     /// <summary>Reads what the gateway holds of a line from its payment (found by the line's order number).</summary>
     public GatewayView View(SettlementLine line, Payment? payment)
     {
@@ -43,10 +76,19 @@ internal sealed class SettlementMatcher(string channel, DateOnly date, string ru
         {
             SettlementLineKind.Payment => MatchPayment(line, view.Payment, view.Attempt),
             SettlementLineKind.Refund => MatchRefund(line, view),
-            _ => Mismatch(line, SettlementMismatchKind.MissingAtGateway, view, 0, null, false,
-                $"a chargeback of {line.AmountMinor} {line.Currency} on payment {view.Payment.Id}: the gateway holds no record of it; answer it as a dispute"),
+            _ => MatchChargeback(line, view),
         };
     }
+
+    /// <summary>
+    /// A chargeback agrees when the gateway holds the acquirer's card dispute on that payment (it then lives on as a dispute,
+    /// nothing is marked); without one the gateway missed the acquirer's notice.
+    /// </summary>
+    private LineMatch MatchChargeback(SettlementLine line, GatewayView view) =>
+        view.Dispute is not null
+            ? new LineMatch(null, null, false)
+            : Mismatch(line, SettlementMismatchKind.MissingAtGateway, view, 0, null, false,
+                $"a chargeback of {line.AmountMinor} {line.Currency} on payment {view.Payment!.Id}: the gateway holds no card dispute of it; answer it as a dispute");
 
     private LineMatch MatchPayment(SettlementLine line, Payment payment, Attempt attempt)
     {

@@ -1,5 +1,6 @@
 using Paygate.Adapters.Contract;
 using Paygate.Adapters.Errors;
+using Paygate.Gateway.Disputes;
 using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Settlement;
@@ -12,7 +13,7 @@ namespace Paygate.Gateway.Settlement;
 /// transaction that replaces the day's earlier result: running a day again is idempotent.
 /// </summary>
 public sealed partial class SettlementReconciliation(IEnumerable<IPaymentChannel> channels, ISettlementStore store, IPaymentStore payments, PaymentLifecycle lifecycle,
-    ISharedLocks locks, TimeProvider clock, ILogger<SettlementReconciliation> logger)
+    IDisputeStore disputes, ISharedLocks locks, TimeProvider clock, ILogger<SettlementReconciliation> logger)
 {
     private const int CandidatePage = 500;
 
@@ -57,7 +58,13 @@ public sealed partial class SettlementReconciliation(IEnumerable<IPaymentChannel
         foreach (var line in file.Lines)
         {
             var view = matcher.View(line, await payments.FindByAttemptReferenceAsync(channelId, line.OrderReference, cancellationToken));
-            var match = matcher.Match(line, view);
+            if (line.Kind == SettlementLineKind.Chargeback && view.Payment is { } charged)
+            {
+                view = view with { Dispute = await CardDisputeAsync(charged.Id, cancellationToken) };
+            }
+            var key = SettlementMatcher.Key(line);
+            var earlier = line.Kind == SettlementLineKind.Chargeback ? null : await store.FindMarkAsync(channelId, key.Kind, key.Reference, cancellationToken);
+            var match = matcher.MatchOnce(line, view, earlier);
             if (match.Resolvable)
             {
                 // The file says the money moved while the gateway still waits: ask the channel, as recovery would.
@@ -95,7 +102,7 @@ public sealed partial class SettlementReconciliation(IEnumerable<IPaymentChannel
         var offset = channel.SettlementDayOffset;
         var from = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), offset);
         var to = from.AddDays(1);
-        var inFile = file.Lines.Select(l => (l.Kind, l.Kind == SettlementLineKind.Refund ? l.RefundReference ?? "" : l.OrderReference)).ToHashSet();
+        var inFile = file.Lines.Select(l => ((SettlementLineKind, string))SettlementMatcher.Key(l)).ToHashSet();
         var settledElsewhere = new Dictionary<(SettlementLineKind, string), bool>();
         string? lastId = null;
         while (true)
@@ -129,6 +136,13 @@ public sealed partial class SettlementReconciliation(IEnumerable<IPaymentChannel
         await store.SaveRunAsync(run, marks, mismatches, cancellationToken);
         LogRun(channelId, date, file.Lines.Count, marks.Count, mismatches.Count, resolved);
         return run;
+    }
+
+    /// <summary>The card dispute (chargeback or pre-arbitration) the acquirer opened on a payment, if the gateway holds one.</summary>
+    private async Task<Dispute?> CardDisputeAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        var found = await disputes.ListAsync(new DisputeFilter(null, PaymentId: paymentId), null, 50, cancellationToken);
+        return found.FirstOrDefault(d => d.Source is DisputeSource.CardChargeback or DisputeSource.CardPreArbitration);
     }
 
     private async Task<SettlementRun> FailAsync(SettlementRun run, CancellationToken cancellationToken)

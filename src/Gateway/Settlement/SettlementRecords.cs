@@ -26,6 +26,11 @@ public enum SettlementMismatchKind
     AmountDiffers = 3,
     /// <summary>Paid at one side, not at the other.</summary>
     StateDiffers = 4,
+    /// <summary>
+    /// The channel settled it twice: the file lists the same order or refund more than once, or another day's file already
+    /// settled it (that day's mark is kept).
+    /// </summary>
+    DuplicateAtChannel = 5,
 }
 
 /// <summary>A file line that does not agree with the gateway, or a gateway success the file leaves out (<see cref="Line"/> 0).</summary>

@@ -58,11 +58,14 @@ internal static class SettlementRows
             (namePrefix + "start", run.StartTime.ToUnixTimeMilliseconds()), (namePrefix + "finish", run.FinishTime.ToUnixTimeMilliseconds()),
         ]);
 
-    public static (string Sql, (string, object?)[] Parameters) UpsertMark(SettlementMark mark, char prefix, string namePrefix) => ($"""
+    /// <summary>
+    /// The insert of a mark. The day's own marks were deleted before, so a conflict is another day's mark of the same
+    /// transaction: that first settlement is kept (a second one is the matcher's <c>DUPLICATE_AT_CHANNEL</c>, never a moved mark).
+    /// </summary>
+    public static (string Sql, (string, object?)[] Parameters) InsertMark(SettlementMark mark, char prefix, string namePrefix) => ($"""
         INSERT INTO settlement_marks (channel, kind, reference, payment_id, target_id, settle_date, amount_minor, currency, fee_minor, file_name, run_id)
         VALUES ({prefix}channel, {prefix}kind, {prefix}reference, {prefix}payment, {prefix}target, {prefix}day, {prefix}amount, {prefix}currency, {prefix}fee, {prefix}file, {prefix}run)
-        ON CONFLICT (channel, kind, reference) DO UPDATE SET payment_id = excluded.payment_id, target_id = excluded.target_id, settle_date = excluded.settle_date,
-            amount_minor = excluded.amount_minor, currency = excluded.currency, fee_minor = excluded.fee_minor, file_name = excluded.file_name, run_id = excluded.run_id
+        ON CONFLICT (channel, kind, reference) DO NOTHING
         """,
         [
             (namePrefix + "channel", mark.Channel), (namePrefix + "kind", (int)mark.Kind), (namePrefix + "reference", mark.Reference), (namePrefix + "payment", mark.PaymentId),

@@ -37,6 +37,9 @@ public sealed class RpcFuzzTests(GatewayFixture fixture) : IClassFixture<Gateway
     [Fact]
     public Task ReportService_AnyRequest_IsAnsweredCleanly() => FuzzAsync(ReportService.Descriptor, seed: 5);
 
+    [Fact]
+    public Task SettlementService_AnyRequest_IsAnsweredCleanly() => FuzzAsync(SettlementService.Descriptor, seed: 6);
+
     private async Task FuzzAsync(ServiceDescriptor service, int seed)
     {
         var inputs = new FuzzInputs(seed, await KnownIdsAsync());

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Paygate.Adapters.Contract;
+using Paygate.Gateway.Disputes;
 using Paygate.Gateway.Payments;
 using Paygate.Gateway.Settlement;
 
@@ -119,7 +120,7 @@ public sealed class SettlementMatcherTests
     }
 
     [Fact]
-    public void AChargeback_IsMissingAtTheGateway_WhichKeepsNoChargebacks()
+    public void AChargeback_WithoutACardDispute_IsMissingAtTheGateway()
     {
         var payment = Paid();
 
@@ -127,6 +128,70 @@ public sealed class SettlementMatcherTests
 
         Assert.Equal((SettlementMismatchKind.MissingAtGateway, payment.Id), (match.Mismatch!.Kind, match.Mismatch.PaymentId));
         Assert.Contains("chargeback", match.Mismatch.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AChargeback_OfAPaymentWithTheAcquirersDispute_Agrees()
+    {
+        var payment = Paid();
+        var line = Line(SettlementLineKind.Chargeback, payment.Attempts[0].Reference, 1000);
+        var dispute = new Dispute
+        {
+            Id = "dp_1",
+            MerchantId = payment.MerchantId,
+            PaymentId = payment.Id,
+            State = DisputeState.Open,
+            Level = DisputeLevel.Manual,
+            Source = DisputeSource.CardChargeback,
+            AmountMinor = 1000,
+            Currency = "CNY",
+            Reason = "fraud",
+            AcquirerDisputeId = "cb_1",
+            DueTime = _clock.GetUtcNow().AddHours(72),
+            CreateTime = _clock.GetUtcNow(),
+        };
+
+        var match = _matcher.Match(line, _matcher.View(line, payment) with { Dispute = dispute });
+
+        Assert.Equal(new LineMatch(null, null, false), match);
+    }
+
+    [Fact]
+    public void TheSameOrderOrRefundListedTwice_IsADuplicateAtTheChannel()
+    {
+        var payment = Paid();
+        var attempt = payment.Attempts[0];
+        payment.Refunds.Add(NewRefund(attempt, 1, RefundState.Succeeded, 300));
+        var order = Line(SettlementLineKind.Payment, attempt.Reference, 1000);
+        var refund = Line(SettlementLineKind.Refund, attempt.Reference, 300, refund: payment.Refunds[0].Reference);
+
+        var first = _matcher.MatchOnce(order, _matcher.View(order, payment), null);
+        var firstRefund = _matcher.MatchOnce(refund, _matcher.View(refund, payment), null);
+        var second = _matcher.MatchOnce(order, _matcher.View(order, payment), null);
+        var secondRefund = _matcher.MatchOnce(refund, _matcher.View(refund, payment), null);
+
+        Assert.NotNull(first.Mark);
+        Assert.NotNull(firstRefund.Mark);
+        Assert.Equal((SettlementMismatchKind.DuplicateAtChannel, (SettlementMark?)null), (second.Mismatch!.Kind, second.Mark));
+        Assert.Equal((SettlementMismatchKind.DuplicateAtChannel, (SettlementMark?)null, SettlementLineKind.Refund), (secondRefund.Mismatch!.Kind, secondRefund.Mark, secondRefund.Mismatch.LineKind));
+    }
+
+    [Fact]
+    public void AnOrderSettledOnAnotherDay_IsADuplicate_WhileTheSameDayAgainSettles()
+    {
+        var payment = Paid();
+        var reference = payment.Attempts[0].Reference;
+        var line = Line(SettlementLineKind.Payment, reference, 1000);
+        SettlementMark Earlier(DateOnly day) => new("alipay", SettlementLineKind.Payment, reference, payment.Id, payment.Attempts[0].Id, day, 1000, "CNY", 6, "old.zip", "sr_0");
+
+        var otherDay = new SettlementMatcher("alipay", Day, "sr_1", "bill.zip").MatchOnce(line, _matcher.View(line, payment), Earlier(Day.AddDays(-1)));
+        var sameDay = new SettlementMatcher("alipay", Day, "sr_1", "bill.zip").MatchOnce(line, _matcher.View(line, payment), Earlier(Day));
+
+        Assert.Null(otherDay.Mark);
+        Assert.Equal(SettlementMismatchKind.DuplicateAtChannel, otherDay.Mismatch!.Kind);
+        Assert.Contains("2026-11-28", otherDay.Mismatch.Note, StringComparison.Ordinal);
+        Assert.NotNull(sameDay.Mark);
+        Assert.Null(sameDay.Mismatch);
     }
 
     [Fact]

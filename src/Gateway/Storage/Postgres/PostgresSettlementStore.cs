@@ -17,11 +17,12 @@ public sealed class PostgresSettlementStore(PostgresDatabase database) : ISettle
             await ExecuteAsync(connection, tx, "DELETE FROM settlement_mismatches WHERE channel = @channel AND settle_date = @day", cancellationToken, ("channel", run.Channel), ("day", day));
             foreach (var mark in marks)
             {
-                var (sql, parameters) = UpsertMark(mark, '@', "");
+                var (sql, parameters) = InsertMark(mark, '@', "");
                 await ExecuteAsync(connection, tx, sql, cancellationToken, parameters);
                 await ExecuteAsync(connection, tx, $"DELETE FROM settlement_mismatches WHERE channel = @channel AND line_kind = @kind AND kind = {(int)SettlementMismatchKind.MissingAtChannel} AND "
-                    + (mark.Kind == SettlementLineKind.Refund ? "refund_reference" : "reference") + " = @reference", cancellationToken,
-                    ("channel", mark.Channel), ("kind", (long)mark.Kind), ("reference", mark.Reference));
+                    + (mark.Kind == SettlementLineKind.Refund ? "refund_reference" : "reference") + " = @reference"
+                    + " AND EXISTS (SELECT 1 FROM settlement_marks WHERE channel = @channel AND kind = @kind AND reference = @reference AND run_id = @run)", cancellationToken,
+                    ("channel", mark.Channel), ("kind", (long)mark.Kind), ("reference", mark.Reference), ("run", mark.RunId));
             }
             foreach (var mismatch in mismatches)
             {

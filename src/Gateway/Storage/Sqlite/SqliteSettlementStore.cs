@@ -17,12 +17,13 @@ public sealed class SqliteSettlementStore(SqliteDatabase database) : ISettlement
             Execute(connection, tx, "DELETE FROM settlement_mismatches WHERE channel = $channel AND settle_date = $day", ("$channel", run.Channel), ("$day", day));
             foreach (var mark in marks)
             {
-                var (sql, parameters) = UpsertMark(mark, '$', "$");
+                var (sql, parameters) = InsertMark(mark, '$', "$");
                 Execute(connection, tx, sql, parameters);
                 // Another day's file left it out (it settled across midnight): this day's file has it after all.
                 Execute(connection, tx, $"DELETE FROM settlement_mismatches WHERE channel = $channel AND line_kind = $kind AND kind = {(int)SettlementMismatchKind.MissingAtChannel} AND "
-                    + (mark.Kind == SettlementLineKind.Refund ? "refund_reference" : "reference") + " = $reference",
-                    ("$channel", mark.Channel), ("$kind", (int)mark.Kind), ("$reference", mark.Reference));
+                    + (mark.Kind == SettlementLineKind.Refund ? "refund_reference" : "reference") + " = $reference"
+                    + " AND EXISTS (SELECT 1 FROM settlement_marks WHERE channel = $channel AND kind = $kind AND reference = $reference AND run_id = $run)",
+                    ("$channel", mark.Channel), ("$kind", (int)mark.Kind), ("$reference", mark.Reference), ("$run", mark.RunId));
             }
             foreach (var mismatch in mismatches)
             {

@@ -89,6 +89,21 @@ public sealed class SettlementStoreContractTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task SaveRun_OfALaterDay_KeepsTheFirstDaysMarkOfATransaction(string provider)
+    {
+        await using var stores = await TestStores.OpenAsync(provider, _clock);
+        await stores.Settlement.SaveRunAsync(Run("sr_1"), [Mark("R1", "sr_1")], [Mismatch("R7", "sr_1", SettlementMismatchKind.MissingAtChannel)], CancellationToken.None);
+
+        // A later file settles R1 again (the run reports it as a duplicate; the store must not move the mark either).
+        await stores.Settlement.SaveRunAsync(Run("sr_2", day: Day.AddDays(1)), [Mark("R1", "sr_2", Day.AddDays(1))], [], CancellationToken.None);
+
+        var mark = await stores.Settlement.FindMarkAsync("alipay", SettlementLineKind.Payment, "R1", CancellationToken.None);
+        Assert.Equal(Mark("R1", "sr_1"), mark);
+        Assert.Equal(["R7"], (await stores.Settlement.ListMismatchesAsync("alipay", Day, null, 10, CancellationToken.None)).Select(m => m.Reference));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task SaveFailedRun_LeavesTheDaysResultAsItWas(string provider)
     {
         await using var stores = await TestStores.OpenAsync(provider, _clock);
