@@ -250,7 +250,7 @@ public sealed class DisputeDesk(IDisputeStore store, DisputeEvents events, Payme
             {
                 throw AmountExceeded(dispute, amountMinor, "amount_minor");
             }
-            if (outcome == ArbitrationOutcome.Refund)
+            if (outcome == ArbitrationOutcome.Refund && !IsChargeback(dispute.Source))
             {
                 await RefundableAsync(dispute, amountMinor, "amount_minor", cancellationToken);
             }
@@ -273,7 +273,12 @@ public sealed class DisputeDesk(IDisputeStore store, DisputeEvents events, Payme
                 throw AmountExceeded(d, amountMinor, "amount_minor");
             }
             var decision = new ArbitrationDecision(outcome, named, amountMinor, note, actor.Actor, time, null, payout?.Id);
-            if (outcome == ArbitrationOutcome.Refund)
+            if (outcome == ArbitrationOutcome.Refund && IsChargeback(d.Source))
+            {
+                // The acquirer took the money back with its chargeback: a decision for the payer is the loss recorded, never a refund too.
+                d.ChargebackMinor = amountMinor;
+            }
+            else if (outcome == ArbitrationOutcome.Refund)
             {
                 Reserve(d, amountMinor, $"dispute {d.Id}: arbitration", ArbitrationPurpose, actor, decision);
                 return null;

@@ -298,6 +298,22 @@ public sealed class DisputeDeskTests : LifecycleTestBase, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Arbitration_ForThePayer_OfACardChargeback_RecordsTheLoss_AndRefundsNothing()
+    {
+        var payment = await PaidAsync(1000);
+        var dispute = await OpenAsync(payment, DisputeSource.CardChargeback);
+        await _desk.EscalateAsync(Merchant, dispute.Id, "the merchant contests the chargeback", CancellationToken.None);
+
+        var decided = await _desk.ArbitrateAsync(Operator, dispute.Id, ArbitrationOutcome.Refund, ["merchant:" + TestPayments.Merchant, "issuer", "scheme"],
+            1000, "", "the cardholder's claim stands", CancellationToken.None);
+
+        Assert.Equal((DisputeState.Arbitrated, ArbitrationOutcome.Refund, 1000L), (decided.State, decided.Arbitration!.Outcome, decided.ChargebackMinor));
+        Assert.Empty(decided.RefundIds);
+        Assert.Empty((await _lifecycle.GetAsync(TestPayments.Merchant, payment.Id, CancellationToken.None)).Refunds);
+        Assert.Empty(_channel.Refunds);
+    }
+
+    [Fact]
     public async Task Accept_WithTheRefundLeftPending_IsNotClosed_UntilTheWorkerSeesTheRefundSucceed()
     {
         var payment = await PaidAsync(1000);
