@@ -183,7 +183,7 @@ public sealed class DisputeTests(DisputeFixture fixture) : IClassFixture<Dispute
     public async Task Arbitration_IsRecordedByAnOperator_WithItsPartiesAndARefund()
     {
         var payment = await PaidByCardAsync(30_000);
-        var (dispute, _) = await RaiseAsync(payment, "chargeback");
+        var (dispute, _) = await RaiseAsync(payment, "inquiry");
         var contested = await Merchant.ContestDisputeAsync(new ContestDisputeRequest { Id = dispute.Id, Reason = "delivered and signed for" });
         Assert.Equal(Dispute.Types.State.Contested, contested.State);
         var escalated = await Merchant.EscalateDisputeAsync(new EscalateDisputeRequest { Id = dispute.Id, Reason = "the issuer will not accept our evidence" });
