@@ -1,4 +1,4 @@
-using Paygate.Gateway.Reports;
+using Paygate.Gateway.Payments;
 
 namespace Paygate.Gateway.Groups;
 

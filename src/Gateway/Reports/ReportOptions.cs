@@ -1,3 +1,4 @@
+using Paygate.Gateway.Payments;
 using System.ComponentModel.DataAnnotations;
 
 namespace Paygate.Gateway.Reports;

@@ -1,3 +1,4 @@
+using Paygate.Gateway.Payments;
 using Paygate.Gateway.Groups;
 using Paygate.Gateway.Reports;
 
